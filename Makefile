@@ -1,0 +1,31 @@
+# Two entry points a newcomer needs (see README): `make run` and `make test`.
+# Everything installs into .venv from requirements.txt; torch is the CPU build pinned there.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+
+.PHONY: install run test lint browser
+
+$(BIN)/claimtracker: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+install: $(BIN)/claimtracker
+
+# The main job: build data/claimtracker.duckdb from the shared real data, end to end.
+run: install
+	$(BIN)/claimtracker update --from-dir $(SHARED)/edgar --transcripts $(SHARED)/transcripts
+
+# Headless Chromium from Debian for the browser test (playwright drives it; no browser download).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .

@@ -1,0 +1,424 @@
+"""The DuckDB store: the one module that owns the schema and its migrations.
+
+`Store.open()` creates the file, applies pending migrations (each in one transaction,
+recorded in `_migrations`) and hands out the connection. No other module issues CREATE.
+Writers use `store.transaction()` so that one filing, one call or one scoring batch is
+written whole or not at all.
+
+Data model (natural keys first):
+    companies(cik)                      ticker, name, fiscal_year_end "MMDD", tracked
+    filings(accession)                  form, dates, fiscal year/quarter, EDGAR URL, status
+    documents(document_id)              one per <DOCUMENT> of a filing: type, file, sha256, text
+    sections(section_id)                a document split into Items / narrative / tables
+    facts(fact_id)                      reported numbers with exact periods and their source
+    source_files(path)                  files seen by `ingest --from-dir` (incremental runs)
+    runs(run_id)                        every ingest/update run: times, counts, errors
+    fetch_queue(accession)              live-EDGAR work list, so interrupted runs resume
+    calls(call_id)                      earnings calls (content hash), participants, turns
+    sentences(sentence_id)              narrative sentences and transcript sentences
+    embeddings(text_hash, model)        FLOAT[384] vectors, shared by identical sentences
+    mentions(mention_id)                topic mentions found in sentences
+    articles / claims / claim_scores / claim_evidence   the claim ledger and its verdicts
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from claimtracker.errors import DatabaseLockedError, SchemaError
+
+log = logging.getLogger(__name__)
+
+EMBEDDING_DIM = 384
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A named schema change; `apply` runs inside the migration's transaction."""
+
+    name: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _sql(statements: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    def run(con: duckdb.DuckDBPyConnection) -> None:
+        for statement in statements.split(";\n"):
+            if statement.strip():
+                con.execute(statement)
+
+    return run
+
+
+_0001_FILINGS = """
+CREATE TABLE companies (
+    cik             BIGINT PRIMARY KEY,
+    ticker          VARCHAR,
+    name            VARCHAR,
+    fiscal_year_end VARCHAR,          -- EDGAR's MMDD, e.g. '1231', '0928'
+    tracked         BOOLEAN NOT NULL DEFAULT FALSE,
+    updated_at      TIMESTAMP DEFAULT current_timestamp
+);
+CREATE TABLE filings (
+    accession        VARCHAR PRIMARY KEY,   -- 0001018724-24-000158
+    cik              BIGINT NOT NULL,
+    form             VARCHAR NOT NULL,      -- 10-Q, 10-K, 8-K
+    filed_date       DATE,
+    period_of_report DATE,                  -- as the header gives it
+    period_end       DATE,                  -- calendar end of the reported fiscal period
+    fiscal_year      INTEGER,
+    fiscal_quarter   INTEGER,               -- 1-4; 10-K: 4
+    items            VARCHAR[],             -- 8-K items, e.g. ['2.02', '9.01']
+    company_name     VARCHAR,
+    url              VARCHAR,               -- EDGAR filing index / document URL
+    source_path      VARCHAR,               -- local file it was parsed from
+    status           VARCHAR NOT NULL,      -- ok | truncated | failed
+    error            VARCHAR,
+    ingested_at      TIMESTAMP DEFAULT current_timestamp
+);
+CREATE TABLE documents (
+    document_id  VARCHAR PRIMARY KEY,       -- accession || '/' || sequence
+    accession    VARCHAR NOT NULL,
+    sequence     INTEGER NOT NULL,
+    type         VARCHAR NOT NULL,          -- 10-Q, EX-99.1, ...
+    filename     VARCHAR,
+    description  VARCHAR,
+    sha256       VARCHAR,
+    truncated    BOOLEAN NOT NULL DEFAULT FALSE,
+    url          VARCHAR,
+    text         VARCHAR                    -- clean text (prose and tables), no markup
+);
+CREATE TABLE sections (
+    section_id   VARCHAR PRIMARY KEY,       -- document_id || '#' || ord
+    document_id  VARCHAR NOT NULL,
+    accession    VARCHAR NOT NULL,
+    item_code    VARCHAR,                   -- 'Part I Item 2', 'Item 7', 'Release: Highlights'
+    title        VARCHAR,
+    ord          INTEGER NOT NULL,
+    kind         VARCHAR NOT NULL,          -- narrative | table
+    text         VARCHAR NOT NULL
+);
+CREATE TABLE facts (
+    fact_id        VARCHAR PRIMARY KEY,     -- hash of (source, accession, concept, period, dims, unit)
+    cik            BIGINT NOT NULL,
+    accession      VARCHAR,                 -- NULL for companyfacts values without one
+    concept        VARCHAR NOT NULL,        -- us-gaap:Revenues, dei:EntityNumberOfEmployees, ...
+    metric         VARCHAR,                 -- revenue | operating_income | net_income | capex | employees
+    value          DOUBLE NOT NULL,         -- in units (dollars, people), never thousands/millions
+    unit           VARCHAR,
+    decimals       VARCHAR,
+    period_start   DATE,                    -- NULL for instants
+    period_end     DATE,                    -- the instant for instant facts
+    fiscal_year    INTEGER,
+    fiscal_quarter INTEGER,                 -- 1-4 for three-month periods; NULL for annual / YTD
+    duration_months INTEGER,                -- 3, 6, 9, 12; NULL for instants
+    dimensions     VARCHAR,                 -- JSON object of axis -> member; NULL when none
+    source         VARCHAR NOT NULL,        -- inline_xbrl | xbrl_instance | release_text | companyfacts
+    derived        BOOLEAN NOT NULL DEFAULT FALSE,  -- e.g. Q4 = FY - 9M
+    evidence       VARCHAR                  -- the sentence a release_text fact came from
+);
+CREATE TABLE source_files (
+    path         VARCHAR PRIMARY KEY,
+    sha256       VARCHAR NOT NULL,
+    size         BIGINT,
+    mtime        DOUBLE,
+    accession    VARCHAR,
+    kind         VARCHAR,                   -- submission | primary_document | xbrl_instance | ...
+    status       VARCHAR NOT NULL,          -- parsed | failed | skipped
+    error        VARCHAR,
+    parsed_at    TIMESTAMP DEFAULT current_timestamp
+);
+CREATE SEQUENCE runs_seq;
+CREATE TABLE runs (
+    run_id       BIGINT PRIMARY KEY DEFAULT nextval('runs_seq'),
+    kind         VARCHAR NOT NULL,          -- ingest-dir | ingest-edgar | update | transcripts | enrich | score
+    args         VARCHAR,                   -- JSON of the arguments
+    started_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    finished_at  TIMESTAMP,
+    status       VARCHAR NOT NULL DEFAULT 'running',   -- running | ok | failed | interrupted
+    counts       VARCHAR,                   -- JSON
+    errors       VARCHAR                    -- JSON list of {input, error}
+);
+CREATE TABLE fetch_queue (
+    accession    VARCHAR PRIMARY KEY,
+    cik          BIGINT NOT NULL,
+    form         VARCHAR NOT NULL,
+    filed_date   DATE,
+    primary_document VARCHAR,
+    items        VARCHAR,
+    status       VARCHAR NOT NULL,          -- pending | downloaded | ingested | failed
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    error        VARCHAR,
+    updated_at   TIMESTAMP DEFAULT current_timestamp
+)
+"""
+
+_0002_TRANSCRIPTS = """
+CREATE TABLE calls (
+    call_id        VARCHAR PRIMARY KEY,     -- hash of the normalised content
+    ticker         VARCHAR NOT NULL,
+    cik            BIGINT,
+    fiscal_year    INTEGER,
+    fiscal_quarter INTEGER,
+    call_date      DATE,
+    title          VARCHAR,
+    format         VARCHAR,                 -- streetevents | sp | merged_columns
+    source_files   VARCHAR[],
+    ingested_at    TIMESTAMP DEFAULT current_timestamp
+);
+CREATE TABLE call_participants (
+    call_id      VARCHAR NOT NULL,
+    name         VARCHAR NOT NULL,
+    role         VARCHAR NOT NULL,          -- management | analyst | operator | investor_relations | unknown
+    affiliation  VARCHAR,
+    title        VARCHAR,
+    PRIMARY KEY (call_id, name)
+);
+CREATE TABLE turns (
+    turn_id        VARCHAR PRIMARY KEY,     -- call_id || ':' || ord
+    call_id        VARCHAR NOT NULL,
+    ord            INTEGER NOT NULL,
+    speaker        VARCHAR,
+    role           VARCHAR NOT NULL,
+    section        VARCHAR NOT NULL,        -- prepared | qa
+    is_boilerplate BOOLEAN NOT NULL DEFAULT FALSE,
+    text           VARCHAR NOT NULL
+);
+CREATE TABLE call_filings (
+    call_id    VARCHAR NOT NULL,
+    accession  VARCHAR NOT NULL,
+    PRIMARY KEY (call_id, accession)
+)
+"""
+
+_0003_NLP = f"""
+CREATE TABLE sentences (
+    sentence_id    VARCHAR PRIMARY KEY,     -- hash of (source_id, start_char, text)
+    source_kind    VARCHAR NOT NULL,        -- section | turn
+    source_id      VARCHAR NOT NULL,        -- section_id or turn_id
+    ord            INTEGER NOT NULL,        -- position within the source
+    start_char     INTEGER NOT NULL,        -- offsets into the source text
+    end_char       INTEGER NOT NULL,
+    text           VARCHAR NOT NULL,
+    text_hash      VARCHAR NOT NULL,
+    cik            BIGINT,
+    ticker         VARCHAR,
+    fiscal_year    INTEGER,
+    fiscal_quarter INTEGER,
+    doc_type       VARCHAR NOT NULL,        -- 10-Q | 10-K | earnings_release | transcript
+    section        VARCHAR,                 -- item code, or prepared | qa
+    speaker        VARCHAR,
+    role           VARCHAR,                 -- management | analyst | operator | investor_relations | NULL (filings)
+    accession      VARCHAR,
+    call_id        VARCHAR
+);
+CREATE TABLE embeddings (
+    text_hash  VARCHAR NOT NULL,
+    model      VARCHAR NOT NULL,
+    vector     FLOAT[{EMBEDDING_DIM}] NOT NULL,
+    PRIMARY KEY (text_hash, model)
+);
+CREATE TABLE mentions (
+    mention_id   VARCHAR PRIMARY KEY,       -- hash of (sentence_id, topic, start, end, method)
+    sentence_id  VARCHAR NOT NULL,
+    topic        VARCHAR NOT NULL,
+    surface      VARCHAR,
+    start_char   INTEGER,                   -- offsets within the sentence text
+    end_char     INTEGER,
+    label        VARCHAR,                   -- entity label from the ruler, e.g. PRODUCT
+    method       VARCHAR NOT NULL,          -- ruler | semantic
+    score        DOUBLE,                    -- similarity for semantic mentions
+    numbers      VARCHAR                    -- JSON list of {{text, label}} (MONEY, PERCENT, CARDINAL)
+);
+CREATE TABLE enrich_state (
+    key    VARCHAR PRIMARY KEY,             -- e.g. 'taxonomy_hash'
+    value  VARCHAR
+)
+"""
+
+_0004_CLAIMS = """
+CREATE TABLE articles (
+    article_id  VARCHAR PRIMARY KEY,        -- ledger file stem
+    title       VARCHAR,
+    source      VARCHAR,
+    language    VARCHAR,
+    published   DATE,
+    ticker      VARCHAR,
+    ledger_path VARCHAR,
+    ledger_hash VARCHAR
+);
+CREATE TABLE claims (
+    article_id  VARCHAR NOT NULL,
+    claim_id    VARCHAR NOT NULL,
+    quote       VARCHAR,
+    statement   VARCHAR NOT NULL,
+    topics      VARCHAR[],
+    kind        VARCHAR NOT NULL,           -- narrative | metric | both
+    metric      VARCHAR,
+    direction   VARCHAR,                    -- up | down | flat
+    horizon     VARCHAR,                    -- past | forecast
+    spec        VARCHAR,                    -- the claim as JSON, for fields added later
+    PRIMARY KEY (article_id, claim_id)
+);
+CREATE TABLE claim_scores (
+    article_id     VARCHAR NOT NULL,
+    claim_id       VARCHAR NOT NULL,
+    ticker         VARCHAR NOT NULL,
+    fiscal_year    INTEGER NOT NULL,
+    fiscal_quarter INTEGER NOT NULL,
+    verdict        VARCHAR NOT NULL,        -- supported | mixed | contradicted | not_discussed
+    score          DOUBLE NOT NULL,         -- [-1, 1]
+    attention      DOUBLE,
+    metric         VARCHAR,                 -- JSON or NULL
+    reason         VARCHAR,
+    input_hash     VARCHAR,                 -- what the verdict was computed from (incremental rescoring)
+    scored_at      TIMESTAMP DEFAULT current_timestamp,
+    PRIMARY KEY (article_id, claim_id, ticker, fiscal_year, fiscal_quarter)
+);
+CREATE TABLE claim_evidence (
+    article_id     VARCHAR NOT NULL,
+    claim_id       VARCHAR NOT NULL,
+    ticker         VARCHAR NOT NULL,
+    fiscal_year    INTEGER NOT NULL,
+    fiscal_quarter INTEGER NOT NULL,
+    rank           INTEGER NOT NULL,
+    sentence_id    VARCHAR NOT NULL,
+    stance         VARCHAR NOT NULL,        -- supports | contradicts | neutral
+    relevance      DOUBLE,
+    cues           VARCHAR,                 -- JSON: the rule cues that decided the stance
+    PRIMARY KEY (article_id, claim_id, ticker, fiscal_year, fiscal_quarter, rank)
+)
+"""
+
+#: Applied in order; never edit one that has shipped, append a new one instead.
+MIGRATIONS: list[Migration] = [
+    Migration("0001_filings", _sql(_0001_FILINGS)),
+    Migration("0002_transcripts", _sql(_0002_TRANSCRIPTS)),
+    Migration("0003_nlp", _sql(_0003_NLP)),
+    Migration("0004_claims", _sql(_0004_CLAIMS)),
+]
+
+
+class Store:
+    """A DuckDB connection with the claimtracker schema applied."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None, read_only: bool):
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+        self._fts_loaded = False
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None, *, read_only: bool = False) -> Store:
+        """Open (and create or migrate) the DB; `None` or ":memory:" gives an in-memory store."""
+        db_file = None if path in (None, ":memory:") else Path(path)
+        if db_file is not None and read_only and not db_file.exists():
+            raise SchemaError(
+                f"{db_file} does not exist yet: build it first with "
+                "`claimtracker ingest --from-dir PATH` or `claimtracker update`."
+            )
+        if db_file is not None and not read_only:
+            db_file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(db_file) if db_file else ":memory:", read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DatabaseLockedError(
+                    f"{db_file} is locked by another claimtracker process (an ingest or update "
+                    "is running). Wait for it to finish, then try again."
+                ) from exc
+            raise SchemaError(f"cannot open {db_file}: {exc}") from exc
+        store = cls(con, db_file, read_only)
+        if read_only:
+            store._check_current()
+        else:
+            store.migrate()
+        return store
+
+    # -- migrations ---------------------------------------------------------------------------
+    def applied_migrations(self) -> list[str]:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = '_migrations'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return []
+        return [r[0] for r in self.con.execute("SELECT name FROM _migrations ORDER BY id").fetchall()]
+
+    def pending_migrations(self) -> list[Migration]:
+        applied = set(self.applied_migrations())
+        return [m for m in MIGRATIONS if m.name not in applied]
+
+    @property
+    def schema_version(self) -> int:
+        return len(self.applied_migrations())
+
+    def migrate(self) -> None:
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations ("
+            " id INTEGER PRIMARY KEY, name VARCHAR UNIQUE NOT NULL,"
+            " applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        self._check_known()
+        for migration in self.pending_migrations():
+            log.info("applying migration %s", migration.name)
+            with self.transaction():
+                migration.apply(self.con)
+                self.con.execute(
+                    "INSERT INTO _migrations (id, name) VALUES (?, ?)",
+                    [MIGRATIONS.index(migration) + 1, migration.name],
+                )
+
+    def _check_known(self) -> None:
+        known = {m.name for m in MIGRATIONS}
+        unknown = [name for name in self.applied_migrations() if name not in known]
+        if unknown:
+            raise SchemaError(
+                f"{self.path} was written by a newer claimtracker (migrations {unknown}); "
+                "upgrade claimtracker or use another --db."
+            )
+
+    def _check_current(self) -> None:
+        self._check_known()
+        pending = self.pending_migrations()
+        if pending:
+            raise SchemaError(
+                f"{self.path} needs migrations {[m.name for m in pending]}; run any "
+                "claimtracker command that writes (e.g. `claimtracker status`) once with write access."
+            )
+
+    # -- transactions -------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: commit on success, roll back on any exception (KeyboardInterrupt too)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- full-text search ---------------------------------------------------------------------
+    def load_fts(self) -> None:
+        """Load DuckDB's FTS extension from the duckdb-extension-fts package (no download)."""
+        if self._fts_loaded:
+            return
+        from claimtracker.extensions import fts_extension_path
+
+        self.con.execute(f"LOAD '{fts_extension_path()}'")
+        self._fts_loaded = True
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
