@@ -103,3 +103,34 @@ def max_requests_per_second() -> float:
             f"CLAIMTRACKER_MAX_RPS={value} is outside (0, 10]: EDGAR allows at most 10 requests/s."
         )
     return value
+
+
+def _positive_number(key: str, env: str, default: float) -> float:
+    raw = setting(key, env, default)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{env}={raw!r} is not a number; use e.g. {default}.") from exc
+    if value < 0:
+        raise ConfigError(f"{env}={value} must not be negative.")
+    return value
+
+
+def edgar_timeout() -> float:
+    """Seconds to wait for EDGAR to connect or send data before the request is retried."""
+    return _positive_number("edgar_timeout", "CLAIMTRACKER_EDGAR_TIMEOUT", 30.0) or 30.0
+
+
+def edgar_retries() -> int:
+    """Attempts after the first for 429/5xx/resets/timeouts/truncated bodies."""
+    return int(_positive_number("edgar_retries", "CLAIMTRACKER_EDGAR_RETRIES", 5))
+
+
+def edgar_backoff() -> float:
+    """Base of the exponential backoff in seconds (1, 2, 4, ... with jitter)."""
+    return _positive_number("edgar_backoff", "CLAIMTRACKER_EDGAR_BACKOFF", 1.0)
+
+
+def edgar_lookback_years() -> int:
+    """How far back the first fetch for a company reaches when no --since is given."""
+    return int(_positive_number("edgar_lookback_years", "CLAIMTRACKER_EDGAR_LOOKBACK_YEARS", 5))

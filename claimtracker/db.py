@@ -16,6 +16,7 @@ Data model (natural keys first):
     fetch_queue(accession)              live-EDGAR work list, so interrupted runs resume
     calls(call_id)                      earnings calls (content hash), participants, turns
     sentences(sentence_id)              narrative sentences and transcript sentences
+    sentence_sources(source_id)         which sections/turns are split, with their content hash
     embeddings(text_hash, model)        FLOAT[384] vectors, shared by identical sentences
     mentions(mention_id)                topic mentions found in sentences
     articles / claims / claim_scores / claim_evidence   the claim ledger and its verdicts
@@ -148,11 +149,16 @@ CREATE TABLE runs (
 CREATE TABLE fetch_queue (
     accession    VARCHAR PRIMARY KEY,
     cik          BIGINT NOT NULL,
+    ticker       VARCHAR,                   -- folder name in the download cache
     form         VARCHAR NOT NULL,
     filed_date   DATE,
+    report_date  DATE,
     primary_document VARCHAR,
-    items        VARCHAR,
+    items        VARCHAR,                   -- EDGAR's comma list, e.g. '2.02,9.01'
+    url          VARCHAR,                   -- what is downloaded (primary document or .txt)
+    local_path   VARCHAR,                   -- relative to the cache dir
     status       VARCHAR NOT NULL,          -- pending | downloaded | ingested | failed
+    failure      VARCHAR,                   -- not_found (never retried) | transient | ingest
     attempts     INTEGER NOT NULL DEFAULT 0,
     error        VARCHAR,
     updated_at   TIMESTAMP DEFAULT current_timestamp
@@ -168,8 +174,9 @@ CREATE TABLE calls (
     fiscal_quarter INTEGER,
     call_date      DATE,
     title          VARCHAR,
-    format         VARCHAR,                 -- streetevents | sp | merged_columns
+    format         VARCHAR,                 -- streetevents | sp | sp_split | merged_columns
     source_files   VARCHAR[],
+    parse_notes    VARCHAR,                 -- what parsed imperfectly (unmatched speakers...)
     ingested_at    TIMESTAMP DEFAULT current_timestamp
 );
 CREATE TABLE call_participants (
@@ -178,6 +185,7 @@ CREATE TABLE call_participants (
     role         VARCHAR NOT NULL,          -- management | analyst | operator | investor_relations | unknown
     affiliation  VARCHAR,
     title        VARCHAR,
+    ord          INTEGER,                   -- order of the participant lists
     PRIMARY KEY (call_id, name)
 );
 CREATE TABLE turns (
@@ -216,7 +224,15 @@ CREATE TABLE sentences (
     speaker        VARCHAR,
     role           VARCHAR,                 -- management | analyst | operator | investor_relations | NULL (filings)
     accession      VARCHAR,
-    call_id        VARCHAR
+    call_id        VARCHAR,
+    fts_text       VARCHAR,                 -- text pre-tokenised for BM25 ("Trainium 3" -> trainium3)
+    tagged_with    VARCHAR                  -- taxonomy hash the mentions were computed with
+);
+CREATE TABLE sentence_sources (
+    source_id    VARCHAR PRIMARY KEY,       -- section_id or turn_id already split into sentences
+    source_kind  VARCHAR NOT NULL,          -- section | turn
+    source_hash  VARCHAR NOT NULL,          -- md5 of text + metadata: a change re-splits the source
+    n_sentences  INTEGER NOT NULL
 );
 CREATE TABLE embeddings (
     text_hash  VARCHAR NOT NULL,

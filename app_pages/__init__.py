@@ -1,0 +1,1 @@
+"""The Streamlit pages of claimtracker, one module per page (see app.py)."""

@@ -1,0 +1,168 @@
+"""Claims: an article's claims with their verdict timelines; one claim's scores and evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+
+STANCE_BADGE = {"supports": "green", "contradicts": "red", "neutral": "gray"}
+
+st.title("Claims")
+common.require_data("claims", what="the Claims page")
+
+articles: list[dict[str, Any]] = common.query("articles")
+if not articles:
+    st.info("No article in the ledger yet: add one on the Articles page, then run "
+            "`claimtracker score`.")
+    st.stop()
+article_ids = [a["article_id"] for a in articles]
+by_id = {a["article_id"]: a for a in articles}
+article_id = st.selectbox(
+    "Article", article_ids, index=common.url_choice("article", article_ids),
+    format_func=lambda a: f"{by_id[a]['title'] or a} ({by_id[a]['n_claims']} claims)",
+)
+article = by_id[article_id]
+st.caption(" · ".join(common.md_escape(str(v)) for v in (
+    article["source"], article["language"], article["published"], article["ticker"]) if v))
+
+claims: list[dict[str, Any]] = common.query("claims_with_timelines", article_id)
+all_tickers = sorted({p["ticker"] for c in claims for p in c["timeline"]})
+ticker = None
+if len(all_tickers) > 1:
+    ticker = st.selectbox("Company", all_tickers,
+                          index=common.url_choice("ticker", all_tickers, article["ticker"]))
+elif all_tickers:
+    ticker = all_tickers[0]
+
+
+def points_of(claim: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for p in claim["timeline"] if p["ticker"] == ticker]
+
+
+if not any(points_of(c) for c in claims):
+    st.info("These claims have no verdicts yet: run `claimtracker score` to check them "
+            "quarter by quarter.")
+
+overview = pd.DataFrame([
+    {
+        "claim": c["claim_id"],
+        "statement": c["statement"],
+        "latest": (
+            f"{common.VERDICT_MARKS[p[-1]['verdict']]} {p[-1]['verdict']} ({p[-1]['quarter']})"
+            if (p := points_of(c)) else "not scored"
+        ),
+        "timeline": "".join(common.VERDICT_MARKS.get(x["verdict"], "?") for x in points_of(c)),
+        "score trend": [x["score"] for x in points_of(c)],
+        "quarters": f"{p[0]['quarter']}–{p[-1]['quarter']}" if (p := points_of(c)) else "",
+    }
+    for c in claims
+])
+st.subheader("Claims and their verdicts by quarter")
+st.caption("Timeline, oldest quarter first: 🟩 supported · 🟨 mixed · 🟥 contradicted · "
+           "⬜ not discussed")
+st.dataframe(
+    overview, hide_index=True, key="claims_table",
+    column_config={
+        "statement": st.column_config.TextColumn(width="large"),
+        "score trend": st.column_config.LineChartColumn(y_min=-1, y_max=1),
+    },
+)
+
+claim_ids = [c["claim_id"] for c in claims]
+claim_id = st.selectbox("Claim", claim_ids, index=common.url_choice("claim", claim_ids),
+                        format_func=lambda c: f"{c}: {next(x['statement'] for x in claims if x['claim_id'] == c)}")
+claim = next(c for c in claims if c["claim_id"] == claim_id)
+common.set_url(article=article_id, claim=claim_id, ticker=ticker if len(all_tickers) > 1 else None)
+
+st.markdown(f"### {common.md_escape(claim['statement'])}")
+if claim["quote"]:
+    st.markdown(f"> {common.md_escape(claim['quote'])}")
+facts = [f"kind: {claim['kind']}", f"topics: {', '.join(claim['topics']) or '–'}"]
+if claim["metric"]:
+    facts.append(f"metric: {claim['metric']} expected {claim['direction'] or '?'}")
+if claim["horizon"]:
+    facts.append(f"horizon: {claim['horizon']}")
+st.caption(common.md_escape(" · ".join(facts)))
+
+scores = [s for s in common.query("claim_scores", article_id, claim_id) if s["ticker"] == ticker]
+if not scores:
+    st.info("No verdicts for this claim yet: run `claimtracker score`.")
+    st.stop()
+frame = pd.DataFrame(scores)
+quarter_order = frame["quarter"].tolist()
+colours = alt.Scale(domain=list(common.VERDICT_COLOURS), range=list(common.VERDICT_COLOURS.values()))
+score_chart = (
+    alt.Chart(frame).mark_bar().encode(
+        x=alt.X("quarter:N", sort=quarter_order, title="Fiscal quarter"),
+        y=alt.Y("score:Q", scale=alt.Scale(domain=[-1, 1]), title="Score"),
+        color=alt.Color("verdict:N", scale=colours, title="Verdict"),
+        tooltip=["quarter", "verdict", alt.Tooltip("score:Q", format=".2f"), "reason"],
+    ).properties(height=220, title="Score by quarter")
+)
+st.altair_chart(score_chart, width="stretch")
+
+left, right = st.columns(2)
+with left:
+    attention = frame.dropna(subset=["attention"])
+    if attention.empty:
+        st.caption("No attention figures for this claim.")
+    else:
+        st.altair_chart(
+            alt.Chart(attention).mark_line(point=True).encode(
+                x=alt.X("quarter:N", sort=quarter_order, title="Fiscal quarter"),
+                y=alt.Y("attention:Q", title="Attention vs trailing average"),
+                tooltip=["quarter", alt.Tooltip("attention:Q", format=".2f")],
+            ).properties(height=200, title="Attention to the claim's topics"),
+            width="stretch",
+        )
+with right:
+    if claim["metric"] and ticker:
+        series = [m for m in common.query("metric_series", ticker, claim["metric"])
+                  if m["quarter"] in set(quarter_order)]
+        if series:
+            st.altair_chart(
+                alt.Chart(pd.DataFrame(series)).mark_line(point=True, color="#1565c0").encode(
+                    x=alt.X("quarter:N", sort=quarter_order, title="Fiscal quarter"),
+                    y=alt.Y("value:Q", title=claim["metric"]),
+                    tooltip=["quarter", "value", "source"],
+                ).properties(height=200, title=f"Reported {claim['metric']}"),
+                width="stretch",
+            )
+        else:
+            st.caption(f"No reported {common.md_escape(claim['metric'])} values for these quarters.")
+
+st.subheader("Evidence by quarter")
+quarters_desc = list(reversed(quarter_order))
+choice = st.selectbox("Quarter", ["all", *quarters_desc],
+                      index=common.url_choice("quarter", ["all", *quarters_desc]))
+common.set_url(quarter=None if choice == "all" else choice)
+evidence: list[dict[str, Any]] = common.query(
+    "claim_evidence", article_id, claim_id, None if choice == "all" else choice)
+evidence = [e for e in evidence if e["ticker"] == ticker]
+shown = quarters_desc if choice == "all" else [choice]
+by_quarter = {s["quarter"]: s for s in scores}
+for quarter in shown:
+    score = by_quarter[quarter]
+    items = [e for e in evidence if e["quarter"] == quarter]
+    label = (f"{quarter} · {common.VERDICT_MARKS.get(score['verdict'], '')} {score['verdict']} "
+             f"({score['score']:+.2f}) · {len(items)} sentences")
+    with st.expander(label, expanded=choice != "all" or quarter == shown[0]):
+        if score["reason"]:
+            st.markdown(f"**Why:** {common.md_escape(score['reason'])}")
+        if score["metric"]:
+            st.caption("Reported numbers (the metric part of the verdict):")
+            st.json(score["metric"], expanded=False)
+        if not items:
+            st.caption("No evidence sentences in this quarter.")
+        for item in items:
+            badge = STANCE_BADGE.get(item["stance"], "gray")
+            st.markdown(f":{badge}-badge[{common.md_escape(item['stance'])}] {common.md_escape(item['text'])}")
+            context = " … ".join(common.md_escape(t) for t in (item["before"], item["after"]) if t)
+            if context:
+                st.caption(f"Context: {context}")
+            st.caption(common.source_line(item))

@@ -1,0 +1,167 @@
+"""What every page shares: cached read-only queries, safe text rendering, URL state, empty-DB help.
+
+The app never keeps a DuckDB connection open between reruns: a read-only connection would
+block an ingest from taking the write lock. Each cached query opens, reads and closes; the
+cache key includes the DB file's mtime/size, so new data shows up after any write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from claimtracker import config, views
+from claimtracker.db import Store
+
+VERDICT_COLOURS = {
+    "supported": "#2e7d32",
+    "mixed": "#f9a825",
+    "contradicted": "#c62828",
+    "not_discussed": "#9e9e9e",
+}
+VERDICT_MARKS = {"supported": "🟩", "mixed": "🟨", "contradicted": "🟥", "not_discussed": "⬜"}
+
+LOAD_DATA_HOWTO = """\
+**How to load data** (from the repository root; the app only reads):
+
+```
+.venv/bin/claimtracker ingest --from-dir ../shared/edgar --db {db}
+.venv/bin/claimtracker ingest-transcripts ../shared/transcripts --db {db}
+.venv/bin/claimtracker enrich --db {db}
+.venv/bin/claimtracker score --db {db}
+```
+
+or all at once: `make run`. Then reload this page.
+"""
+
+
+# -- the DB --------------------------------------------------------------------------------------
+def db_path() -> Path:
+    return config.db_path()
+
+
+def fingerprint() -> tuple[str, int, int, int, int]:
+    return views.db_fingerprint(db_path())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(name: str, fp: tuple[str, int, int, int, int], args: tuple[Any, ...],
+                  kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    func: Callable[..., Any] = getattr(views, name)
+    with Store.open(fp[0], read_only=True) as store:
+        return func(store, *args, **dict(kwargs))
+
+
+def query(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run `claimtracker.views.<name>(store, *args, **kwargs)`, cached per DB version."""
+    return _cached_query(name, fingerprint(), args, tuple(sorted(kwargs.items())))
+
+
+def require_data(*needs: str, what: str = "this page") -> dict[str, int]:
+    """Stop the page with a how-to when the DB is missing or lacks the tables it needs.
+
+    `needs` are `views.table_counts` keys, e.g. ("claim_scores",).
+    """
+    path = db_path()
+    if not path.exists():
+        st.info(f"No database at `{path}` yet, so {what} has nothing to show.")
+        st.markdown(LOAD_DATA_HOWTO.format(db=path))
+        st.stop()
+    counts: dict[str, int] = query("table_counts")
+    missing = [n for n in needs if not counts.get(n)]
+    if missing:
+        st.info(f"`{path}` has no {', '.join(missing)} yet, so {what} has nothing to show.")
+        st.markdown(LOAD_DATA_HOWTO.format(db=path))
+        st.stop()
+    return counts
+
+
+# -- URL state -----------------------------------------------------------------------------------
+def url_choice(name: str, options: list[str], default: str | None = None) -> int:
+    """Index into `options` of the value named by `?name=` in the URL (else default, else 0)."""
+    wanted = st.query_params.get(name, default)
+    return options.index(wanted) if wanted in options else 0
+
+
+def set_url(**params: Any) -> None:
+    """Write the view's state into the URL (None removes a parameter) so it can be shared."""
+    for key, value in params.items():
+        if value in (None, "", []):
+            if key in st.query_params:
+                del st.query_params[key]
+        elif isinstance(value, list):
+            st.query_params[key] = [str(v) for v in value]
+        elif st.query_params.get(key) != str(value):
+            st.query_params[key] = str(value)
+
+
+# -- untrusted text ------------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+_SPACE = re.compile(r"\s+")
+
+
+def md_escape(text: str | None) -> str:
+    """Filing/transcript text made inert for st.markdown: every markdown/HTML character escaped.
+
+    Backslash-escaping ASCII punctuation is CommonMark's own literal form, so `<script>`
+    renders as the text "<script>", and `:red[...]`, links, images and LaTeX never trigger.
+    """
+    if not text:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(text)).strip())
+
+
+def query_terms(query_text: str) -> list[str]:
+    """Words of a search query worth highlighting (letters/digits, two characters or more)."""
+    return sorted({w for w in re.findall(r"[A-Za-z0-9]{2,}", query_text or "")},
+                  key=len, reverse=True)
+
+
+def highlight(text: str | None, terms: list[str]) -> str:
+    """Escaped markdown of `text` with every case-insensitive match of `terms` highlighted."""
+    if not text:
+        return ""
+    clean = _SPACE.sub(" ", str(text)).strip()
+    if not terms:
+        return md_escape(clean)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    out, pos = [], 0
+    for match in pattern.finditer(clean):
+        out.append(md_escape(clean[pos:match.start()]))
+        out.append(f":orange-background[**{md_escape(match.group(0))}**]")
+        pos = match.end()
+    out.append(md_escape(clean[pos:]))
+    return "".join(out)
+
+
+def source_line(item: dict[str, Any]) -> str:
+    """"speaker (role) · document · link" as safe markdown; the link only for http(s) URLs."""
+    who = item.get("speaker") or ""
+    role = item.get("role")
+    parts = []
+    if who or role:
+        parts.append(md_escape(f"{who} ({role})" if role and who else who or role))
+    parts.append(md_escape(item.get("document") or item.get("doc_type") or ""))
+    link = item.get("link") or item.get("url")
+    if link and str(link).startswith(("http://", "https://")):
+        parts.append(f"[EDGAR]({_url_escape(str(link))})")
+    elif link:
+        parts.append("`" + str(link).replace("`", "'") + "`")
+    return " · ".join(p for p in parts if p)
+
+
+def _url_escape(url: str) -> str:
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+
+
+def fmt_money(value: float | None) -> str:
+    if value is None:
+        return "–"
+    for div, unit in ((1e9, "B"), (1e6, "M")):
+        if abs(value) >= div:
+            return f"${value / div:,.1f}{unit}"
+    return f"${value:,.0f}"

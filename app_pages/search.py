@@ -1,0 +1,129 @@
+"""Search: hybrid (BM25 + embeddings) search over every sentence, with filters and hit counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from claimtracker import views
+from claimtracker.db import Store
+
+ANY = "any"
+DOC_TYPES = [ANY, "transcript", "earnings_release", "10-Q", "10-K"]
+ROLES = [ANY, "management", "analyst"]
+SECTIONS = [ANY, "prepared", "qa"]
+
+
+@st.cache_resource(show_spinner="Loading the embedding model (once per server)…")
+def embedding_model() -> Any:
+    """The sentence-embedding model, loaded once per server process."""
+    from claimtracker.models import embedding_model as load
+
+    return load()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def run_search(fp: tuple[str, int, int, int, int], query_text: str,
+               filters: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+    from nlp.search import search
+
+    embedding_model()
+    with Store.open(fp[0], read_only=True) as store:
+        return search(store, query_text, **dict(filters))
+
+
+st.title("Search")
+common.require_data("sentences", what="search")
+
+query_text = st.text_input("Search management's words, filings and calls",
+                           value=st.query_params.get("query", ""),
+                           placeholder="e.g. demand for our custom AI chips")
+tickers: list[str] = common.query("tickers")
+quarters: list[str] = common.query("quarters_with_sentences")
+topics: list[str] = common.query("topic_ids")
+
+cols = st.columns(4)
+ticker = cols[0].selectbox("Company", [ANY, *tickers],
+                           index=common.url_choice("ticker", [ANY, *tickers]))
+doc_type = cols[1].selectbox("Document", DOC_TYPES, index=common.url_choice("doc_type", DOC_TYPES))
+role = cols[2].selectbox("Speaker role", ROLES, index=common.url_choice("role", ROLES))
+section = cols[3].selectbox("Section", SECTIONS, index=common.url_choice("section", SECTIONS))
+cols = st.columns([2, 2, 1])
+span: tuple[str, str] | None = None
+if len(quarters) > 1:
+    lo = common.url_choice("from", quarters, quarters[0])
+    hi = common.url_choice("to", quarters, quarters[-1]) if "to" in st.query_params else (
+        len(quarters) - 1)
+    with cols[0]:
+        span = st.select_slider("Fiscal quarters", quarters,
+                                value=(quarters[lo], quarters[max(lo, hi)]))
+wanted_topics = [t for t in st.query_params.get_all("topic") if t in topics]
+chosen_topics = cols[1].multiselect("Topics", topics, default=wanted_topics)
+k = cols[2].number_input("Hits", min_value=1, max_value=200,
+                         value=int(st.query_params.get("k", 20)), step=5)
+
+full_span = span is None or (span[0] == quarters[0] and span[1] == quarters[-1])
+common.set_url(
+    query=query_text.strip() or None,
+    ticker=None if ticker == ANY else ticker,
+    doc_type=None if doc_type == ANY else doc_type,
+    role=None if role == ANY else role,
+    section=None if section == ANY else section,
+    topic=chosen_topics or None,
+    k=None if k == 20 else int(k),
+    **{"from": None if full_span else span[0], "to": None if full_span else span[1]},
+)
+
+if not query_text.strip():
+    st.caption("Type a query: words and meaning both count (BM25 and embeddings, fused). "
+               "Filters narrow by company, quarter, document, speaker role, section and topic.")
+    st.stop()
+
+filters: dict[str, Any] = {"k": int(k)}
+if ticker != ANY:
+    filters["ticker"] = ticker
+if doc_type != ANY:
+    filters["doc_type"] = doc_type
+if role != ANY:
+    filters["role"] = role
+if section != ANY:
+    filters["section"] = section
+if chosen_topics:
+    filters["topics"] = chosen_topics
+if not full_span:
+    filters["from_quarter"], filters["to_quarter"] = span
+
+with st.spinner("Searching…"):
+    hits = run_search(common.fingerprint(), query_text.strip(), tuple(sorted(
+        (key, tuple(v) if isinstance(v, list) else v) for key, v in filters.items())))
+
+st.subheader(f"{len(hits)} hits")
+counts = views.hit_counts_by_quarter(hits)
+if counts:
+    order = [c["quarter"] for c in counts]
+    st.altair_chart(
+        alt.Chart(pd.DataFrame(counts)).mark_bar().encode(
+            x=alt.X("quarter:N", sort=order, title="Fiscal quarter"),
+            y=alt.Y("hits:Q", title="Hits"),
+            tooltip=["quarter", "hits"],
+        ).properties(height=160, title="Hits by quarter"),
+        width="stretch",
+    )
+terms = common.query_terms(query_text)
+for rank, hit in enumerate(hits, start=1):
+    quarter = views.quarter_label(hit.get("fiscal_year"), hit.get("fiscal_quarter")) or "?"
+    with st.container(border=True):
+        st.markdown(f"**{rank}.** {common.highlight(hit.get('text'), terms)}")
+        context = hit.get("context")
+        if isinstance(context, list):
+            context = " ".join(str(c) for c in context)
+        if context and context != hit.get("text"):
+            st.caption("Context: " + common.highlight(context, terms))
+        meta = {**hit, "document": f"{hit.get('ticker') or ''} {quarter} {hit.get('doc_type') or ''}",
+                "link": hit.get("url") or hit.get("source")}
+        score = hit.get("score")
+        st.caption(common.source_line(meta) + (f" · score {score:.3f}" if score is not None else ""))

@@ -1,0 +1,85 @@
+"""Topics: how often management mentions each topic, quarter by quarter, and what went quiet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+
+st.title("Topics")
+common.require_data("sentences", "mentions", what="the Topics page")
+
+tickers: list[str] = common.query("tickers")
+cols = st.columns([1, 1, 1])
+ticker = cols[0].selectbox("Company", tickers, index=common.url_choice("ticker", tickers, "AMZN"))
+calls_only = cols[1].toggle("Calls only", value=st.query_params.get("calls_only") == "1",
+                            help="Count only management turns of earnings calls (no filings "
+                                 "or releases).")
+semantic = cols[2].toggle("Include semantic mentions", value=st.query_params.get("semantic") != "0",
+                          help="Also count sentences tagged by embedding similarity, not only "
+                               "by a named term.")
+common.set_url(ticker=ticker, calls_only="1" if calls_only else None,
+               semantic=None if semantic else "0")
+
+methods = ("ruler", "semantic") if semantic else ("ruler",)
+heat: dict[str, Any] = common.query("topic_heatmap", ticker, calls_only=calls_only,
+                                    methods=methods)
+if not heat["quarters"]:
+    st.info(f"No management sentences for {ticker} with a fiscal quarter yet.")
+    st.stop()
+
+quarters = [q["quarter"] for q in heat["quarters"]]
+topics = [t["topic"] for t in heat["topics"]]
+st.caption(f"{len(quarters)} quarters with management language ({quarters[0]} – {quarters[-1]}), "
+           f"{sum(q['management_sentences'] for q in heat['quarters']):,} management sentences. "
+           "A cell is the number of management sentences mentioning the topic per 1,000 "
+           "management sentences that quarter.")
+if not topics:
+    st.info("No topic mentions for this company yet: run `claimtracker enrich`.")
+    st.stop()
+
+cells = {(c["topic"], c["quarter"]): c for c in heat["cells"]}
+base = {q["quarter"]: q["management_sentences"] for q in heat["quarters"]}
+grid = pd.DataFrame([
+    {"topic": t, "quarter": q, "per_1000": cells[(t, q)]["per_1000"] if (t, q) in cells else 0.0,
+     "sentences": cells[(t, q)]["sentences"] if (t, q) in cells else 0,
+     "management_sentences": base[q]}
+    for t in topics for q in quarters
+])
+st.altair_chart(
+    alt.Chart(grid).mark_rect().encode(
+        x=alt.X("quarter:N", sort=quarters, title="Fiscal quarter"),
+        y=alt.Y("topic:N", sort=topics, title=None),
+        color=alt.Color("per_1000:Q", title="per 1,000", scale=alt.Scale(scheme="orangered")),
+        tooltip=["topic", "quarter", "sentences", "management_sentences",
+                 alt.Tooltip("per_1000:Q", format=".1f")],
+    ).properties(height=max(160, 26 * len(topics)), title=f"{ticker}: mentions per 1,000 "
+                 "management sentences"),
+    width="stretch",
+)
+
+st.subheader("First and last mention")
+summary = pd.DataFrame([
+    {
+        "topic": t["topic"],
+        "first": t["first"],
+        "last": t["last"],
+        "quarters mentioned": t["quarters_mentioned"],
+        "sentences": t["total"],
+        "went quiet": "⚠️ went quiet" if t["went_quiet"] else "",
+        "quiet for (quarters with data)": t["quiet_quarters"] if t["went_quiet"] else None,
+    }
+    for t in heat["topics"]
+])
+st.dataframe(summary, hide_index=True, key="topics_summary")
+quiet = [t["topic"] for t in heat["topics"] if t["went_quiet"]]
+if quiet:
+    st.warning("Went quiet (mentioned in two or more quarters, absent since): "
+               + ", ".join(common.md_escape(t) for t in quiet))
+
+with st.expander("Management sentences per quarter (the denominator)"):
+    st.dataframe(pd.DataFrame(heat["quarters"]), hide_index=True)

@@ -1,0 +1,74 @@
+"""The top of S&P-style transcripts: a title line, then the two participant lists.
+
+Shared by the S&P parser and the merged-column parser, whose headers are the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.transcripts.model import Participant
+from ingest.transcripts.participants import ANALYST_HEADINGS, COMPANY_HEADINGS, parse_sp_list
+
+PRESENTATION_HEADINGS = ("presentation", "prepared remarks")
+QA_HEADINGS = ("question-and-answer session", "questions and answers", "question and answer")
+_COMPANY_IN_TITLE = re.compile(r"^(?P<company>.+?)\s*\((?:[A-Z]+:)?[A-Z][A-Z.]{0,5}\)")
+
+
+@dataclass
+class SpHeader:
+    title: str | None = None
+    company_name: str | None = None
+    participants: list[Participant] = field(default_factory=list)
+    body_start: int = 0  # index of the first body line
+
+
+def is_heading(line: str, headings: tuple[str, ...]) -> bool:
+    return line.strip().lower().rstrip(":") in headings
+
+
+def parse_sp_header(lines: list[str]) -> SpHeader:
+    header = SpHeader()
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i < len(lines):
+        first = lines[i].strip()
+        if not is_heading(first, COMPANY_HEADINGS + QA_HEADINGS + PRESENTATION_HEADINGS):
+            header.title = first
+            match = _COMPANY_IN_TITLE.match(first)
+            header.company_name = match.group("company").strip() if match else None
+            i += 1
+    side: str | None = None
+    block: list[str] = []
+    body_start = i
+
+    def flush() -> None:
+        if side and block:
+            header.participants.extend(parse_sp_list(block, side, header.company_name))
+
+    while i < len(lines):
+        line = lines[i].strip()
+        lowered = line.lower().rstrip(":")
+        if lowered in COMPANY_HEADINGS or lowered in ANALYST_HEADINGS:
+            flush()
+            side = "company" if lowered in COMPANY_HEADINGS else "analyst"
+            block = []
+        elif side is None:
+            if line:
+                break  # no lists: the body starts here
+        elif (
+            is_heading(line, PRESENTATION_HEADINGS + QA_HEADINGS)
+            or lowered == "operator"
+            or len(line) > 150
+            or line.endswith((".", "?", "!")) and " - " not in line and len(line.split()) > 6
+        ):
+            break
+        else:
+            block.append(line)
+        i += 1
+        body_start = i
+    flush()
+    header.body_start = body_start
+    return header

@@ -1,0 +1,261 @@
+"""The topic taxonomy (data/topics.yaml): loaded once, validated, with errors naming file and line.
+
+The taxonomy is data that users edit, so every mistake is reported as a ConfigError that says
+where (file:line) and what to write instead; the tagger never sees an unchecked value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from claimtracker.config import REPO_DATA_DIR
+from claimtracker.errors import ConfigError
+
+DEFAULT_TAXONOMY = REPO_DATA_DIR / "topics.yaml"
+_LINE = "__line__"
+_TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_TOPIC_KEYS = {
+    "description", "label", "implies", "terms", "case_terms", "patterns", "ambiguous", "semantic",
+}
+_AMBIGUOUS_KEYS = {"terms", "require", "exclude"}
+_SEMANTIC_KEYS = {"threshold", "prototypes"}
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that remembers the line of every mapping, for error messages."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINE] = node.start_mark.line + 1
+        return mapping
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """Terms that count only when the sentence has a `require` word and no `exclude` phrase."""
+
+    terms: tuple[str, ...]
+    require: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        words = "|".join(re.escape(w) for w in self.require)
+        object.__setattr__(self, "_require_re", re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.I))
+
+    def covers(self, surface: str) -> bool:
+        return surface.lower() in {t.lower() for t in self.terms}
+
+    def accepts(self, sentence: str) -> bool:
+        if any(phrase in sentence for phrase in self.exclude):
+            return False
+        return not self.require or bool(self._require_re.search(sentence))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Semantic:
+    threshold: float
+    prototypes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    description: str
+    label: str
+    implies: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    case_terms: tuple[str, ...] = ()
+    patterns: tuple[list[dict[str, Any]], ...] = ()
+    ambiguous: tuple[ContextRule, ...] = ()
+    semantic: Semantic | None = None
+
+    def context_rule(self, surface: str) -> ContextRule | None:
+        return next((rule for rule in self.ambiguous if rule.covers(surface)), None)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    topics: dict[str, Topic]
+    path: Path
+    digest: str = field(default="")
+
+    def ids(self) -> list[str]:
+        return list(self.topics)
+
+    def expand(self, topic_id: str) -> list[str]:
+        """The topic and every topic it implies (transitively), in a stable order."""
+        seen: list[str] = []
+        stack = [topic_id]
+        while stack:
+            current = stack.pop(0)
+            if current not in seen:
+                seen.append(current)
+                stack.extend(self.topics[current].implies)
+        return seen
+
+    def versioned_words(self) -> set[str]:
+        """Lower-cased product words that take a generation number ("Trainium 3")."""
+        words: set[str] = set()
+        for topic in self.topics.values():
+            for pattern in topic.patterns:
+                if len(pattern) == 2:
+                    first = pattern[0]
+                    value = first.get("LOWER")
+                    if isinstance(value, str):
+                        words.add(value)
+                    elif isinstance(value, dict) and "IN" in value:
+                        words.update(str(v) for v in value["IN"])
+        return words
+
+
+def _fail(path: Path, line: int | str, message: str) -> ConfigError:
+    return ConfigError(f"{path}:{line}: {message}")
+
+
+def _strings(path: Path, line: int, value: Any, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(path, line, f"{what} must be a list of non-empty strings, e.g. [Trainium, Trn2].")
+    return tuple(v.strip() for v in value)
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def _patterns(path: Path, line: int, value: Any) -> tuple[list[dict[str, Any]], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _fail(path, line, "patterns must be a list of spaCy token patterns (lists of dicts).")
+    out = []
+    for pattern in value:
+        if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
+            raise _fail(
+                path, line,
+                f"pattern {_strip_lines(pattern)!r} is not a spaCy token pattern; write e.g. "
+                '[{LOWER: trainium}, {TEXT: {REGEX: "^[1-9]$"}}].',
+            )
+        out.append(_strip_lines(pattern))
+    return tuple(out)
+
+
+def _context_rules(path: Path, line: int, value: Any) -> tuple[ContextRule, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _fail(path, line, "ambiguous must be a list of {terms, require, exclude} rules.")
+    rules = []
+    for raw in value:
+        if not isinstance(raw, dict):
+            raise _fail(path, line, "each ambiguous rule must be a mapping with terms and require.")
+        rline = raw.get(_LINE, line)
+        unknown = set(raw) - _AMBIGUOUS_KEYS - {_LINE}
+        if unknown:
+            raise _fail(path, rline, f"unknown keys {sorted(unknown)}; use {sorted(_AMBIGUOUS_KEYS)}.")
+        terms = _strings(path, rline, raw.get("terms"), "ambiguous.terms")
+        if not terms:
+            raise _fail(path, rline, "an ambiguous rule needs terms: [...].")
+        rules.append(
+            ContextRule(
+                terms=terms,
+                require=_strings(path, rline, raw.get("require"), "ambiguous.require"),
+                exclude=_strings(path, rline, raw.get("exclude"), "ambiguous.exclude"),
+            )
+        )
+    return tuple(rules)
+
+
+def _semantic(path: Path, line: int, value: Any) -> Semantic | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _fail(path, line, "semantic must be a mapping {threshold, prototypes}.")
+    sline = value.get(_LINE, line)
+    unknown = set(value) - _SEMANTIC_KEYS - {_LINE}
+    if unknown:
+        raise _fail(path, sline, f"unknown keys {sorted(unknown)}; use {sorted(_SEMANTIC_KEYS)}.")
+    threshold = value.get("threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+        raise _fail(path, sline, f"semantic.threshold {threshold!r} must be a number in (0, 1].")
+    prototypes = _strings(path, sline, value.get("prototypes"), "semantic.prototypes")
+    if not prototypes:
+        raise _fail(path, sline, "semantic.prototypes needs at least one example sentence.")
+    return Semantic(float(threshold), prototypes)
+
+
+def _topic(path: Path, topic_id: Any, raw: Any) -> Topic:
+    if not isinstance(topic_id, str) or not _TOPIC_ID.match(topic_id):
+        line = raw.get(_LINE, "?") if isinstance(raw, dict) else "?"
+        raise _fail(path, line, f"topic id {topic_id!r} must be lower_snake_case, e.g. custom_silicon.")
+    if not isinstance(raw, dict):
+        raise _fail(path, "?", f"topic {topic_id} must be a mapping with description and terms.")
+    line = raw[_LINE]
+    unknown = set(raw) - _TOPIC_KEYS - {_LINE}
+    if unknown:
+        raise _fail(path, line, f"topic {topic_id}: unknown keys {sorted(unknown)}; "
+                    f"use {sorted(_TOPIC_KEYS)}.")
+    description = raw.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise _fail(path, line, f"topic {topic_id} needs a description.")
+    terms = _strings(path, line, raw.get("terms"), f"{topic_id}.terms")
+    case_terms = _strings(path, line, raw.get("case_terms"), f"{topic_id}.case_terms")
+    patterns = _patterns(path, line, raw.get("patterns"))
+    semantic = _semantic(path, line, raw.get("semantic"))
+    if not (terms or case_terms or patterns or semantic):
+        raise _fail(path, line, f"topic {topic_id} has no terms, patterns or semantic prototypes.")
+    ambiguous = _context_rules(path, line, raw.get("ambiguous"))
+    known = {t.lower() for t in terms + case_terms}
+    for rule in ambiguous:
+        missing = [t for t in rule.terms if t.lower() not in known]
+        if missing:
+            raise _fail(path, line, f"topic {topic_id}: ambiguous terms {missing} are not in its "
+                        "terms or case_terms; add them there first.")
+    return Topic(
+        id=topic_id,
+        description=description.strip(),
+        label=str(raw.get("label") or "TOPIC").upper(),
+        implies=_strings(path, line, raw.get("implies"), f"{topic_id}.implies"),
+        terms=terms,
+        case_terms=case_terms,
+        patterns=patterns,
+        ambiguous=ambiguous,
+        semantic=semantic,
+    )
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Read and validate a taxonomy file (default data/topics.yaml)."""
+    file = Path(path) if path else DEFAULT_TAXONOMY
+    try:
+        raw_bytes = file.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the topic taxonomy {file}: {exc}; "
+                          "restore data/topics.yaml or pass another file.") from exc
+    try:
+        data = yaml.load(raw_bytes, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}" if mark else str(file)
+        raise ConfigError(f"{where}: not valid YAML ({exc}); fix the indentation or quoting.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
+        raise _fail(file, 1, "expected a mapping with `topics:` (topic id -> definition).")
+    topics = {tid: _topic(file, tid, raw) for tid, raw in data["topics"].items() if tid != _LINE}
+    for topic in topics.values():
+        for implied in topic.implies:
+            if implied not in topics:
+                raise _fail(file, data["topics"][topic.id][_LINE],
+                            f"topic {topic.id} implies unknown topic {implied!r}; "
+                            f"known: {sorted(topics)}.")
+    return Taxonomy(topics=topics, path=file, digest=hashlib.sha256(raw_bytes).hexdigest())
