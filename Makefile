@@ -21,7 +21,7 @@ run: install
 
 # Headless Chromium from Debian for the browser test (playwright drives it; no browser download).
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji fonts-nanum >/dev/null)
 
 test: install browser
 	$(BIN)/ruff check .

@@ -12,17 +12,21 @@ import streamlit as st
 
 from claimtracker.errors import ClaimtrackerError, DatabaseLockedError
 
-st.set_page_config(page_title="claimtracker", page_icon="📈", layout="wide")
+st.set_page_config(page_title="claimtracker", page_icon=":material/fact_check:", layout="wide")
 
+#: url path -> (title, Material icon); the first is the default page, served at "/".
+_PAGES = {
+    "claims": ("Claims", "fact_check"),
+    "search": ("Search", "search"),
+    "topics": ("Topics", "grid_view"),
+    "metrics": ("Metrics", "monitoring"),
+    "articles": ("Articles", "article"),
+    "data": ("Data", "database"),
+}
 PAGES = {
-    "claims": st.Page("app_pages/claims.py", title="Claims", icon="✅", url_path="claims",
-                      default=True),
-    "search": st.Page("app_pages/search.py", title="Search", icon="🔎", url_path="search"),
-    "topics": st.Page("app_pages/topics.py", title="Topics", icon="🗺️", url_path="topics"),
-    "metrics": st.Page("app_pages/metrics.py", title="Metrics", icon="📊", url_path="metrics"),
-    "articles": st.Page("app_pages/articles.py", title="Articles", icon="📰",
-                        url_path="articles"),
-    "data": st.Page("app_pages/data.py", title="Data", icon="🗄️", url_path="data"),
+    path: st.Page(f"app_pages/{path}.py", title=title, icon=f":material/{icon}:", url_path=path,
+                  default=index == 0)
+    for index, (path, (title, icon)) in enumerate(_PAGES.items())
 }
 
 current = st.navigation(list(PAGES.values()), position="top")

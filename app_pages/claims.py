@@ -74,8 +74,9 @@ st.dataframe(
 )
 
 claim_ids = [c["claim_id"] for c in claims]
+statements = {c["claim_id"]: c["statement"] for c in claims}
 claim_id = st.selectbox("Claim", claim_ids, index=common.url_choice("claim", claim_ids),
-                        format_func=lambda c: f"{c}: {next(x['statement'] for x in claims if x['claim_id'] == c)}")
+                        format_func=lambda c: f"{c}: {statements[c]}")
 claim = next(c for c in claims if c["claim_id"] == claim_id)
 common.set_url(article=article_id, claim=claim_id, ticker=ticker if len(all_tickers) > 1 else None)
 
@@ -95,7 +96,8 @@ if not scores:
     st.stop()
 frame = pd.DataFrame(scores)
 quarter_order = frame["quarter"].tolist()
-colours = alt.Scale(domain=list(common.VERDICT_COLOURS), range=list(common.VERDICT_COLOURS.values()))
+colours = alt.Scale(domain=list(common.VERDICT_COLOURS),
+                    range=list(common.VERDICT_COLOURS.values()))
 score_chart = (
     alt.Chart(frame).mark_bar().encode(
         x=alt.X("quarter:N", sort=quarter_order, title="Fiscal quarter"),
@@ -134,7 +136,8 @@ with right:
                 width="stretch",
             )
         else:
-            st.caption(f"No reported {common.md_escape(claim['metric'])} values for these quarters.")
+            st.caption(f"No reported {common.md_escape(claim['metric'])} values for these "
+                       "quarters.")
 
 st.subheader("Evidence by quarter")
 quarters_desc = list(reversed(quarter_order))
@@ -161,7 +164,8 @@ for quarter in shown:
             st.caption("No evidence sentences in this quarter.")
         for item in items:
             badge = STANCE_BADGE.get(item["stance"], "gray")
-            st.markdown(f":{badge}-badge[{common.md_escape(item['stance'])}] {common.md_escape(item['text'])}")
+            stance = common.md_escape(item["stance"])
+            st.markdown(f":{badge}-badge[{stance}] {common.md_escape(item['text'])}")
             context = " … ".join(common.md_escape(t) for t in (item["before"], item["after"]) if t)
             if context:
                 st.caption(f"Context: {context}")

@@ -32,7 +32,7 @@ if path.exists():
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="coverage_table",
                      column_config={"not_ok": st.column_config.TextColumn("not parsed fully")})
     else:
-        st.info("The database holds no filings or calls yet.")
+        st.info(f"`{path}` has no filings or calls yet.")
         st.markdown(common.LOAD_DATA_HOWTO.format(db=path))
 
     failed: list[dict[str, Any]] = common.query("failed_filings")
@@ -71,9 +71,9 @@ if source == "Local folders":
     cols = st.columns(2)
     edgar_dir = cols[0].text_input("EDGAR folder", value=str(shared / "edgar"))
     transcripts_dir = cols[1].text_input("Transcripts folder", value=str(shared / "transcripts"))
-    args = ["--from-dir", edgar_dir] + (["--transcripts", transcripts_dir]
-                                        if transcripts_dir.strip() else [])
-command = updater.update_command(path, args)
+    args = ["--no-fetch", "--from-dir", edgar_dir] + (["--transcripts", transcripts_dir]
+                                                      if transcripts_dir.strip() else [])
+command = updater.update_command(path, [*args, "--progress"])
 st.code(updater.shell_line(command), language="bash")
 
 why_not = updater.why_app_cannot_write(path)

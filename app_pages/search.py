@@ -123,7 +123,8 @@ for rank, hit in enumerate(hits, start=1):
             context = " ".join(str(c) for c in context)
         if context and context != hit.get("text"):
             st.caption("Context: " + common.highlight(context, terms))
-        meta = {**hit, "document": f"{hit.get('ticker') or ''} {quarter} {hit.get('doc_type') or ''}",
-                "link": hit.get("url") or hit.get("source")}
+        document = f"{hit.get('ticker') or ''} {quarter} {hit.get('doc_type') or ''}"
+        meta = {**hit, "document": document, "link": hit.get("url") or hit.get("source")}
         score = hit.get("score")
-        st.caption(common.source_line(meta) + (f" · score {score:.3f}" if score is not None else ""))
+        suffix = f" · score {score:.3f}" if score is not None else ""
+        st.caption(common.source_line(meta) + suffix)

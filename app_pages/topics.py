@@ -57,8 +57,8 @@ st.altair_chart(
         color=alt.Color("per_1000:Q", title="per 1,000", scale=alt.Scale(scheme="orangered")),
         tooltip=["topic", "quarter", "sentences", "management_sentences",
                  alt.Tooltip("per_1000:Q", format=".1f")],
-    ).properties(height=max(160, 26 * len(topics)), title=f"{ticker}: mentions per 1,000 "
-                 "management sentences"),
+    ).properties(height={"step": 26}, title=f"{ticker}: mentions per 1,000 management "
+                 "sentences"),
     width="stretch",
 )
 
@@ -70,8 +70,8 @@ summary = pd.DataFrame([
         "last": t["last"],
         "quarters mentioned": t["quarters_mentioned"],
         "sentences": t["total"],
-        "went quiet": "⚠️ went quiet" if t["went_quiet"] else "",
-        "quiet for (quarters with data)": t["quiet_quarters"] if t["went_quiet"] else None,
+        "went quiet": "went quiet" if t["went_quiet"] else "",
+        "quarters since last mention": t["quiet_quarters"],
     }
     for t in heat["topics"]
 ])

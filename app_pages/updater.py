@@ -7,6 +7,7 @@ other sessions keep reading (they see the "database is busy" message until it fi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -50,10 +51,8 @@ def update_command(db: Path, extra: list[str]) -> list[str]:
 def shell_line(command: list[str]) -> str:
     """The command as a user would type it from the repository root."""
     parts = list(command)
-    try:
+    with contextlib.suppress(ValueError):
         parts[0] = os.path.relpath(parts[0])
-    except ValueError:
-        pass
     return shlex.join(parts)
 
 

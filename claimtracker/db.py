@@ -214,7 +214,7 @@ CREATE TABLE sentences (
     start_char     INTEGER NOT NULL,        -- offsets into the source text
     end_char       INTEGER NOT NULL,
     text           VARCHAR NOT NULL,
-    text_hash      VARCHAR NOT NULL,
+    text_hash      VARCHAR NOT NULL,        -- hash of the embedded text (embeddings key)
     cik            BIGINT,
     ticker         VARCHAR,
     fiscal_year    INTEGER,
@@ -226,7 +226,9 @@ CREATE TABLE sentences (
     accession      VARCHAR,
     call_id        VARCHAR,
     fts_text       VARCHAR,                 -- text pre-tokenised for BM25 ("Trainium 3" -> trainium3)
-    tagged_with    VARCHAR                  -- taxonomy hash the mentions were computed with
+    embed_text     VARCHAR,                 -- text as embedded, with taxonomy glosses; NULL = text
+    tagged_with    VARCHAR,                 -- taxonomy hash the ruler mentions were computed with
+    semantic_with  VARCHAR                  -- taxonomy hash the semantic mentions were computed with
 );
 CREATE TABLE sentence_sources (
     source_id    VARCHAR PRIMARY KEY,       -- section_id or turn_id already split into sentences
@@ -290,7 +292,8 @@ CREATE TABLE claim_scores (
     fiscal_quarter INTEGER NOT NULL,
     verdict        VARCHAR NOT NULL,        -- supported | mixed | contradicted | not_discussed
     score          DOUBLE NOT NULL,         -- [-1, 1]
-    attention      DOUBLE,
+    attention      DOUBLE,                  -- share of management sentences on the claim's topics
+    attention_detail VARCHAR,               -- JSON: share, sentences, mentioning, trailing, ratio
     metric         VARCHAR,                 -- JSON or NULL
     reason         VARCHAR,
     input_hash     VARCHAR,                 -- what the verdict was computed from (incremental rescoring)
@@ -308,6 +311,12 @@ CREATE TABLE claim_evidence (
     stance         VARCHAR NOT NULL,        -- supports | contradicts | neutral
     relevance      DOUBLE,
     cues           VARCHAR,                 -- JSON: the rule cues that decided the stance
+    text           VARCHAR NOT NULL,        -- snapshot of the evidence as shown (re-enrich safe)
+    speaker        VARCHAR,
+    role           VARCHAR,
+    doc_type       VARCHAR,
+    source         VARCHAR,
+    url            VARCHAR,
     PRIMARY KEY (article_id, claim_id, ticker, fiscal_year, fiscal_quarter, rank)
 )
 """

@@ -298,6 +298,8 @@ def metric_series(store: Store, ticker: str, metric: str) -> list[dict[str, Any]
         return [{"quarter": r["quarter"], "value": r["operating_margin"],
                  "source": "operating_income / revenue"}
                 for r in rows if r["operating_margin"] is not None]
+    if metric not in METRICS:  # e.g. operating_leverage: a scorer-side derivation
+        return []
     return [{"quarter": r["quarter"], "value": r[metric], "source": r[f"{metric}_source"]}
             for r in rows if r.get(metric) is not None]
 

@@ -29,7 +29,7 @@ def cik10(cik: int | str) -> str:
 
 def cached_json(client: EdgarClient, url: str, cache_file: Path, *, what: str) -> Any:
     """GET `url` as JSON, revalidating `cache_file` instead of downloading it again."""
-    meta_file = cache_file.with_name(cache_file.name + ".validators.json")
+    meta_file = cache_file.with_name(f".{cache_file.name}.validators")  # hidden: not a filing
     headers: dict[str, str] = {}
     if cache_file.exists() and meta_file.exists():
         try:
@@ -81,9 +81,11 @@ def submissions(client: EdgarClient, cik: int, cache_dir: Path, page: str | None
             client,
             client.data_url(f"submissions/{name}"),
             _cache_file(cache_dir, f"submissions/{name}"),
-            what=f"submissions of CIK {cik}",
+            what=f"submissions page {name}" if page else f"submissions of CIK {cik}",
         )
     except NotFoundError as exc:
+        if page:
+            raise
         raise NotFoundError(
             f"EDGAR has no company with CIK {cik} ({exc.url} answered {exc.status}); "
             "check the CIK or ticker.",

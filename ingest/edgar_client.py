@@ -248,7 +248,8 @@ class EdgarClient:
         if status in (200, 304):
             expected = response.headers.get("Content-Length")
             encoded = response.headers.get("Content-Encoding", "identity") != "identity"
-            if status == 200 and expected and not encoded and int(expected) != len(response.content):
+            short = expected and not encoded and int(expected) != len(response.content)
+            if status == 200 and short:
                 raise _Retry(
                     f"truncated body ({len(response.content)} of {expected} bytes)", status=status
                 )

@@ -19,16 +19,17 @@ import lxml.html
 from claimtracker.errors import ParseError
 
 #: Elements that start and end a paragraph of their own.
-_BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 hr center blockquote pre section article header "
-    "footer title dt dd dl address form page".split()
-)
+_BLOCK_TAGS = frozenset((
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "center",
+    "blockquote", "pre", "section", "article", "header", "footer", "title", "dt", "dd", "dl",
+    "address", "form", "page",
+))
 _SKIP_TAGS = frozenset(("script", "style", "head", "ix:header", "xbrli:context", "noscript"))
 _SPACE_RE = re.compile(r"[\s\u00a0\u200b\u2009\u202f]+")
 _HIDDEN_RE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 _NUMERIC_CELL_RE = re.compile(r"^[\s$€£(]*[\d.,]+[\s)%]*$|^[—–-]$")
 _PAGE_FURNITURE_RE = re.compile(r"^(\d{1,3}|[ivx]{1,4}|Table of Contents|Index)$", re.IGNORECASE)
-_BULLETS = "•●◦▪■·-–—"
+_BULLETS = "•●◦▪■·"
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class _Walker:
 
     def flush(self) -> None:
         if self._buf:
-            text = _clean("".join(self._buf))
+            text = _clean("".join(self._buf)).lstrip(_BULLETS).lstrip()
             self._buf.clear()
             if text and not (self._drop_furniture and _PAGE_FURNITURE_RE.match(text)):
                 self.blocks.append(Block("text", text))

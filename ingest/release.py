@@ -39,6 +39,13 @@ _METRIC_RE = re.compile(
     r"\$(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<multiplier>billion|million|thousand)?",
     re.IGNORECASE,
 )
+#: "Adobe achieved revenue of $4.66 billion in its first quarter"
+_ACHIEVED_RE = re.compile(
+    r"^(?:[A-Z][\w.&]+ )?(?:achieved|reported) (?:record )?(?:total )?"
+    r"(?P<what>revenue|net sales|net income|operating income) of "
+    r"\$(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<multiplier>billion|million|thousand)?",
+)
+_SENTENCE_END_RE = re.compile(r"(?<=[a-z0-9%)])\.\s+(?=[A-Z])")
 _MULTIPLIERS = {"billion": 1e9, "million": 1e6, "thousand": 1e3, None: 1.0}
 _CONCEPTS = {
     "net sales": ("release:NetSales", "revenue"),
@@ -88,7 +95,8 @@ def _heading_kind(text: str) -> str | None:
 
 
 def _is_heading(text: str) -> bool:
-    return len(text) <= 100 and not text.endswith(".") or (len(text) <= 200 and text.endswith(":"))
+    short_title = len(text) <= 100 and not text.endswith(".")
+    return short_title or (len(text) <= 200 and text.endswith(":"))
 
 
 def _is_quote(text: str) -> bool:
@@ -100,7 +108,7 @@ def _period_heading(text: str) -> bool | None:
     lowered = text.lower()
     if len(text) > 60:
         return None
-    if "full year" in lowered or "fiscal year" in lowered and "quarter" not in lowered:
+    if "full year" in lowered or ("fiscal year" in lowered and "quarter" not in lowered):
         return True
     if "quarter" in lowered:
         return False
@@ -158,27 +166,33 @@ def release_facts(sections: list[Section]) -> list[ReleaseFact]:
             if period is not None:
                 annual = period
                 continue
-            match = _METRIC_RE.match(paragraph)
-            if not match:
-                continue
-            what = match.group("what").lower()
-            segment = match.group("segment")
-            if what == "sales" and not segment:
-                continue
-            concept, metric = _CONCEPTS[what]
-            value = float(match.group("number").replace(",", ""))
-            value *= _MULTIPLIERS[(match.group("multiplier") or "").lower() or None]
-            if "loss" in what:
-                value = -value
-            is_annual = annual or bool(re.search(r"\b(?:in|for) (?:fiscal )?(?:year )?\d{4}\b",
-                                                 paragraph[: match.end() + 30]))
-            key = (concept, segment, is_annual)
-            if key in seen:
-                continue
-            seen.add(key)
-            sentence = paragraph.split(". ")[0].rstrip(".") + "."
-            facts.append(ReleaseFact(concept, metric, value, segment, is_annual, sentence))
+            for sentence in _SENTENCE_END_RE.split(paragraph):
+                fact = _sentence_fact(sentence, annual)
+                if fact is None or (fact.concept, fact.segment, fact.annual) in seen:
+                    continue
+                seen.add((fact.concept, fact.segment, fact.annual))
+                facts.append(fact)
     return facts
+
+
+def _sentence_fact(sentence: str, annual_heading: bool) -> ReleaseFact | None:
+    """A headline result stated at the start of one sentence, else None."""
+    match = _METRIC_RE.match(sentence) or _ACHIEVED_RE.match(sentence)
+    if not match:
+        return None
+    what = match.group("what").lower()
+    segment = match.groupdict().get("segment")
+    if what == "sales" and not segment:
+        return None
+    concept, metric = _CONCEPTS[what]
+    value = float(match.group("number").replace(",", ""))
+    value *= _MULTIPLIERS[(match.group("multiplier") or "").lower() or None]
+    if "loss" in what:
+        value = -value
+    annual = annual_heading or bool(
+        re.search(r"\b(?:in|for) (?:fiscal )?(?:year )?\d{4}\b", sentence[: match.end() + 30]))
+    evidence = sentence.strip().rstrip(".") + "."
+    return ReleaseFact(concept, metric, value, segment, annual, evidence)
 
 
 def period_start(end: date, months: int) -> date:

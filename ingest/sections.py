@@ -76,7 +76,8 @@ def _headings(blocks: list[Block], form: str) -> list[_Heading]:
             elif part == 0:
                 part = 1
             elif last_item is not None and key <= last_item:
-                part = 2 if part == 1 else 1  # Part II restarts at Item 1; a restart in II is the body
+                # Part II restarts at Item 1; a restart inside Part II is the body after the TOC.
+                part = 2 if part == 1 else 1
             code = f"Part {'I' * part} Item {number}"
         else:
             code = f"Item {number}"
@@ -102,10 +103,13 @@ def _body_run(headings: list[_Heading], n_blocks: int) -> list[_Heading]:
     return best
 
 
-def split_sections(blocks: list[Block], form: str, *, preamble_code: str = "Cover") -> list[Section]:
+def split_sections(blocks: list[Block], form: str, *,
+                   preamble_code: str = "Cover") -> list[Section]:
     """Sections of a filing document: prose runs and tables, each under its item code."""
     headings = _body_run(_headings(blocks, form), len(blocks))
     starts = {h.index: h for h in headings}
+    part_lines = {i for i, b in enumerate(blocks) if b.kind == "text"
+                  and len(b.text) <= _MAX_HEADING_CHARS and _PART_RE.match(b.text)}
     sections: list[Section] = []
     code, title = (preamble_code, None)
     prose: list[str] = []
@@ -127,6 +131,8 @@ def split_sections(blocks: list[Block], form: str, *, preamble_code: str = "Cove
             code, title, heading_text = heading.code, heading.title or None, block.text
             sections_before = len(sections)
             continue
+        if index in part_lines:
+            continue  # "PART II. OTHER INFORMATION" is structure, carried by the item codes
         if block.kind == "table":
             flush()
             sections.append(Section(code, title, len(sections), "table", block.text))

@@ -112,9 +112,16 @@ def _contexts(elements: Iterable[lxml.etree._Element]) -> dict[str, Context]:
 def _units(elements: Iterable[lxml.etree._Element]) -> dict[str, str]:
     units: dict[str, str] = {}
     for unit in elements:
-        measures = [(m.text or "").strip() for m in unit.iter() if _local(m.tag) == "measure"]
+        measures = [_unit_name(m.text) for m in unit.iter() if _local(m.tag) == "measure"]
         units[unit.get("id", "")] = "/".join(measures)
     return units
+
+
+def _unit_name(measure: str | None) -> str:
+    """'iso4217:USD' -> 'USD', 'xbrli:shares' -> 'shares'; company units keep their prefix."""
+    text = (measure or "").strip()
+    prefix, _, local = text.rpartition(":")
+    return local if prefix in ("iso4217", "xbrli") else text
 
 
 _WORD_NUMBERS = {"no": 0, "none": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4,
@@ -226,7 +233,7 @@ def _local_case(tag: str) -> str:
 
 def is_instance(head: bytes) -> bool:
     """True if the first bytes look like an XBRL instance (root <xbrli:xbrl> or <xbrl>)."""
-    return b"<xbrli:xbrl" in head or b"<xbrl " in head or b"<xbrl>" in head
+    return re.search(rb"<(?:\w+:)?xbrl[\s>]", head) is not None
 
 
 def unique(facts: Iterable[XbrlFact]) -> Iterator[XbrlFact]:

@@ -1,9 +1,124 @@
-"""CLI faces of stage 2: `enrich`, `tag`, `search` (issue 5)."""
+"""CLI faces of stage 2: `enrich`, `tag`, `search` (issue 5). Thin: flags in, one call, print."""
 
 from __future__ import annotations
 
+import sys
+
 import click
+
+from claimtracker.cli_support import (
+    db_option,
+    dumps,
+    echo_json,
+    format_option,
+    handle_errors,
+    open_store,
+)
+
+
+@click.command()
+@click.option("--ticker", "tickers", multiple=True,
+              help="Only sources of this company (repeatable); default all.")
+@click.option("--doc-type", "doc_types", multiple=True,
+              type=click.Choice(["10-Q", "10-K", "earnings_release", "transcript"]),
+              help="Only these document types (repeatable); default all.")
+@click.option("--taxonomy", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Topic taxonomy YAML [default data/topics.yaml].")
+@click.option("--no-progress", is_flag=True, help="No progress bars.")
+@db_option
+@format_option("text", "json")
+@handle_errors
+def enrich(tickers, doc_types, taxonomy, no_progress, db, fmt) -> None:
+    """Split text into sentences, embed them, tag topic mentions and rebuild the BM25 index.
+
+    Incremental: only new or changed sections/turns are split, only new sentences embedded;
+    a rerun with nothing new loads no model.
+
+    \b
+    Example:
+      claimtracker enrich
+      claimtracker enrich --ticker AMZN --format json
+    """
+    from nlp.enrich import enrich as run_enrich
+
+    with open_store(db) as store:
+        summary = run_enrich(store, progress=not no_progress, tickers=tickers or None,
+                             doc_types=doc_types or None, taxonomy_path=taxonomy)
+    if fmt == "json":
+        echo_json(summary.as_dict())
+    else:
+        click.echo(summary.render())
+    if summary.exit_code:
+        raise SystemExit(summary.exit_code)
+
+
+@click.command()
+@click.option("--taxonomy", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Topic taxonomy YAML [default data/topics.yaml].")
+@format_option("jsonl", "text", default="jsonl")
+@handle_errors
+def tag(taxonomy, fmt) -> None:
+    """Tag lines of text from stdin with topics (the same tagging `enrich` stores).
+
+    Prints one JSON object per input line:
+    {"text", "topics": [...], "mentions": [{"topic", "text", "start", "end", "method"}]}
+
+    \b
+    Example:
+      echo "It's fully subscribed on Trainium2." | claimtracker tag --format jsonl
+    """
+    from nlp.tagger import tag_lines
+
+    lines = [line.rstrip("\n") for line in sys.stdin]
+    for tagging in tag_lines(lines, taxonomy_path=taxonomy):
+        if fmt == "jsonl":
+            click.echo(dumps(tagging.as_dict(), indent=None))
+        else:
+            click.echo(f"{', '.join(tagging.topics) or '-'}\t{tagging.text}")
+
+
+@click.command()
+@click.argument("query")
+@click.option("--ticker", default=None, help="Company ticker, e.g. AMZN.")
+@click.option("--quarter", default=None, help="One fiscal quarter, e.g. 2025Q3.")
+@click.option("--from", "from_quarter", default=None, help="First fiscal quarter, e.g. 2024Q1.")
+@click.option("--to", "to_quarter", default=None, help="Last fiscal quarter, e.g. 2025Q4.")
+@click.option("--doc-type", default=None,
+              help="10-Q, 10-K, earnings_release (or 'earnings release'), transcript.")
+@click.option("--section", default=None, help="Item code (e.g. 'Part I Item 2') or prepared|qa.")
+@click.option("--role", default=None, type=click.Choice(["management", "analyst", "operator",
+                                                          "investor_relations", "unknown"]),
+              help="Speaker role (transcripts only).")
+@click.option("--topic", "topics", multiple=True,
+              help="Only sentences mentioning this topic (repeatable), e.g. robotics.")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(min=1),
+              help="Number of hits.")
+@db_option
+@format_option("text", "json")
+@handle_errors
+def search(query, ticker, quarter, from_quarter, to_quarter, doc_type, section, role, topics,
+           k, db, fmt) -> None:
+    """Hybrid search (BM25 + embeddings, fused by reciprocal rank) over stored sentences.
+
+    \b
+    Examples:
+      claimtracker search "demand for our custom AI chips" --ticker AMZN --quarter 2025Q3
+      claimtracker search "removing layers" --role management --from 2024Q1 --to 2025Q4 \\
+        --format json
+    """
+    from nlp.search import render_hits
+    from nlp.search import search as run_search
+
+    with open_store(db, read_only=True) as store:
+        hits = run_search(store, query, ticker=ticker, quarter=quarter,
+                          from_quarter=from_quarter, to_quarter=to_quarter, doc_type=doc_type,
+                          section=section, role=role, topics=topics or None, k=k)
+    if fmt == "json":
+        echo_json(hits)
+    else:
+        click.echo(render_hits(hits))
 
 
 def register(main: click.Group) -> None:
-    """Filled in by the NLP work."""
+    for command in (enrich, tag, search):
+        main.add_command(command)

@@ -35,7 +35,7 @@ def encode_texts(texts: Sequence[str], *, batch_size: int = ENCODE_BATCH) -> np.
 def missing_embeddings(store: Store, model: str = MODEL) -> list[tuple[str, str]]:
     """(text_hash, text) of sentences with no vector yet for `model`, one row per hash."""
     return store.con.execute(
-        "SELECT s.text_hash, any_value(s.text) FROM sentences s "
+        "SELECT s.text_hash, any_value(coalesce(s.embed_text, s.text)) FROM sentences s "
         "LEFT JOIN embeddings e ON e.text_hash = s.text_hash AND e.model = ? "
         "WHERE e.text_hash IS NULL GROUP BY s.text_hash ORDER BY s.text_hash",
         [model],

@@ -44,6 +44,7 @@ class Mention:
     method: str  # ruler | semantic
     label: str | None = None
     score: float | None = None
+    implied: bool = False  # added because another topic implies this one
 
     def as_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "text": self.text, "start": self.start, "end": self.end,
@@ -57,6 +58,7 @@ class Tagging:
     text: str
     mentions: list[Mention] = field(default_factory=list)
     numbers: list[dict[str, str]] = field(default_factory=list)
+    embed_text: str = ""  # the text with taxonomy glosses, as the embedding model sees it
 
     @property
     def topics(self) -> list[str]:
@@ -148,6 +150,17 @@ class TopicTagger:
                 docs[i] = doc
         return [self._from_doc(doc) for doc in docs]
 
+    def fill_numbers(self, taggings: list[Tagging]) -> None:
+        """Numbers for texts that gained only semantic mentions (the ruler pass skipped ner)."""
+        todo = [t for t in taggings
+                if t.mentions and not t.numbers and all(m.method == "semantic" for m in t.mentions)]
+        if not todo:
+            return
+        for tagging, doc in zip(todo, self.nlp.pipe([t.text for t in todo],
+                                                    batch_size=self.batch_size), strict=True):
+            tagging.numbers = [{"text": e.text, "label": e.label_} for e in doc.ents
+                               if e.label_ in NUMBER_LABELS and not e.ent_id_]
+
     def _from_doc(self, doc: Doc) -> Tagging:
         tagging = Tagging(doc.text)
         for ent in doc.ents:
@@ -156,8 +169,26 @@ class TopicTagger:
             elif ent.ent_id_ in self.taxonomy.topics:
                 for topic in self.taxonomy.expand(ent.ent_id_):
                     tagging.mentions.append(Mention(topic, ent.text, ent.start_char,
-                                                    ent.end_char, "ruler", ent.label_))
+                                                    ent.end_char, "ruler", ent.label_,
+                                                    implied=topic != ent.ent_id_))
+        tagging.embed_text = self.glossed(tagging)
         return tagging
+
+    def glossed(self, tagging: Tagging) -> str:
+        """The text with "(gloss)" after the first proper-noun mention of each glossed topic.
+
+        A general embedding model does not know that "Trainium2" is a chip; the taxonomy does.
+        """
+        text, inserts, seen = tagging.text, [], set()
+        for m in tagging.mentions:
+            gloss = self.taxonomy.topics[m.topic].gloss
+            if m.implied or not gloss or m.topic in seen or not m.text[:1].isupper():
+                continue
+            seen.add(m.topic)
+            inserts.append((m.end, f" ({gloss})"))
+        for end, gloss in sorted(inserts, reverse=True):
+            text = text[:end] + gloss + text[end:]
+        return text
 
     # -- semantic --------------------------------------------------------------------------
     def prototypes(self, encode: Any) -> dict[str, np.ndarray]:
@@ -190,7 +221,9 @@ class TopicTagger:
                 for topic in self.taxonomy.expand(tid):
                     if topic not in tagging.topics:
                         tagging.mentions.append(Mention(topic, tagging.text, 0, len(tagging.text),
-                                                        "semantic", None, score))
+                                                        "semantic", None, score,
+                                                        implied=topic != tid))
+        self.fill_numbers(taggings)
 
     def tag(self, texts: Sequence[str], *, vectors: np.ndarray | None = None,
             encode: Any = None) -> list[Tagging]:
@@ -200,6 +233,12 @@ class TopicTagger:
             if encode is None:
                 from nlp.embedder import encode_texts as encode
             if vectors is None:
-                vectors = encode(list(texts))
+                vectors = encode([t.embed_text for t in taggings])
             self.add_semantic(taggings, vectors, encode)
         return taggings
+
+
+def tag_lines(lines: Sequence[str], *, taxonomy_path: str | None = None) -> list[Tagging]:
+    """`claimtracker tag`: the full tagging of `enrich` (rules, numbers, semantic) per line."""
+    tagger = TopicTagger(load_taxonomy(taxonomy_path))
+    return tagger.tag(list(lines))

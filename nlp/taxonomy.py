@@ -21,7 +21,8 @@ DEFAULT_TAXONOMY = REPO_DATA_DIR / "topics.yaml"
 _LINE = "__line__"
 _TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOPIC_KEYS = {
-    "description", "label", "implies", "terms", "case_terms", "patterns", "ambiguous", "semantic",
+    "description", "label", "gloss", "implies", "terms", "case_terms", "patterns", "ambiguous",
+    "semantic",
 }
 _AMBIGUOUS_KEYS = {"terms", "require", "exclude"}
 _SEMANTIC_KEYS = {"threshold", "prototypes"}
@@ -74,6 +75,7 @@ class Topic:
     patterns: tuple[list[dict[str, Any]], ...] = ()
     ambiguous: tuple[ContextRule, ...] = ()
     semantic: Semantic | None = None
+    gloss: str | None = None
 
     def context_rule(self, surface: str) -> ContextRule | None:
         return next((rule for rule in self.ambiguous if rule.covers(surface)), None)
@@ -232,6 +234,7 @@ def _topic(path: Path, topic_id: Any, raw: Any) -> Topic:
         patterns=patterns,
         ambiguous=ambiguous,
         semantic=semantic,
+        gloss=str(raw["gloss"]).strip() if raw.get("gloss") else None,
     )
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from claimtracker.errors import ParseError
 from ingest.transcripts import metadata
 from ingest.transcripts.model import ParsedCall, Participant, Turn
-from ingest.transcripts.roles import SpeakerResolver, mark_boilerplate, norm_name
+from ingest.transcripts.roles import SpeakerResolver, is_operator, mark_boilerplate, norm_name
+
+_IR_PHRASE = re.compile(r"investor relations|\bIR\b", re.IGNORECASE)
 
 
 def finalise(call: ParsedCall) -> ParsedCall:
@@ -13,6 +17,7 @@ def finalise(call: ParsedCall) -> ParsedCall:
     names = ", ".join(str(p) for p in call.source_files)
     if not any(t.text.strip() for t in call.turns):
         raise ParseError(f"{names}: no speaker turns found; nothing was stored for it.")
+    _infer_investor_relations(call)
     resolver = SpeakerResolver(call.participants, [call.company_name or ""])
     for turn in call.turns:
         resolver.resolve(turn)
@@ -31,6 +36,21 @@ def finalise(call: ParsedCall) -> ParsedCall:
             "like AMZN_3Q25.txt or put it in a folder named after the ticker."
         )
     return call
+
+
+def _infer_investor_relations(call: ParsedCall) -> None:
+    """A company participant listed without a title (GOOG's 'James Friedland', StreetEvents'
+    'Dave Fildes - ') is investor_relations when the operator introduces them as such."""
+    untitled = [p for p in call.participants if p.role == "management" and not p.title]
+    if not untitled:
+        return
+    operator_text = " ".join(t.text for t in call.turns if is_operator(t.label))
+    for sentence in re.split(r"(?<=[.!?])\s+", operator_text):
+        if not _IR_PHRASE.search(sentence):
+            continue
+        for person in untitled:
+            if norm_name(person.name).split()[-1] in norm_name(sentence).split():
+                person.role = "investor_relations"
 
 
 def _unique(participants: list[Participant]) -> list[Participant]:

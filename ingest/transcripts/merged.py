@@ -17,7 +17,12 @@ from pathlib import Path
 from ingest.transcripts import metadata
 from ingest.transcripts.model import ParsedCall, Participant, Turn
 from ingest.transcripts.roles import SpeakerResolver, is_operator, norm_name
-from ingest.transcripts.sp_header import PRESENTATION_HEADINGS, QA_HEADINGS, is_heading, parse_sp_header
+from ingest.transcripts.sp_header import (
+    PRESENTATION_HEADINGS,
+    QA_HEADINGS,
+    is_heading,
+    parse_sp_header,
+)
 
 _LABEL_RE = re.compile(r"^(?P<label>[^:\n]{2,80}?):\s+(?P<rest>\S.*)$")
 _GENERIC_LABEL_RE = re.compile(r"^[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){1,4}$")
@@ -35,18 +40,42 @@ def count_colon_labels(lines: list[str], resolver: SpeakerResolver) -> int:
 
 
 def count_tail_names(lines: list[str], resolver: SpeakerResolver) -> int:
-    return sum(1 for line in lines if _tail_label(line.strip(), resolver)[1] is not None)
+    return sum(1 for line in lines if len(split_at_names(line.strip(), resolver)) > 1)
 
 
-def _tail_label(line: str, resolver: SpeakerResolver) -> tuple[str, str | None]:
-    """Split '... go ahead. Dave Fildes' into ('... go ahead.', 'Dave Fildes')."""
-    labels = [p.name for p in resolver.participants] + ["Operator"]
-    for label in sorted(labels, key=len, reverse=True):
-        if len(line) > len(label) + 1 and line.endswith(" " + label):
-            before = line[: -len(label)].rstrip()
-            if before.endswith(_SENTENCE_END):
-                return before, label
-    return line, None
+def split_at_names(line: str, resolver: SpeakerResolver) -> list[tuple[str | None, str]]:
+    """Split a line where a listed participant's full name follows the end of a sentence.
+
+    '... go ahead. Dave Fildes' -> [(None, '... go ahead.'), ('Dave Fildes', '')];
+    '... with Evercore. Mark Stephen F. Mahaney Okay. I'll stick ...' -> [(None, '... with
+    Evercore.'), ('Mark Stephen F. Mahaney', "Okay. I'll stick ...")]. Only full listed names
+    (and 'Operator' at a line end) split, so a short 'Andy' or 'Brian' in speech never does.
+    """
+    names = sorted({p.name for p in resolver.participants if len(p.name.split()) >= 2},
+                   key=len, reverse=True)
+    cuts: list[tuple[int, int, str]] = []
+    for name in names:
+        for match in re.finditer(re.escape(name), line):
+            start, end = match.span()
+            if start == 0 or not line[:start].rstrip().endswith(_SENTENCE_END):
+                continue
+            if line[start - 1] != " ":
+                continue
+            after = line[end:]
+            if after and not re.match(r" +[A-Z\"'“\[]", after):
+                continue
+            if any(s < end and start < e for s, e, _ in cuts):
+                continue  # inside a longer name already cut
+            cuts.append((start, end, name))
+    if line.endswith(" Operator") and line[: -len("Operator")].rstrip().endswith(_SENTENCE_END):
+        cuts.append((len(line) - len("Operator"), len(line), "Operator"))
+    segments: list[tuple[str | None, str]] = []
+    position, label = 0, None
+    for start, end, name in sorted(cuts):
+        segments.append((label, line[position:start].strip()))
+        position, label = end, name
+    segments.append((label, line[position:].strip()))
+    return segments
 
 
 def _strip_own_title(rest: str, participant: Participant | None) -> tuple[str, str | None]:
@@ -73,6 +102,7 @@ def parse_merged(text: str, path: Path) -> ParsedCall:
     section = "prepared"
     turns: list[Turn] = []
     expect_title = False
+    labels_seen = False  # 'Name: text' lines seen yet (the Q&A part of these files)
 
     def start(label: str, title: str | None = None) -> Turn:
         turn = Turn(label=label, section=section, text="", title=title)
@@ -105,29 +135,33 @@ def parse_merged(text: str, path: Path) -> ParsedCall:
             ):
                 turns[-1].title = line
                 continue
-        if is_operator(line) or (len(line) < 60 and resolver.by_name(line) is not None):
+        if is_operator(line) or (
+            len(line) < 60 and len(line.split()) >= 2 and resolver.by_name(line) is not None
+        ):
             start(line)
             expect_title = True
             continue
         match = _LABEL_RE.match(line)
-        if match and _is_label(match.group("label"), resolver):
+        if match and _is_label(match.group("label"), resolver, labels_seen):
+            labels_seen = True
             label = match.group("label").strip()
             speaker = resolver.by_name(label) or resolver.by_title_or_affiliation(label)
-            rest, prefix = _strip_own_title(match.group("rest"), speaker)
-            turn = start(label, title=prefix)
-            line = rest
-            del turn  # text is added below, after looking for a glued name at its end
-        before, tail = _tail_label(line, resolver)
-        add(before)
-        if tail is not None:
-            start(tail)
-            expect_title = True
+            line, prefix = _strip_own_title(match.group("rest"), speaker)
+            start(label, title=prefix)  # its text is added below, after splitting glued names
+        segments = split_at_names(line, resolver)
+        for label, text in segments:
+            if label is not None:
+                start(label)
+                expect_title = not text
+            add(text)
     call.turns = [t for t in turns if t.text]
     call.call_date = metadata.date_from_text(call.title)
     return call
 
 
-def _is_label(label: str, resolver: SpeakerResolver) -> bool:
+def _is_label(label: str, resolver: SpeakerResolver, labels_seen: bool) -> bool:
+    """A known speaker, title or firm; an unlisted name only once 'Name: text' lines have
+    begun, so 'Looking Ahead: ...' in prepared remarks never becomes a speaker."""
     if resolver.is_known_label(label):
         return True
-    return bool(_GENERIC_LABEL_RE.match(label.strip()))
+    return labels_seen and bool(_GENERIC_LABEL_RE.match(label.strip()))

@@ -46,7 +46,7 @@ def group_calls(files: list[ReadFile]) -> list[list[ReadFile]]:
     groups: list[list[ReadFile]] = []
     for f in files:
         base, kind = _part(f.path)
-        if f.format == "sp_qna" or kind == "qa" and f.format == "sp":
+        if f.format == "sp_qna" or (kind == "qa" and f.format == "sp"):
             qnas.append(f)
         elif f.format == "sp" and kind == "presentation":
             presentations[(str(f.path.parent), base)] = f

@@ -83,7 +83,7 @@ def parse_streetevents_list(lines: list[str], side: str) -> list[Participant]:
         affiliation, _, title = stripped.rpartition(" - ") if " - " in stripped else (
             stripped, "", ""
         )
-        person.affiliation = affiliation.strip() or None
+        person.affiliation = affiliation.strip().strip("-").strip() or None
         person.title = title.strip() or None
     for person in people:
         person.role = company_side_role(person.title) if side == "company" else "analyst"

@@ -25,6 +25,11 @@ _EXECUTIVE_RE = re.compile(
     r"\b(?:CEO|CFO|COO|CTO|Chief|President|Chairman|Chairwoman|Founder|Treasurer|EVP|SVP|"
     r"Executive Vice President|Senior Vice President|General Counsel)\b"
 )
+UNIDENTIFIED_RE = re.compile(
+    r"^(?:unidentified|unknown|unverified)\s+(?:analyst|participant|speaker|"
+    r"company representative|executive|audience member)$",
+    re.IGNORECASE,
+)
 _COURTESY_RE = re.compile(
     r"^(?:(?:ok(?:ay)?|great|all right|yes|yeah|perfect|got it|understood|excellent)[,.!]?\s*)*"
     r"(?:thank you|thanks)(?: (?:very|so) much)?(?:,? (?:\w+)){0,3}[.!]?$",
@@ -69,12 +74,12 @@ class SpeakerResolver:
     def __init__(self, participants: Iterable[Participant], company_names: Iterable[str] = ()):
         self.participants = list(participants)
         self._by_name = {norm_name(p.name): p for p in self.participants}
-        self.company_names = {norm_name(c) for c in company_names if c and c.strip()}
-        self.company_names |= {
-            norm_name(p.affiliation)
+        names = [*company_names] + [
+            p.affiliation or ""
             for p in self.participants
-            if p.affiliation and p.role in ("management", "investor_relations")
-        }
+            if p.role in ("management", "investor_relations")
+        ]
+        self.company_names = {key for key in map(norm_name, names) if key}
 
     # -- lookups ------------------------------------------------------------------------------
     def by_name(self, label: str) -> Participant | None:
@@ -103,7 +108,9 @@ class SpeakerResolver:
         if not key:
             return None
         for attribute in ("title", "affiliation"):
-            matches = [p for p in self.participants if norm_name(getattr(p, attribute) or "") == key]
+            matches = [
+                p for p in self.participants if norm_name(getattr(p, attribute) or "") == key
+            ]
             if len(matches) == 1:
                 return matches[0]
         return None
@@ -134,13 +141,17 @@ class SpeakerResolver:
         turn.speaker, turn.role = participant.name, participant.role
 
     def _from_turn_details(self, turn: Turn) -> Participant:
-        """A speaker missing from the lists: decide from the affiliation the header gives."""
-        if self.is_company(turn.affiliation):
+        """A speaker missing from the lists: decide from the affiliation the header gives.
+
+        'Unidentified Analyst' is an analyst; an unidentified company representative stays
+        unknown (the transcript does not say who it is, so it is not quoted as management)."""
+        unidentified = UNIDENTIFIED_RE.match(turn.label.strip())
+        if unidentified:
+            role = "analyst" if "analyst" in turn.label.lower() else "unknown"
+        elif self.is_company(turn.affiliation):
             role = company_side_role(turn.title)
-        elif turn.affiliation and turn.affiliation.strip():
-            role = "analyst"
-        elif looks_like_analyst(None, turn.title):
-            role = "analyst"
+        elif (turn.affiliation or "").strip() or looks_like_analyst(None, turn.title):
+            role = "analyst"  # an outside firm, or an analyst's title
         elif turn.title and _EXECUTIVE_RE.search(turn.title):
             role = company_side_role(turn.title)  # an officer's title and no outside firm
         else:

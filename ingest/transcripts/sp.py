@@ -11,8 +11,13 @@ from pathlib import Path
 
 from ingest.transcripts import metadata
 from ingest.transcripts.model import ParsedCall, Turn
-from ingest.transcripts.roles import SpeakerResolver, is_operator
-from ingest.transcripts.sp_header import PRESENTATION_HEADINGS, QA_HEADINGS, is_heading, parse_sp_header
+from ingest.transcripts.roles import UNIDENTIFIED_RE, SpeakerResolver, is_operator
+from ingest.transcripts.sp_header import (
+    PRESENTATION_HEADINGS,
+    QA_HEADINGS,
+    is_heading,
+    parse_sp_header,
+)
 
 _NAME_RE = re.compile(r"^[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,4}$")
 
@@ -27,16 +32,26 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
     return [p for p in paragraphs if p]
 
 
-def _speaker_block(paragraph: list[str], resolver: SpeakerResolver) -> tuple[str, str | None] | None:
+def _speaker_block(
+    paragraph: list[str], resolver: SpeakerResolver
+) -> tuple[str, str | None] | None:
     """(label, title) when a paragraph is a speaker block, else None."""
     first = paragraph[0]
     if len(paragraph) == 1:
-        if is_operator(first) or resolver.by_name(first) is not None and len(first) < 60:
+        if (
+            is_operator(first)
+            or UNIDENTIFIED_RE.match(first)
+            or (len(first) < 60 and len(first.split()) >= 2 and resolver.by_name(first))
+        ):
             return first, None
         return None
-    if len(paragraph) == 2 and len(first) < 60 and len(paragraph[1]) < 160:
-        if _NAME_RE.match(first) or resolver.by_name(first) is not None:
-            return first, paragraph[1]
+    if (
+        len(paragraph) == 2
+        and len(first) < 60
+        and len(paragraph[1]) < 160
+        and (_NAME_RE.match(first) or resolver.by_name(first) is not None)
+    ):
+        return first, paragraph[1]
     return None
 
 

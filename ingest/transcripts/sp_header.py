@@ -62,7 +62,7 @@ def parse_sp_header(lines: list[str]) -> SpHeader:
             is_heading(line, PRESENTATION_HEADINGS + QA_HEADINGS)
             or lowered == "operator"
             or len(line) > 150
-            or line.endswith((".", "?", "!")) and " - " not in line and len(line.split()) > 6
+            or (line.endswith((".", "?", "!")) and " - " not in line and len(line.split()) > 6)
         ):
             break
         else:

@@ -1,0 +1,253 @@
+"""Score every claim of every ledger, quarter by quarter, and store verdicts with their evidence.
+
+For each claim the timeline runs from the ticker's first to its last fiscal quarter with data
+(sentences or reported numbers); a quarter inside it with no data is "not_discussed". Per
+quarter: attention (claims.attention), the metric change (claims.metrics), evidence and
+stances (claims.evidence, claims.stance), then the verdict (claims.verdict).
+
+Rescoring is incremental: a claim-quarter's input hash covers the claim's spec, the quarter's
+sentences and topic mentions, its attention and metric numbers and the scorer version. When it
+matches the stored hash the stored verdict is returned and search is not run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from claimtracker.db import Store
+from claimtracker.quarters import FiscalQuarter
+from claimtracker.runs import record_run
+from claims.attention import MANAGEMENT_SQL, Attention, attention_timeline
+from claims.evidence import SearchFn, gather
+from claims.ledger import Claim, Ledger, load_ledger
+from claims.ledger import ledger_paths as resolve_ledger_paths
+from claims.metrics import MetricSeries
+from claims.stance import StanceModel, default_stance_model
+from claims.verdict import decide
+
+log = logging.getLogger(__name__)
+
+SCORER_VERSION = "claims-score-v1"
+EVIDENCE_KEYS = ("text", "speaker", "role", "doc_type", "source", "url")
+
+
+# -- ledger persistence ---------------------------------------------------------------------
+def save_ledger(store: Store, ledger: Ledger) -> None:
+    """Upsert the article and its claims; claims no longer in the file lose their scores."""
+    article = ledger.article
+    con = store.con
+    con.execute(
+        "INSERT OR REPLACE INTO articles (article_id, title, source, language, published, ticker,"
+        " ledger_path, ledger_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [article.article_id, article.title, article.source, article.language, article.date,
+         article.ticker, str(ledger.path), ledger.digest],
+    )
+    ids = [c.claim_id for c in ledger.claims]
+    for table in ("claims", "claim_scores", "claim_evidence"):
+        con.execute(f"DELETE FROM {table} WHERE article_id = ? "
+                    "AND claim_id NOT IN (SELECT unnest(?::VARCHAR[]))", [article.article_id, ids])
+    for claim in ledger.claims:
+        con.execute(
+            "INSERT OR REPLACE INTO claims (article_id, claim_id, quote, statement, topics, kind,"
+            " metric, direction, horizon, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [article.article_id, claim.claim_id, claim.quote, claim.statement, list(claim.topics),
+             claim.kind, claim.metric, claim.direction, claim.horizon, claim.spec_json()],
+        )
+
+
+# -- what a quarter's verdict depends on ------------------------------------------------------
+def sentence_fingerprints(store: Store, ticker: str) -> dict[FiscalQuarter, str]:
+    """A digest of each quarter's management sentences and their topic mentions."""
+    rows = store.con.execute(
+        f"""
+        SELECT s.fiscal_year, s.fiscal_quarter,
+               md5(string_agg(s.text_hash || coalesce(m.topics, ''), ',' ORDER BY s.sentence_id))
+        FROM sentences s
+        LEFT JOIN (SELECT sentence_id, string_agg(DISTINCT topic, '|' ORDER BY topic) AS topics
+                   FROM mentions GROUP BY sentence_id) m ON m.sentence_id = s.sentence_id
+        WHERE upper(s.ticker) = upper(?) AND s.fiscal_year IS NOT NULL
+          AND s.fiscal_quarter IS NOT NULL AND {MANAGEMENT_SQL}
+        GROUP BY 1, 2
+        """,
+        [ticker],
+    ).fetchall()
+    return {FiscalQuarter(y, q): digest for y, q, digest in rows}
+
+
+def timeline(sentence_quarters: set[FiscalQuarter],
+             metric_quarters: set[FiscalQuarter]) -> list[FiscalQuarter]:
+    """Every quarter from the first to the last with data (gaps included)."""
+    known = sentence_quarters | metric_quarters
+    if not known:
+        return []
+    first, last = min(known), max(known)
+    return [FiscalQuarter.from_index(i) for i in range(first.index, last.index + 1)]
+
+
+def input_hash(claim: Claim, quarter: FiscalQuarter, fingerprint: str | None,
+               attention: Attention | None, metric: dict[str, Any] | None,
+               stance_name: str) -> str:
+    payload = json.dumps(
+        [SCORER_VERSION, stance_name, claim.spec_json(), str(quarter), fingerprint,
+         attention.as_dict() if attention else None, metric],
+        sort_keys=True, default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+# -- storage of verdicts ------------------------------------------------------------------------
+def _stored(store: Store, article_id: str, claim_id: str, ticker: str,
+            quarter: FiscalQuarter) -> tuple[str, dict[str, Any]] | None:
+    row = store.con.execute(
+        "SELECT input_hash, verdict, score, attention, attention_detail, metric, reason "
+        "FROM claim_scores WHERE article_id = ? AND claim_id = ? AND ticker = ? "
+        "AND fiscal_year = ? AND fiscal_quarter = ?",
+        [article_id, claim_id, ticker, quarter.year, quarter.quarter],
+    ).fetchone()
+    if row is None:
+        return None
+    evidence = store.con.execute(
+        "SELECT text, speaker, role, doc_type, source, url, stance, sentence_id "
+        "FROM claim_evidence WHERE article_id = ? AND claim_id = ? AND ticker = ? "
+        "AND fiscal_year = ? AND fiscal_quarter = ? ORDER BY rank",
+        [article_id, claim_id, ticker, quarter.year, quarter.quarter],
+    ).fetchall()
+    names = (*EVIDENCE_KEYS, "stance", "sentence_id")
+    result = _result(claim_id, article_id, ticker, quarter, row[1], row[2], row[3],
+                     json.loads(row[4]) if row[4] else None,
+                     json.loads(row[5]) if row[5] else None, row[6],
+                     [dict(zip(names, e, strict=True)) for e in evidence])
+    return row[0], result
+
+
+def _write(store: Store, result: dict[str, Any], digest: str,
+           evidence_rows: list[dict[str, Any]]) -> None:
+    key = [result["article"], result["claim_id"], result["ticker"], result["fiscal_year"],
+           result["fiscal_quarter"]]
+    con = store.con
+    con.execute("DELETE FROM claim_evidence WHERE article_id = ? AND claim_id = ? AND ticker = ? "
+                "AND fiscal_year = ? AND fiscal_quarter = ?", key)
+    con.execute(
+        "INSERT OR REPLACE INTO claim_scores (article_id, claim_id, ticker, fiscal_year,"
+        " fiscal_quarter, verdict, score, attention, attention_detail, metric, reason,"
+        " input_hash, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+        [*key, result["verdict"], result["score"], result["attention"],
+         json.dumps(result["attention_detail"]) if result["attention_detail"] else None,
+         json.dumps(result["metric"]) if result["metric"] else None, result["reason"], digest],
+    )
+    for rank, row in enumerate(evidence_rows, start=1):
+        con.execute(
+            "INSERT INTO claim_evidence (article_id, claim_id, ticker, fiscal_year, fiscal_quarter,"
+            " rank, sentence_id, stance, relevance, cues, text, speaker, role, doc_type, source,"
+            " url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*key, rank, row["sentence_id"], row["stance"], row["relevance"], row["cues"],
+             row["text"], row["speaker"], row["role"], row["doc_type"], row["source"], row["url"]],
+        )
+
+
+def _result(claim_id: str, article_id: str, ticker: str, quarter: FiscalQuarter, verdict: str,
+            score: float, attention: float | None, attention_detail: dict[str, Any] | None,
+            metric: dict[str, Any] | None, reason: str,
+            evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    """The `score --format json` object (the first eight keys are the contract)."""
+    return {
+        "claim_id": claim_id, "quarter": str(quarter), "verdict": verdict, "score": score,
+        "attention": attention, "metric": metric, "reason": reason, "evidence": evidence,
+        "article": article_id, "ticker": ticker, "fiscal_year": quarter.year,
+        "fiscal_quarter": quarter.quarter, "attention_detail": attention_detail,
+    }
+
+
+# -- scoring ------------------------------------------------------------------------------------
+def score_claim_quarter(store: Store, claim: Claim, article_id: str, ticker: str,
+                        quarter: FiscalQuarter, *, has_sentences: bool,
+                        attention: Attention | None, metric: dict[str, Any] | None,
+                        stance_model: StanceModel,
+                        search: SearchFn | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One verdict (and the rows of its evidence) from fresh retrieval."""
+    pairs = (gather(store, claim, ticker, quarter, stance_model, search=search)
+             if has_sentences else [])
+    verdict = decide(claim, [s for _, s in pairs], metric,
+                     has_data=has_sentences or metric is not None or attention is not None)
+    reason = verdict.reason
+    if attention is not None and attention.ratio is not None:
+        reason += f"; attention {attention.ratio:.2f}x its trailing average"
+    evidence, rows = [], []
+    for hit, stance in pairs:
+        evidence.append({**{k: hit.get(k) for k in EVIDENCE_KEYS}, "stance": stance.stance,
+                         "sentence_id": hit["sentence_id"]})
+        rows.append({**{k: hit.get(k) for k in EVIDENCE_KEYS}, "sentence_id": hit["sentence_id"],
+                     "stance": stance.stance, "relevance": hit.get("score"),
+                     "cues": json.dumps(stance.as_dict(), ensure_ascii=False)})
+    result = _result(claim.claim_id, article_id, ticker, quarter, verdict.verdict, verdict.score,
+                     attention.share if attention else None,
+                     attention.as_dict() if attention else None, metric, reason, evidence)
+    return result, rows
+
+
+def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
+                 search: SearchFn | None, counts: dict[str, int],
+                 progress: bool = False) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    with store.transaction():
+        save_ledger(store, ledger)
+    series: dict[str, MetricSeries] = {}
+    fingerprints: dict[str, dict[FiscalQuarter, str]] = {}
+    for claim in tqdm(ledger.claims, desc=f"scoring {ledger.article.article_id}",
+                      unit="claim", disable=not progress):
+        ticker = claim.ticker or ledger.article.ticker
+        if ticker not in series:
+            series[ticker] = MetricSeries(store, ticker)
+            fingerprints[ticker] = sentence_fingerprints(store, ticker)
+        metrics, prints = series[ticker], fingerprints[ticker]
+        attention = attention_timeline(store, ticker, claim.topics)
+        quarters = timeline(set(prints), metrics.quarters())
+        with store.transaction():
+            store.con.execute(
+                "DELETE FROM claim_scores WHERE article_id = ? AND claim_id = ? AND ticker = ? "
+                "AND (fiscal_year * 4 + fiscal_quarter - 1) NOT IN "
+                "(SELECT unnest(?::INTEGER[]))",
+                [ledger.article.article_id, claim.claim_id, ticker, [q.index for q in quarters]],
+            )
+            for quarter in quarters:
+                metric = (metrics.change(claim.metric, quarter, claim.direction)
+                          if claim.metric else None)
+                digest = input_hash(claim, quarter, prints.get(quarter), attention.get(quarter),
+                                    metric, stance_model.name)
+                stored = _stored(store, ledger.article.article_id, claim.claim_id, ticker, quarter)
+                if stored and stored[0] == digest:
+                    results.append(stored[1])
+                    counts["unchanged"] = counts.get("unchanged", 0) + 1
+                    continue
+                result, rows = score_claim_quarter(
+                    store, claim, ledger.article.article_id, ticker, quarter,
+                    has_sentences=quarter in prints, attention=attention.get(quarter),
+                    metric=metric, stance_model=stance_model, search=search)
+                _write(store, result, digest, rows)
+                results.append(result)
+                counts["scored"] = counts.get("scored", 0) + 1
+    return results
+
+
+def score_claims(store: Store, ledger_paths: list[Path] | None = None, *,
+                 stance_model: StanceModel | None = None, search: SearchFn | None = None,
+                 progress: bool = False) -> list[dict[str, Any]]:
+    """Score every claim of the given ledgers (default data/claims/*.yaml); see module doc."""
+    ledgers = [load_ledger(p) for p in resolve_ledger_paths(ledger_paths)]
+    model = stance_model or default_stance_model()
+    results: list[dict[str, Any]] = []
+    with record_run(store, "score", {"ledgers": [str(lg.path) for lg in ledgers],
+                                     "stance": model.name}) as run:
+        for ledger in ledgers:
+            results.extend(score_ledger(store, ledger, stance_model=model, search=search,
+                                        counts=run.counts, progress=progress))
+        run.count("claims", sum(len(lg.claims) for lg in ledgers))
+    log.info("scored %s claim-quarters, %s unchanged", run.counts.get("scored", 0),
+             run.counts.get("unchanged", 0))
+    return results

@@ -1,0 +1,82 @@
+"""From stances and numbers to a verdict, a score in [-1, 1] and a one-line reason.
+
+Narrative part: the weighted balance of supporting against contradicting sentences.
+Metric part: the reported change against the expected direction (claims.metrics).
+A claim of kind `both` averages the two; a metric claim falls back on words only when the
+quarter has no number. No evidence at all is "not_discussed": silence never contradicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from claims.ledger import Claim
+from claims.stance import CONTRADICTS, SUPPORTS, StanceResult
+
+SUPPORTED_AT = 0.34  # balance at or above: supported; at or below the negative: contradicted
+FULL_WEIGHT = 1.0  # narrative weight at which words count fully (one clear realised sentence)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    score: float
+    reason: str
+
+
+def narrative_balance(stances: list[StanceResult]) -> tuple[float | None, float]:
+    """(balance in [-1, 1] or None when nobody takes a side, total weight of sided sentences)."""
+    weight = sum(s.weight for s in stances if s.stance in (SUPPORTS, CONTRADICTS))
+    if weight <= 0:
+        return None, 0.0
+    return sum(s.signed for s in stances) / weight, weight
+
+
+def _label(balance: float) -> str:
+    if balance >= SUPPORTED_AT:
+        return "supported"
+    if balance <= -SUPPORTED_AT:
+        return "contradicted"
+    return "mixed"
+
+
+def _metric_phrase(metric: dict[str, Any]) -> str:
+    unit = metric["change_unit"]
+    parts = []
+    for key, label in (("yoy", "YoY"), ("qoq", "QoQ")):
+        if metric.get(key) is not None:
+            parts.append(f"{metric[key]:+.1f}{unit} {label}")
+    moves = ", ".join(parts) or "no comparison quarter"
+    return f"{metric['name']} {moves} (expected {metric['expected']})"
+
+
+def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | None,
+           *, has_data: bool = True) -> Verdict:
+    """Combine the narrative balance and the metric score into one verdict."""
+    if not has_data:
+        return Verdict("not_discussed", 0.0, "no management language or reported numbers "
+                                              "for this quarter")
+    balance, weight = narrative_balance(stances)
+    supports = sum(1 for s in stances if s.stance == SUPPORTS)
+    contradicts = sum(1 for s in stances if s.stance == CONTRADICTS)
+    words = None if balance is None else balance * min(1.0, weight / FULL_WEIGHT)
+    numbers = metric.get("score") if metric else None
+    if claim.kind == "narrative":
+        parts = [words]
+    elif claim.kind == "metric":
+        parts = [numbers] if numbers is not None else [words]
+    else:
+        parts = [words, numbers]
+    known = [p for p in parts if p is not None]
+    said = (f"{supports} management sentence(s) support, {contradicts} contradict"
+            if stances else "no management sentence on the topics")
+    if metric:
+        said += f"; {_metric_phrase(metric)}"
+    if not known:
+        return Verdict("not_discussed", 0.0, said + "; nothing takes a side")
+    score = round(sum(known) / len(known), 3)
+    label = _label(score)
+    if label != "mixed" and supports and contradicts and claim.kind == "narrative":
+        label = "mixed" if abs(score) < 0.6 else label
+    return Verdict(label, score, said)

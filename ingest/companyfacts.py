@@ -1,0 +1,188 @@
+"""Quarterly numbers from EDGAR's companyfacts JSON, for quarters whose documents we lack.
+
+companyfacts holds every value a company ever tagged, period by period. Income statement
+lines come as three-month values, but cash-flow lines (capex) come only year-to-date
+(3, 6, 9, 12 months), and fourth quarters are rarely tagged at all. We keep, per metric and
+period, the latest-filed value (restatements win), then derive the missing quarters from
+cumulative periods with the same start: Q2 = 6M - 3M, Q3 = 9M - 6M, Q4 = FY - 9M. Derived
+rows carry derived=TRUE. Fiscal quarters come from `claimtracker.quarters`.
+
+Rows are replaced per company in one transaction (source='companyfacts'), so a rerun with
+the same JSON changes nothing. Their fact_id hashes (source, cik, metric, period, unit): one
+row per metric and period, whichever concept supplied it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from claimtracker.db import Store
+from claimtracker.quarters import fiscal_quarter_of
+
+SOURCE = "companyfacts"
+
+#: metric -> concepts, most preferred first (companies switch concepts over the years).
+METRIC_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "revenue": (
+        "us-gaap:Revenues",
+        "us-gaap:RevenueFromContractWithCustomerExcludingAssessedTax",
+        "us-gaap:SalesRevenueNet",
+        "us-gaap:RevenueFromContractWithCustomerIncludingAssessedTax",
+    ),
+    "operating_income": ("us-gaap:OperatingIncomeLoss",),
+    "net_income": ("us-gaap:NetIncomeLoss",),
+    "capex": (
+        "us-gaap:PaymentsToAcquirePropertyPlantAndEquipment",
+        "us-gaap:PaymentsToAcquireProductiveAssets",
+    ),
+    "employees": ("dei:EntityNumberOfEmployees",),
+}
+_UNITS = {"employees": ("pure", "employee", "Employees", "people")}
+
+
+@dataclass(frozen=True)
+class CompanyFact:
+    """One value for one metric and period, ready for the facts table."""
+
+    metric: str
+    concept: str
+    value: float
+    unit: str
+    start: date | None
+    end: date
+    accession: str | None
+    filed: date | None
+    derived: bool = False
+
+    @property
+    def months(self) -> int | None:
+        if self.start is None:
+            return None
+        return round(((self.end - self.start).days + 1) / 30.44)
+
+
+def _entries(doc: dict[str, Any], concept: str) -> list[tuple[str, dict[str, Any]]]:
+    taxonomy, name = concept.split(":", 1)
+    units = doc.get("facts", {}).get(taxonomy, {}).get(name, {}).get("units", {})
+    return [(unit, entry) for unit, entries in units.items() for entry in entries]
+
+
+def _d(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def reported_values(doc: dict[str, Any], metric: str) -> list[CompanyFact]:
+    """Per period, the latest-filed value of the most preferred concept that has one."""
+    best: dict[tuple[date | None, date], tuple[tuple[int, date], CompanyFact]] = {}
+    allowed_units = _UNITS.get(metric, ("USD",))
+    for rank, concept in enumerate(METRIC_CONCEPTS[metric]):
+        for unit, entry in _entries(doc, concept):
+            if unit not in allowed_units or entry.get("val") is None or not entry.get("end"):
+                continue
+            fact = CompanyFact(
+                metric=metric,
+                concept=concept,
+                value=float(entry["val"]),
+                unit=unit,
+                start=_d(entry.get("start")),
+                end=date.fromisoformat(entry["end"]),
+                accession=entry.get("accn"),
+                filed=_d(entry.get("filed")),
+            )
+            if fact.start is not None and fact.months not in (3, 6, 9, 12):
+                continue
+            # Preferred concept first; within a concept the latest filing (restatements win).
+            key = (-rank, fact.filed or date.min)
+            period = (fact.start, fact.end)
+            if period not in best or key > best[period][0]:
+                best[period] = (key, fact)
+    return sorted((f for _, f in best.values()), key=lambda f: (f.end, f.start or f.end))
+
+
+def derive_quarters(values: list[CompanyFact]) -> list[CompanyFact]:
+    """Three-month values missing from `values`, as differences of cumulative periods."""
+    durations = [v for v in values if v.start is not None]
+    quarters = {(v.start, v.end) for v in durations if v.months == 3}
+    quarter_ends = {v.end for v in durations if v.months == 3}
+    by_start: dict[date, list[CompanyFact]] = {}
+    for v in durations:
+        by_start.setdefault(v.start, []).append(v)  # type: ignore[arg-type]
+    derived = []
+    for cumulative in by_start.values():
+        cumulative.sort(key=lambda v: v.end)
+        for shorter, longer in itertools.pairwise(cumulative):
+            if (longer.months or 0) - (shorter.months or 0) != 3:
+                continue
+            start = shorter.end + timedelta(days=1)
+            if (start, longer.end) in quarters or longer.end in quarter_ends:
+                continue
+            derived.append(
+                CompanyFact(
+                    metric=longer.metric,
+                    concept=longer.concept,
+                    value=longer.value - shorter.value,
+                    unit=longer.unit,
+                    start=start,
+                    end=longer.end,
+                    accession=longer.accession,
+                    filed=longer.filed,
+                    derived=True,
+                )
+            )
+            quarter_ends.add(longer.end)
+    return derived
+
+
+def company_facts(doc: dict[str, Any]) -> list[CompanyFact]:
+    """Every reported and derived value of the tracked metrics in one companyfacts JSON."""
+    out: list[CompanyFact] = []
+    for metric in METRIC_CONCEPTS:
+        values = reported_values(doc, metric)
+        out.extend(values)
+        out.extend(derive_quarters(values))
+    return out
+
+
+def _fact_id(cik: int, fact: CompanyFact) -> str:
+    key = f"{SOURCE}|{cik}|{fact.metric}|{fact.start}|{fact.end}|{fact.unit}"
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def merge_companyfacts(store: Store, cik: int, doc: dict[str, Any], fye_month: int) -> int:
+    """Replace this company's companyfacts rows with those of `doc`; returns the row count."""
+    rows = []
+    for fact in company_facts(doc):
+        quarter = fiscal_quarter_of(fact.end, fye_month)
+        months = fact.months
+        rows.append(
+            [
+                _fact_id(cik, fact),
+                cik,
+                fact.accession,
+                fact.concept,
+                fact.metric,
+                fact.value,
+                fact.unit,
+                fact.start,
+                fact.end,
+                quarter.year,
+                quarter.quarter if months in (3, None) else None,
+                months,
+                SOURCE,
+                fact.derived,
+            ]
+        )
+    with store.transaction() as con:
+        con.execute("DELETE FROM facts WHERE source = ? AND cik = ?", [SOURCE, cik])
+        if rows:
+            con.executemany(
+                "INSERT INTO facts (fact_id, cik, accession, concept, metric, value, unit, "
+                "period_start, period_end, fiscal_year, fiscal_quarter, duration_months, "
+                "source, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+    return len(rows)

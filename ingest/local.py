@@ -1,0 +1,216 @@
+"""`claimtracker ingest --from-dir PATH`: every filing in a local folder of EDGAR files into DuckDB.
+
+Incremental and idempotent: each file's size, mtime and sha256 are kept in `source_files`;
+a filing whose files are unchanged is not parsed again, a changed one is rewritten in one
+transaction. One bad filing never stops the run: it is recorded (filings.status='failed' or
+source_files.status='failed'), named in the summary with its reason, and the rest carry on.
+The live-EDGAR sync feeds its downloads (sec-edgar-downloader layout) through here too.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from claimtracker.db import Store
+from claimtracker.errors import ClaimtrackerError
+from claimtracker.runs import record_run
+from ingest.discover import Catalog, Unit, discover
+from ingest.filing_parse import parse_unit, sha256, source_kind
+from ingest.store_writer import record_source_files, write_failure, write_filing
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestSummary:
+    """What one `ingest --from-dir` run did; `render()` for people, `as_dict()` for scripts."""
+
+    root: Path
+    parsed: list[str] = field(default_factory=list)  # accessions written this run
+    unchanged: list[str] = field(default_factory=list)  # accessions whose files had not changed
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    truncated: list[tuple[str, str, str]] = field(default_factory=list)  # accession, path, note
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "root": str(self.root),
+            "parsed": len(self.parsed),
+            "unchanged": len(self.unchanged),
+            "skipped": len(self.skipped),
+            "failed": len(self.failed),
+            "rows_written": self.rows,
+            "accessions_parsed": self.parsed,
+            "skipped_files": [{"path": p, "reason": r} for p, r in self.skipped],
+            "failed_files": [{"path": p, "reason": r} for p, r in self.failed],
+            "truncated": [{"accession": a, "path": p, "note": n} for a, p, n in self.truncated],
+            "seconds": round(self.seconds, 2),
+        }
+
+    def render(self) -> str:
+        lines = [
+            f"Ingested {self.root} in {self.seconds:.1f}s: {len(self.parsed)} filings parsed, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} files skipped, "
+            f"{len(self.failed)} failed.",
+        ]
+        if self.rows:
+            lines.append("Rows written: " + ", ".join(f"{k} {v}" for k, v in self.rows.items()))
+        if self.truncated:
+            lines.append(f"Truncated submissions, complete documents kept "
+                         f"[{len(self.truncated)}]:")
+            lines += [f"  {a}  {n}" for a, _, n in self.truncated]
+        if self.skipped:
+            reasons: dict[str, int] = {}
+            for _, reason in self.skipped:
+                reasons[reason] = reasons.get(reason, 0) + 1
+            lines.append("Skipped (not filings, or covered by a whole submission):")
+            lines += [f"  {n:3d} x {reason}" for reason, n in sorted(reasons.items())]
+        if self.failed:
+            lines.append("FAILED:")
+            lines += [f"  {p}: {r}" for p, r in self.failed]
+        return "\n".join(lines)
+
+
+def _state(store: Store) -> dict[str, tuple[str, int, float, str | None, str]]:
+    return {
+        path: (digest, size, mtime, accession, status)
+        for path, digest, size, mtime, accession, status in store.con.execute(
+            "SELECT path, sha256, size, mtime, accession, status FROM source_files"
+        ).fetchall()
+    }
+
+
+def _file_row(path: Path, accession: str | None, kind: str, status: str,
+              error: str | None = None) -> tuple:
+    stat = path.stat()
+    return (path, sha256(path.read_bytes()), stat.st_size, stat.st_mtime, accession, kind, status,
+            error)
+
+
+def _unchanged(unit: Unit, state: dict[str, tuple]) -> bool:
+    """True if every file of the unit was parsed before with the same size/mtime or content."""
+    for path in unit.files:
+        known = state.get(str(path))
+        if known is None or known[4] != "parsed":
+            return False
+        stat = path.stat()
+        if (known[1], known[2]) != (stat.st_size, stat.st_mtime) and \
+                known[0] != sha256(path.read_bytes()):
+            return False
+    return True
+
+
+def _record_loose(store: Store, catalog: Catalog, state: dict[str, tuple]) -> None:
+    """source_files rows for skipped and failed non-filing files (only when new or changed)."""
+    rows = []
+    for items, status in ((catalog.skipped, "skipped"), (catalog.failed, "failed")):
+        for path, reason in items:
+            known = state.get(str(path))
+            stat = path.stat()
+            if known and (known[1], known[2], known[4]) == (stat.st_size, stat.st_mtime, status):
+                continue
+            rows.append(_file_row(path, None, "other", status, reason))
+    if rows:
+        with store.transaction() as con:
+            record_source_files(con, rows)
+
+
+def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSummary:
+    """Ingest every filing under `path` (a folder or one file); see the module docstring."""
+    started = time.perf_counter()
+    root = Path(path)
+    catalog = discover(root)
+    summary = IngestSummary(root=root)
+    summary.skipped = [(str(p), r) for p, r in catalog.skipped]
+    summary.failed = [(str(p), r) for p, r in catalog.failed]
+    state = _state(store)
+    known_fye = {
+        cik: fye for cik, fye in store.con.execute(
+            "SELECT cik, fiscal_year_end FROM companies WHERE fiscal_year_end IS NOT NULL"
+        ).fetchall()
+    }
+    seen: dict[str, Path] = {}
+    with record_run(store, "ingest-dir", {"path": str(root)}) as run:
+        _record_loose(store, catalog, state)
+        for path, reason in catalog.failed:
+            run.error(str(path), reason)
+        for unit in tqdm(catalog.units, desc="filings", unit="filing", disable=not progress):
+            if unit.accession and unit.accession in seen:
+                reason = f"same accession as {seen[unit.accession]}"
+                summary.skipped.append((str(unit.main), reason))
+                continue
+            if unit.accession:
+                seen[unit.accession] = unit.main
+            if _unchanged(unit, state):
+                summary.unchanged.append(unit.accession or str(unit.main))
+                summary.skipped += [(str(p), f"covered by {unit.main.name}") for p in unit.covered]
+                continue
+            _ingest_unit(store, unit, catalog, known_fye, summary, run)
+        summary.truncated = _truncated(store, [u.accession for u in catalog.units if u.accession])
+        for key in ("parsed", "unchanged", "skipped", "failed"):
+            run.count(key, len(getattr(summary, key)))
+        for key, n in summary.rows.items():
+            run.count(key, n)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _ingest_unit(store: Store, unit: Unit, catalog: Catalog, known_fye: dict[int, str],
+                 summary: IngestSummary, run: Any) -> None:
+    covered = [_file_row(p, unit.accession, "covered", "skipped",
+                         f"covered by {unit.main.name}") for p in unit.covered]
+    try:
+        filing = parse_unit(unit, catalog, known_fye)
+        rows = [_file_row(p, filing.accession, source_kind(unit, p), "parsed")
+                for p in unit.files] + covered
+        written = write_filing(store, filing, unit.main, rows)
+    except (ClaimtrackerError, OSError) as exc:
+        _fail(store, unit, str(exc), covered, summary, run)
+        return
+    except Exception as exc:  # a bug in a parser must not stop the other filings
+        log.exception("unexpected error on %s", unit.main)
+        _fail(store, unit, f"unexpected {type(exc).__name__}: {exc} (a bug; please report it)",
+              covered, summary, run)
+        return
+    if filing.fiscal_year_end:
+        known_fye.setdefault(filing.cik, filing.fiscal_year_end)
+    summary.parsed.append(filing.accession)
+    for key, n in written.items():
+        summary.rows[key] = summary.rows.get(key, 0) + n
+    summary.skipped += [(str(p), f"covered by {unit.main.name}") for p in unit.covered]
+
+
+def _fail(store: Store, unit: Unit, reason: str, covered: list[tuple], summary: IngestSummary,
+          run: Any) -> None:
+    rows = []
+    for path in unit.files:
+        try:
+            rows.append(_file_row(path, unit.accession, source_kind(unit, path), "failed", reason))
+        except OSError:
+            continue
+    write_failure(store, accession=unit.accession, cik=unit.cik, form=unit.form_hint,
+                  source_path=unit.main, error=reason, source_rows=rows + covered)
+    summary.failed.append((str(unit.main), reason))
+    run.error(str(unit.main), reason)
+
+
+def _truncated(store: Store, accessions: list[str]) -> list[tuple[str, str, str]]:
+    if not accessions:
+        return []
+    return [tuple(r) for r in store.con.execute(
+        "SELECT accession, source_path, error FROM filings WHERE status = 'truncated' "
+        "AND list_contains(?, accession) ORDER BY accession",
+        [accessions],
+    ).fetchall()]

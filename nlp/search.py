@@ -1,0 +1,236 @@
+"""Hybrid sentence search: BM25 (DuckDB FTS, digits kept) + dense cosine, fused by RRF.
+
+Reciprocal rank fusion needs no score calibration between the two retrievers: a sentence
+ranked high by either list rises, one ranked high by both rises most. Filters apply inside
+both retrievers (not after fusion), so a narrow filter still returns k hits when they exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from claimtracker.db import Store
+from claimtracker.errors import InputError
+from claimtracker.quarters import FiscalQuarter
+from nlp import fts
+from nlp.dense import Filters, dense_index
+from nlp.sources import ALL_DOC_TYPES, EARNINGS_RELEASE
+from nlp.taxonomy import load_taxonomy
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+CANDIDATES = 100  # per retriever, before fusion
+#: Weight of the ranking among sentences mentioning every topic the query names: such a
+#: sentence matches the query's intent even when it shares no word with it.
+TOPIC_WEIGHT = 2.0
+ROLES = ("management", "analyst", "operator", "investor_relations", "unknown")
+_DOC_TYPE_ALIASES = {"earnings release": EARNINGS_RELEASE, "earnings-release": EARNINGS_RELEASE,
+                     "release": EARNINGS_RELEASE, "10q": "10-Q", "10k": "10-K",
+                     "call": "transcript", "transcripts": "transcript"}
+
+
+def _doc_type(value: str | None) -> str | None:
+    if not value:
+        return None
+    normal = _DOC_TYPE_ALIASES.get(value.strip().lower(), value.strip())
+    normal = normal.upper() if normal.lower() in ("10-q", "10-k") else normal.lower()
+    if normal not in ALL_DOC_TYPES:
+        raise InputError(f"doc type {value!r} is unknown; use one of {', '.join(ALL_DOC_TYPES)}.")
+    return normal
+
+
+def build_filters(*, ticker: str | None = None, quarter: str | None = None,
+                  from_quarter: str | None = None, to_quarter: str | None = None,
+                  doc_type: str | None = None, section: str | None = None,
+                  role: str | None = None, topics: Sequence[str] | None = None) -> Filters:
+    """Validate user-facing filter values (quarters as "2025Q3") into Filters."""
+    if quarter and (from_quarter or to_quarter):
+        raise InputError("give either a quarter or a from/to range, not both.")
+    low = high = None
+    if quarter:
+        low = high = FiscalQuarter.parse(quarter).index
+    if from_quarter:
+        low = FiscalQuarter.parse(from_quarter).index
+    if to_quarter:
+        high = FiscalQuarter.parse(to_quarter).index
+    if low is not None and high is not None and low > high:
+        raise InputError(f"--from {from_quarter} is after --to {to_quarter}; swap them.")
+    if role and role not in ROLES:
+        raise InputError(f"role {role!r} is unknown; use one of {', '.join(ROLES)}.")
+    if topics:
+        known = load_taxonomy().ids()
+        unknown = [t for t in topics if t not in known]
+        if unknown:
+            raise InputError(f"unknown topics {unknown}; known topics: {', '.join(known)}.")
+    return Filters(ticker=ticker, quarter_from=low, quarter_to=high, doc_type=_doc_type(doc_type),
+                   section=section, role=role, topics=tuple(topics) if topics else None)
+
+
+def bm25(store: Store, query: str, filters: Filters, *, limit: int = CANDIDATES,
+         ) -> list[tuple[str, float]]:
+    """BM25 hits within the filters, best first (empty when no index has been built)."""
+    if not fts.index_exists(store):
+        return []
+    store.load_fts()
+    where, params = filters.sql("s")
+    versioned = fts.versioned_regex(load_taxonomy().versioned_words())
+    return store.con.execute(
+        f"SELECT sentence_id, score FROM (SELECT s.sentence_id, "
+        f"{fts.FTS_SCHEMA}.match_bm25(s.sentence_id, ?, fields := 'fts_text') AS score "
+        f"FROM sentences s WHERE {where}) WHERE score IS NOT NULL "
+        "ORDER BY score DESC, sentence_id LIMIT ?",
+        [fts.fts_text(query, versioned), *params, limit],
+    ).fetchall()
+
+
+def dense(store: Store, query: str, filters: Filters, *, limit: int = CANDIDATES,
+          ) -> list[tuple[str, float]]:
+    """Cosine hits within the filters, best first."""
+    index = dense_index(store)
+    return index.top(_encode_query(query), index.mask(store, filters), limit)
+
+
+def rrf(*rankings: list[tuple[str, float]], k: int = RRF_K,
+        weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion: sum of w / (k + rank) over the rankings a sentence appears in."""
+    fused: dict[str, float] = {}
+    for i, ranking in enumerate(rankings):
+        weight = weights[i] if weights else 1.0
+        for rank, (sid, _) in enumerate(ranking, start=1):
+            fused[sid] = fused.get(sid, 0.0) + weight / (k + rank)
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+_HITS_SQL = """
+SELECT s.sentence_id, s.text, s.ticker, s.fiscal_year, s.fiscal_quarter, s.doc_type,
+       s.speaker, s.role, s.section, s.source_kind, s.source_id, s.accession,
+       prev.text AS prev_text, nxt.text AS next_text,
+       coalesce(d.url, f.url) AS filing_url, d.filename, c.source_files, c.title AS call_title
+FROM sentences s
+LEFT JOIN sentences prev ON prev.source_id = s.source_id AND prev.ord = s.ord - 1
+LEFT JOIN sentences nxt ON nxt.source_id = s.source_id AND nxt.ord = s.ord + 1
+LEFT JOIN sections sec ON s.source_kind = 'section' AND sec.section_id = s.source_id
+LEFT JOIN documents d ON d.document_id = sec.document_id
+LEFT JOIN filings f ON f.accession = s.accession
+LEFT JOIN calls c ON c.call_id = s.call_id
+WHERE s.sentence_id IN (SELECT unnest(?::VARCHAR[]))
+"""
+
+
+def _transcript_file(files: list[str] | None, section: str | None) -> str | None:
+    """The call's file holding this turn: the Q&A file for Q&A when a call has two."""
+    if not files:
+        return None
+    if len(files) > 1 and section == "qa":
+        qna = [f for f in files if "qna" in Path(f).name.lower() or "q&a" in f.lower()]
+        if qna:
+            return qna[0]
+    if len(files) > 1 and section == "prepared":
+        pres = [f for f in files if "present" in Path(f).name.lower()]
+        if pres:
+            return pres[0]
+    return files[0]
+
+
+def hydrate(store: Store, scored: list[tuple[str, float]]) -> list[dict[str, Any]]:
+    """The JSON objects of `claimtracker search --format json`, in the given order."""
+    if not scored:
+        return []
+    cursor = store.con.execute(_HITS_SQL, [[sid for sid, _ in scored]])
+    names = [d[0] for d in cursor.description]
+    rows = {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+    hits = []
+    for sid, score in scored:
+        row = rows.get(sid)
+        if row is None:
+            continue
+        context = " ".join(t for t in (row["prev_text"], row["text"], row["next_text"]) if t)
+        if row["source_kind"] == "turn":
+            url = _transcript_file(row["source_files"], row["section"])
+            source = row["call_title"] or url
+        else:
+            url = row["filing_url"]
+            source = " ".join(x for x in (row["accession"], row["filename"], row["section"]) if x)
+        hits.append({
+            "sentence_id": sid, "text": row["text"], "context": context,
+            "ticker": row["ticker"], "fiscal_year": row["fiscal_year"],
+            "fiscal_quarter": row["fiscal_quarter"], "doc_type": row["doc_type"],
+            "speaker": row["speaker"], "role": row["role"], "section": row["section"],
+            "source": source, "url": url, "score": round(score, 6),
+        })
+    return hits
+
+
+def search(store: Store, query: str, *, ticker: str | None = None, quarter: str | None = None,
+           from_quarter: str | None = None, to_quarter: str | None = None,
+           doc_type: str | None = None, section: str | None = None, role: str | None = None,
+           topics: Sequence[str] | None = None, k: int = 10) -> list[dict[str, Any]]:
+    """Top-k sentences for `query` within the filters (see module docstring)."""
+    if not query or not query.strip():
+        raise InputError("the search query is empty; give some words, e.g. 'Trainium demand'.")
+    if k < 1:
+        raise InputError(f"k={k}: ask for at least one hit.")
+    filters = build_filters(ticker=ticker, quarter=quarter, from_quarter=from_quarter,
+                            to_quarter=to_quarter, doc_type=doc_type, section=section,
+                            role=role, topics=topics)
+    candidates = max(CANDIDATES, 2 * k)
+    rankings = [bm25(store, query, filters, limit=candidates)]
+    query_vector = _encode_query(query)
+    index = dense_index(store)
+    keep = index.mask(store, filters)
+    rankings.append(index.top(query_vector, keep, candidates))
+    query_topics = topics_of(query)
+    if query_topics:
+        topical = np.logical_and.reduce(
+            [index.mask(store, Filters(topics=(topic,))) for topic in query_topics])
+        if not topical.any():
+            topical = index.mask(store, Filters(topics=tuple(query_topics)))
+        rankings.append(index.top(query_vector, topical if keep is None else keep & topical,
+                                  candidates))
+    weights = [1.0, 1.0, TOPIC_WEIGHT][: len(rankings)]
+    return hydrate(store, rrf(*rankings, weights=weights)[:k])
+
+
+def _encode_query(query: str) -> np.ndarray:
+    from nlp.embedder import encode_texts
+
+    return encode_texts([query])[0]
+
+
+@cache
+def _query_tagger() -> Any:
+    from nlp.tagger import TopicTagger
+
+    return TopicTagger()
+
+
+def topics_of(query: str) -> list[str]:
+    """Topics the query names by a taxonomy term ("custom AI chips" -> custom_silicon).
+
+    They add a third ranking: the dense ranking among sentences that mention all of those
+    topics (any of them, if none mentions all), which is how "demand for our custom AI chips" reaches "fully subscribed on
+    Trainium2" although the two share no word.
+    """
+    mentions = _query_tagger().rule_tag([query])[0].mentions
+    return list(dict.fromkeys(m.topic for m in mentions if not m.implied))
+
+
+def render_hits(hits: list[dict[str, Any]]) -> str:
+    """Human-readable hits: quarter, who said it, the sentence and where it comes from."""
+    if not hits:
+        return "No matching sentences (has `claimtracker enrich` run on this DB?)."
+    blocks = []
+    for rank, hit in enumerate(hits, start=1):
+        quarter = (f"{hit['fiscal_year']}Q{hit['fiscal_quarter']}"
+                   if hit["fiscal_year"] and hit["fiscal_quarter"] else "?")
+        who = f"{hit['speaker']} ({hit['role']})" if hit["speaker"] else hit["doc_type"]
+        blocks.append(f"{rank}. [{hit['ticker']} {quarter} {hit['doc_type']}] {who}  "
+                      f"score {hit['score']:.4f}\n   {hit['text']}\n   <{hit['url'] or hit['source']}>")
+    return "\n".join(blocks)

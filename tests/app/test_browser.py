@@ -1,0 +1,91 @@
+"""The app in a real Chromium: every page opens, renders its content, and is screenshotted.
+
+Screenshots land in tests/artifacts/screenshots/<page>.png (git-ignored) for a human to look at.
+Untrusted text (a sentence holding <script> and <img onerror>) must show up as visible text
+and never become markup.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app_pages.devserver import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, app_server
+from claimtracker.db import Store
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SHOTS = REPO_ROOT / "tests" / "artifacts" / "screenshots"
+HOSTILE = "<script>alert('xss')</script> <img src=x onerror=alert(1)> Trainium"
+
+#: page, URL path and query, a text that proves the page's content rendered
+PAGES = [
+    ("claims", "?claim=own-chips-deployed&quarter=2025Q3", "Evidence by quarter"),
+    ("search", "search?query=demand%20for%20our%20custom%20AI%20chips&ticker=AMZN", "hits"),
+    ("topics", "topics?ticker=AMZN", "First and last mention"),
+    ("metrics", "metrics?ticker=AMZN", "By quarter, with sources"),
+    ("articles", "articles", "Propose claims"),
+    ("data", "data", "Last runs"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser_db(scored_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The scored DB with one Trainium evidence sentence replaced by hostile markup."""
+    db = tmp_path_factory.mktemp("browser-db") / "claimtracker.duckdb"
+    shutil.copy(scored_db_path, db)
+    with Store.open(db) as store:
+        store.con.execute(
+            "UPDATE sentences SET text = ? WHERE sentence_id = (SELECT sentence_id FROM "
+            "claim_evidence WHERE claim_id = 'own-chips-deployed' AND fiscal_year = 2025 "
+            "AND fiscal_quarter = 3 ORDER BY rank LIMIT 1)", [HOSTILE])
+    return db
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished running the script (no 'Running…' indicator)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    page.wait_for_timeout(1500)  # charts draw after the script finishes
+
+
+def test_every_page_renders_in_chromium(browser, browser_db) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialogs: list[str] = []
+    with app_server(browser_db) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for name, path, marker in PAGES:
+            page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+            page.get_by_text(marker).first.wait_for(timeout=120_000)
+            _settle(page)
+            assert not page.locator("[data-testid='stException']").count(), name
+            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+            body = page.inner_text("body")
+            assert marker in body, name
+            if name == "claims":
+                assert HOSTILE in body  # the markup is visible as text ...
+                assert page.locator("img[onerror]").count() == 0  # ... and never markup
+                scripts = page.eval_on_selector_all("script", "els => els.map(e => e.text)")
+                assert not any("alert('xss')" in s for s in scripts)
+                assert "Claims and their verdicts by quarter" in body
+            if name == "search":
+                assert "fully subscribed" in body
+            if name == "metrics":
+                assert "Operating margin" in body
+        page.close()
+    assert dialogs == []

@@ -1,0 +1,284 @@
+"""Every page rendered by Streamlit's AppTest over the DB built from ../shared.
+
+The numbers a page shows are compared with direct SQL on the same DB (not with the app's
+own read model), so a wrong join or filter in claimtracker.views shows up here.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.common import md_escape
+from claimtracker.db import Store
+
+pytestmark = pytest.mark.slow
+
+ARTICLE = "amazon-next-cycle"
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+MANAGEMENT = "(s.role = 'management' OR (s.doc_type <> 'transcript' AND s.role IS NULL))"
+
+
+def render(monkeypatch: pytest.MonkeyPatch, db: Path, page: str = "claims",
+           timeout: float = 120, **params: str) -> AppTest:
+    monkeypatch.setenv("CLAIMTRACKER_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "claims":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sql(db: Path, query: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(query, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [str(el.value) for el in getattr(at, kind)]
+
+
+# -- Claims --------------------------------------------------------------------------------------
+def test_claims_page_lists_every_claim_with_its_timeline(monkeypatch, scored_db_path) -> None:
+    at = render(monkeypatch, scored_db_path)
+    article_box = next(s for s in at.selectbox if s.label == "Article")
+    assert article_box.value == ARTICLE
+    table = at.dataframe[0].value
+    expected = {cid for (cid,) in sql(scored_db_path,
+                                      "SELECT claim_id FROM claims WHERE article_id = ?",
+                                      [ARTICLE])}
+    assert set(table["claim"]) == expected
+    assert {"robots-deployed", "own-chips-deployed", "capex-burden"} <= expected
+    for claim_id, timeline, latest in zip(table["claim"], table["timeline"], table["latest"],
+                                          strict=True):
+        verdicts = [v for (v,) in sql(
+            scored_db_path,
+            "SELECT verdict FROM claim_scores WHERE article_id = ? AND claim_id = ? "
+            "AND ticker = 'AMZN' ORDER BY fiscal_year, fiscal_quarter", [ARTICLE, claim_id])]
+        assert len(timeline) == len(verdicts), claim_id  # one mark per scored quarter
+        assert latest.split()[1] == verdicts[-1], claim_id
+
+
+def test_claim_view_shows_verdict_and_evidence_of_the_quarter(monkeypatch,
+                                                              scored_db_path) -> None:
+    at = render(monkeypatch, scored_db_path, claim="own-chips-deployed", quarter="2025Q3")
+    assert next(s for s in at.selectbox if s.label == "Claim").value == "own-chips-deployed"
+    assert next(s for s in at.selectbox if s.label == "Quarter").value == "2025Q3"
+    ((verdict, score),) = sql(
+        scored_db_path,
+        "SELECT verdict, score FROM claim_scores WHERE article_id = ? AND claim_id = ? "
+        "AND ticker = 'AMZN' AND fiscal_year = 2025 AND fiscal_quarter = 3",
+        [ARTICLE, "own-chips-deployed"])
+    (label,) = [e.label for e in at.expander]
+    assert label.startswith("2025Q3") and verdict in label and f"({score:+.2f})" in label
+    evidence = sql(
+        scored_db_path,
+        "SELECT s.text, s.role FROM claim_evidence e JOIN sentences s USING (sentence_id) "
+        "WHERE e.article_id = ? AND e.claim_id = ? AND e.fiscal_year = 2025 "
+        "AND e.fiscal_quarter = 3 AND e.ticker = 'AMZN' ORDER BY e.rank",
+        [ARTICLE, "own-chips-deployed"])
+    assert evidence, "the scorer stored no evidence for Trainium in 2025Q3"
+    shown = "\n".join(texts(at, "markdown"))
+    for text, role in evidence:
+        assert md_escape(text) in shown
+        assert role != "analyst"
+    assert "fully subscribed" in shown.replace("\\", "")
+    assert any("EDGAR" in c or ".txt`" in c for c in texts(at, "caption"))
+    assert at.query_params["claim"] == ["own-chips-deployed"]
+
+
+def test_untrusted_sentence_is_shown_as_text(monkeypatch, scored_db_path, tmp_path) -> None:
+    hostile = ("<script>alert('x')</script> Trainium <img src=x onerror=alert(1)> "
+               "**bold** [click](javascript:alert(2)) :red[red]")
+    db = tmp_path / "hostile.duckdb"
+    shutil.copy(scored_db_path, db)
+    with Store.open(db) as store:
+        store.con.execute(
+            "UPDATE sentences SET text = ? WHERE sentence_id = (SELECT sentence_id FROM "
+            "claim_evidence WHERE article_id = ? AND claim_id = 'own-chips-deployed' "
+            "AND fiscal_year = 2025 AND fiscal_quarter = 3 ORDER BY rank LIMIT 1)",
+            [hostile, ARTICLE])
+    at = render(monkeypatch, db, claim="own-chips-deployed", quarter="2025Q3")
+    (shown,) = [m for m in texts(at, "markdown") if "alert" in m]
+    assert "\\<script\\>" in shown and "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in shown
+    assert "<script" not in shown.replace("\\<", "") and "](" not in shown
+    assert re.sub(r"\\(.)", r"\1", shown).endswith(hostile)  # every character still there
+
+
+# -- Search --------------------------------------------------------------------------------------
+def test_search_page_hits_match_the_library(monkeypatch, enriched_db_path) -> None:
+    from nlp.search import search
+
+    query = "demand for our custom AI chips"
+    at = render(monkeypatch, enriched_db_path, "search", query=query, ticker="AMZN",
+                role="management")
+    assert at.text_input[0].value == query
+    with Store.open(enriched_db_path, read_only=True) as store:
+        hits = search(store, query, ticker="AMZN", role="management", k=20)
+    assert [s.value for s in at.subheader] == [f"{len(hits)} hits"]
+    shown = [m for m in texts(at, "markdown") if re.match(r"\*\*\d+\.\*\*", m)]
+    assert len(shown) == len(hits)
+    plain = [re.sub(r":orange-background\[\*\*(.*?)\*\*\]", r"\1", m) for m in shown]
+    plain = [re.sub(r"\\(.)", r"\1", m) for m in plain]
+    for rank, (line, hit) in enumerate(zip(plain, hits, strict=True), start=1):
+        assert line == f"**{rank}.** " + " ".join(hit["text"].split())
+    assert ":orange-background[**" in shown[0]  # query words highlighted
+    assert not any("(analyst)" in c for c in texts(at, "caption"))
+    assert any("fully subscribed" in line for line in plain)
+
+
+# -- Topics --------------------------------------------------------------------------------------
+def test_topics_page_first_last_and_counts(monkeypatch, enriched_db_path) -> None:
+    at = render(monkeypatch, enriched_db_path, "topics", ticker="AMZN")
+    summary = at.dataframe[0].value.set_index("topic")
+    rows = sql(
+        enriched_db_path,
+        f"SELECT m.topic, min(s.fiscal_year * 10 + s.fiscal_quarter), "
+        f"max(s.fiscal_year * 10 + s.fiscal_quarter), count(DISTINCT m.sentence_id), "
+        f"count(DISTINCT s.fiscal_year * 10 + s.fiscal_quarter) "
+        f"FROM mentions m JOIN sentences s USING (sentence_id) WHERE s.ticker = 'AMZN' "
+        f"AND s.fiscal_quarter IS NOT NULL AND {MANAGEMENT} GROUP BY m.topic")
+    assert {"trainium", "robotics", "capex"} <= {r[0] for r in rows}
+    assert set(summary.index) == {r[0] for r in rows}
+    for topic, first, last, n_sentences, n_quarters in rows:
+        assert summary.loc[topic, "first"] == f"{first // 10}Q{first % 10}"
+        assert summary.loc[topic, "last"] == f"{last // 10}Q{last % 10}"
+        assert summary.loc[topic, "sentences"] == n_sentences
+        assert summary.loc[topic, "quarters mentioned"] == n_quarters
+    (n_mgmt,) = sql(enriched_db_path,
+                    f"SELECT count(*) FROM sentences s WHERE s.ticker = 'AMZN' "
+                    f"AND s.fiscal_quarter IS NOT NULL AND {MANAGEMENT}")[0]
+    assert f"{n_mgmt:,} management sentences" in at.caption[0].value
+
+
+# -- Metrics -------------------------------------------------------------------------------------
+def test_metrics_page_matches_reported_facts(monkeypatch, shared_db_path) -> None:
+    at = render(monkeypatch, shared_db_path, "metrics", ticker="AMZN")
+    table = at.dataframe[0].value.set_index("quarter")
+    rows = sql(
+        shared_db_path,
+        "SELECT f.metric, f.value FROM facts f JOIN companies c USING (cik) "
+        "WHERE c.ticker = 'AMZN' AND f.fiscal_year = 2024 AND f.fiscal_quarter = 1 "
+        "AND f.duration_months = 3 AND f.dimensions IS NULL AND f.source = 'inline_xbrl' "
+        "AND f.metric IN ('revenue', 'operating_income')")
+    facts = dict(rows)
+    # Amazon's 10-Q for Q1 2024: net sales $143,313M, operating income $15,307M.
+    assert facts["revenue"] == pytest.approx(143_313e6)
+    assert table.loc["2024Q1", "revenue ($B)"] == pytest.approx(facts["revenue"] / 1e9)
+    assert table.loc["2024Q1", "operating income ($B)"] == pytest.approx(
+        facts["operating_income"] / 1e9)
+    assert table.loc["2024Q1", "operating margin (%)"] == pytest.approx(
+        100 * facts["operating_income"] / facts["revenue"])
+    assert "revenue: inline_xbrl" in table.loc["2024Q1", "sources"]
+    assert list(table.index) == sorted(table.index)
+
+
+# -- Data ----------------------------------------------------------------------------------------
+def test_data_page_counts_what_the_db_holds(monkeypatch, shared_db_path) -> None:
+    at = render(monkeypatch, shared_db_path, "data")
+    metrics = {m.label: m.value for m in at.metric}
+    ((filings, calls),) = sql(shared_db_path,
+                              "SELECT (SELECT count(*) FROM filings), (SELECT count(*) FROM calls)")
+    assert metrics["filings"] == f"{filings:,}" and metrics["calls"] == f"{calls:,}"
+    coverage = at.dataframe[0].value
+    assert int(coverage["calls"].sum()) == calls
+    forms = dict(sql(shared_db_path, "SELECT form, count(*) FROM filings GROUP BY form"))
+    for form in ("10-K", "10-Q", "8-K"):
+        assert int(coverage[form].sum()) == forms.get(form, 0)
+    runs = at.dataframe[1].value
+    n_runs = sql(shared_db_path, "SELECT count(*) FROM runs")[0][0]
+    assert len(runs) == min(n_runs, 20) and n_runs >= 2  # ingest + transcripts
+    assert any("claimtracker update --db" in c.value for c in at.code)
+
+
+# -- Articles ------------------------------------------------------------------------------------
+def test_articles_page_proposes_claims_and_saves_a_ledger(monkeypatch, shared_dir, tmp_path,
+                                                          shared_db_path) -> None:
+    import app_pages.ledger_actions as ledger_actions
+    from claims.ledger import load_ledger
+
+    monkeypatch.setattr(ledger_actions, "LEDGER_DIR", tmp_path)
+    article = (shared_dir / "articles" / "amazon-next-cycle.ko.txt").read_text(encoding="utf-8")
+    at = render(monkeypatch, shared_db_path, "articles", timeout=300)
+    at.text_area[0].input(article).run()
+    at.text_input[0].input("test-article").run()
+    next(b for b in at.button if b.label == "Propose claims").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    proposed = at.data_editor[0].value if hasattr(at, "data_editor") else None
+    assert proposed is not None and len(proposed) >= 5
+    assert proposed["quote"].str.contains(r"[\uac00-\ud7a3]").any()  # Korean quotes kept
+    next(b for b in at.button if b.label == "Save to ledger").click().run()
+    saved = tmp_path / "test-article.yaml"
+    assert saved.exists()
+    assert len(load_ledger(saved).claims if hasattr(load_ledger(saved), "claims")
+               else load_ledger(saved)["claims"]) == len(proposed)
+
+
+def test_articles_page_in_read_only_mode_offers_the_command(monkeypatch, shared_db_path) -> None:
+    monkeypatch.setenv("CLAIMTRACKER_APP_READONLY", "1")
+    at = render(monkeypatch, shared_db_path, "articles")
+    assert [b.label for b in at.button] == ["Propose claims"]
+    assert at.button[0].disabled  # nothing pasted yet
+
+
+# -- empty, missing and locked DBs ---------------------------------------------------------------
+PAGES = ["claims", "search", "topics", "metrics", "data"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_and_missing_db_show_how_to_load(monkeypatch, tmp_path, page) -> None:
+    empty = tmp_path / "empty.duckdb"
+    Store.open(empty).close()
+    for db in (tmp_path / "missing.duckdb", empty):
+        at = render(monkeypatch, db, page, timeout=30)
+        assert any("claimtracker ingest --from-dir" in m for m in texts(at, "markdown")), db
+        assert any(re.search(r"No database|has no", i) for i in texts(at, "info")), db
+
+
+def test_locked_db_shows_retry_then_recovers(monkeypatch, shared_db_path, tmp_path) -> None:
+    db = tmp_path / "locked.duckdb"
+    shutil.copy(shared_db_path, db)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from claimtracker.db import Store; s = Store.open(sys.argv[1]); "
+         "print('locked', flush=True); time.sleep(120)", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        at = render(monkeypatch, db, "data", timeout=30)
+        assert any("database is busy" in w for w in texts(at, "warning"))
+        assert [b.label for b in at.button] == ["Retry"]
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.2)
+    at.button[0].click().run()
+    assert not at.exception
+    assert not at.warning
+    assert at.title[0].value == "Data" and at.metric
+
+
+def test_shared_url_opens_the_page_with_its_state(monkeypatch, enriched_db_path) -> None:
+    monkeypatch.setenv("CLAIMTRACKER_DB", str(enriched_db_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "search"
+    at.query_params["query"] = "Trainium2"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Search"
+    assert at.text_input[0].value == "Trainium2"

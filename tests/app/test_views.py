@@ -1,0 +1,144 @@
+"""The app's read model on small hand-made rows whose right answers are worked out by hand."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app_pages.common import highlight, md_escape
+from app_pages.updater import parse_progress
+from claimtracker import views
+from claimtracker.db import Store
+
+
+def _sentence(store: Store, sid: str, year: int, quarter: int, *, role: str | None,
+              doc_type: str = "transcript", text: str = "x", ticker: str = "AMZN") -> None:
+    store.con.execute(
+        "INSERT INTO sentences (sentence_id, source_kind, source_id, ord, start_char, end_char, "
+        "text, text_hash, ticker, fiscal_year, fiscal_quarter, doc_type, role) "
+        "VALUES (?, 'turn', ?, 0, 0, 1, ?, ?, ?, ?, ?, ?, ?)",
+        [sid, f"src-{sid}", text, sid, ticker, year, quarter, doc_type, role],
+    )
+
+
+def _mention(store: Store, sid: str, topic: str, n: int = 0, method: str = "ruler") -> None:
+    store.con.execute(
+        "INSERT INTO mentions (mention_id, sentence_id, topic, method) VALUES (?, ?, ?, ?)",
+        [f"{sid}-{topic}-{n}-{method}", sid, topic, method],
+    )
+
+
+@pytest.fixture
+def topic_db(fresh_db: Store) -> Store:
+    """Four quarters; robotics talked about in 2024Q1-Q2 then never again, capex throughout."""
+    plan = {(2024, 1): 10, (2024, 2): 20, (2024, 3): 5, (2024, 4): 4}
+    for (year, q), n in plan.items():
+        for i in range(n):
+            _sentence(fresh_db, f"{year}{q}m{i}", year, q, role="management")
+        _sentence(fresh_db, f"{year}{q}a", year, q, role="analyst")  # never counted
+        _mention(fresh_db, f"{year}{q}a", "robotics")
+        _mention(fresh_db, f"{year}{q}m0", "capex")
+    _mention(fresh_db, "20241m1", "robotics")
+    _mention(fresh_db, "20241m1", "robotics", n=1)  # two terms, one sentence: counts once
+    _mention(fresh_db, "20242m1", "robotics")
+    _mention(fresh_db, "20242m2", "robotics")
+    _mention(fresh_db, "20241m3", "trainium")  # one quarter only: cannot "go quiet"
+    # A filing sentence (no role) is management language too.
+    _sentence(fresh_db, "10q", 2024, 3, role=None, doc_type="10-Q")
+    _mention(fresh_db, "10q", "capex", method="semantic")
+    return fresh_db
+
+
+def test_topic_heatmap_normalises_per_1000_management_sentences(topic_db: Store) -> None:
+    heat = views.topic_heatmap(topic_db, "AMZN")
+    base = {q["quarter"]: q["management_sentences"] for q in heat["quarters"]}
+    assert base == {"2024Q1": 10, "2024Q2": 20, "2024Q3": 6, "2024Q4": 4}
+    cells = {(c["topic"], c["quarter"]): c for c in heat["cells"]}
+    assert cells[("robotics", "2024Q1")]["sentences"] == 1
+    assert cells[("robotics", "2024Q1")]["per_1000"] == pytest.approx(100.0)
+    assert cells[("robotics", "2024Q2")]["per_1000"] == pytest.approx(100.0)  # 2 of 20
+    assert cells[("capex", "2024Q3")]["sentences"] == 2  # the call's and the 10-Q's
+    assert ("robotics", "2024Q3") not in cells  # only the analyst mentioned it
+
+
+def test_went_quiet_needs_two_quarters_then_absence(topic_db: Store) -> None:
+    topics = {t["topic"]: t for t in views.topic_heatmap(topic_db, "AMZN")["topics"]}
+    assert (topics["robotics"]["first"], topics["robotics"]["last"]) == ("2024Q1", "2024Q2")
+    assert topics["robotics"]["went_quiet"] is True
+    assert topics["robotics"]["quiet_quarters"] == 2
+    assert topics["trainium"]["went_quiet"] is False
+    assert topics["capex"]["went_quiet"] is False
+
+
+def test_topic_heatmap_filters_method_and_calls(topic_db: Store) -> None:
+    ruler_only = views.topic_heatmap(topic_db, "AMZN", methods=("ruler",))
+    capex = {c["quarter"]: c["sentences"] for c in ruler_only["cells"] if c["topic"] == "capex"}
+    assert capex["2024Q3"] == 1
+    calls = views.topic_heatmap(topic_db, "AMZN", calls_only=True)
+    assert {q["quarter"]: q["management_sentences"] for q in calls["quarters"]}["2024Q3"] == 5
+
+
+def _fact(store: Store, fid: str, metric: str, value: float, year: int, quarter: int,
+          source: str = "inline_xbrl", derived: bool = False) -> None:
+    store.con.execute(
+        "INSERT INTO facts (fact_id, cik, concept, metric, value, unit, period_start, period_end, "
+        "fiscal_year, fiscal_quarter, duration_months, source, derived) "
+        "VALUES (?, 1018724, 'us-gaap:X', ?, ?, 'USD', DATE '2024-01-01', DATE '2024-03-31', "
+        "?, ?, 3, ?, ?)",
+        [fid, metric, value, year, quarter, source, derived],
+    )
+
+
+def test_metrics_pick_the_authoritative_source_and_compute_margin(fresh_db: Store) -> None:
+    fresh_db.con.execute(
+        "INSERT INTO companies (cik, ticker, name, fiscal_year_end) "
+        "VALUES (1018724, 'AMZN', 'AMAZON COM INC', '1231')")
+    _fact(fresh_db, "r1", "revenue", 143_313e6, 2024, 1, source="release_text")
+    _fact(fresh_db, "r2", "revenue", 143_313e6, 2024, 1)
+    _fact(fresh_db, "o1", "operating_income", 15_307e6, 2024, 1)
+    _fact(fresh_db, "c1", "capex", 14_925e6, 2024, 1, source="companyfacts", derived=True)
+    _fact(fresh_db, "c2", "capex", 14_900e6, 2024, 1, source="release_text")
+    fresh_db.con.execute(  # employees: an instant at the fiscal year end
+        "INSERT INTO facts (fact_id, cik, concept, metric, value, period_end, source) VALUES "
+        "('e1', 1018724, 'dei:EntityNumberOfEmployees', 'employees', 1525000, "
+        "DATE '2023-12-31', 'inline_xbrl')")
+    rows = {r["quarter"]: r for r in views.metrics_by_quarter(fresh_db, "AMZN")}
+    q1 = rows["2024Q1"]
+    assert q1["revenue_source"] == "inline_xbrl"
+    assert q1["operating_margin"] == pytest.approx(15_307 / 143_313)
+    assert q1["capex"] == 14_900e6 and q1["capex_source"] == "release_text"  # reported > derived
+    assert q1["capex_disagree"] is True
+    assert rows["2023Q4"]["employees"] == 1_525_000
+    margin = views.metric_series(fresh_db, "AMZN", "operating_margin")
+    assert [m["quarter"] for m in margin] == ["2024Q1"]
+
+
+def test_md_escape_makes_markup_inert() -> None:
+    hostile = ("<script>alert(1)</script> <img src=x onerror=alert(2)> **b** "
+               "[l](javascript:x) :red[x] $x$")
+    escaped = md_escape(hostile)
+    assert "<" not in re.sub(r"\\<", "", escaped)
+    assert "**" not in escaped and "](" not in escaped and ":red[" not in escaped
+    assert re.sub(r"\\(.)", r"\1", escaped) == hostile  # nothing lost, only escaped
+
+
+def test_highlight_marks_terms_and_escapes_the_rest() -> None:
+    out = highlight("Trainium2 is <b>fully</b> subscribed", ["Trainium2", "subscribed"])
+    assert out.startswith(":orange-background[**Trainium2**]")
+    assert ":orange-background[**subscribed**]" in out
+    assert "\\<b\\>" in out
+
+
+def test_hit_counts_by_quarter_orders_quarters() -> None:
+    hits = [{"fiscal_year": 2025, "fiscal_quarter": 3}, {"fiscal_year": 2024, "fiscal_quarter": 4},
+            {"fiscal_year": 2025, "fiscal_quarter": 3}, {"fiscal_year": None}]
+    assert views.hit_counts_by_quarter(hits) == [{"quarter": "2024Q4", "hits": 1},
+                                                 {"quarter": "2025Q3", "hits": 2}]
+
+
+def test_parse_progress_reads_tqdm_lines() -> None:
+    chunk = ("enrich: sentences:  12%|#2        | 120/1000 [00:01<00:09]\r"
+             "enrich: sentences:  47%|####")
+    assert parse_progress(chunk) == (0.47, "enrich: sentences: 47%")
+    assert parse_progress("Ingested 12 filings") is None
