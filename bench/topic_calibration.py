@@ -77,7 +77,7 @@ def main() -> None:
     print(f"-- taxonomy terms alone: precision {p:.2f}  recall {rec:.2f}  F1 {f1:.2f}")
     print(f"-- terms + z-score threshold (top {MAX_TOPICS} at most), as `claims extract` does")
     for threshold in np.arange(0.5, 2.6, 0.25):
-        mapped = mapper.map(sentences, z_min=float(threshold))
+        mapped = mapper.map(sentences, z_min=float(threshold), cosines=cos)
         pred = [{t.topic for t in mapped[r]} for r in rows]
         p, rec, f1 = prf(pred, gold)
         print(f"  {threshold:5.2f}  precision {p:.2f}  recall {rec:.2f}  F1 {f1:.2f}")

@@ -45,7 +45,7 @@ def embedding_model() -> SentenceTransformer:
     path = embedding_model_path()
     try:
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    except Exception as exc:  # noqa: BLE001 - any load failure is the same user problem
+    except Exception as exc:
         raise ModelError(f"cannot load the embedding model from {path}: {exc}") from exc
 
 

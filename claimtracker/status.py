@@ -93,7 +93,7 @@ def status_report(store: Store, *, recent_runs: int = 10) -> dict[str, Any]:
         out.append({**company, "quarters": rows})
     out.sort(key=lambda c: (c["ticker"] or "", c["cik"] or 0))
 
-    totals = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+    totals = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
               for table in _TOTAL_TABLES}
     failed = [
         {"accession": a, "form": f, "status": s, "error": e, "source_path": p}
@@ -124,7 +124,8 @@ def status_report(store: Store, *, recent_runs: int = 10) -> dict[str, Any]:
 def render_status_text(report: dict[str, Any]) -> str:
     lines = []
     for company in report["companies"]:
-        header = f"{company['ticker'] or '?'}  CIK {company['cik']}  {company['name'] or ''}".rstrip()
+        name = company["name"] or ""
+        header = f"{company['ticker'] or '?'}  CIK {company['cik']}  {name}".rstrip()
         lines.append(header + ("  [tracked]" if company["tracked"] else ""))
         for q in company["quarters"]:
             forms = ", ".join(

@@ -175,9 +175,14 @@ def _classify_folder(folder: Path, files: list[Path], catalog: Catalog) -> None:
     unit_kw: dict[str, Any] = {}
     if _ACCESSION_NODASH_RE.match(name) and folder.parent.name.isdigit():
         unit_kw = {"accession": dashed(name), "cik": int(folder.parent.name)}
-    else:  # sec-edgar-downloader: <TICKER>/<FORM>/<ACCESSION>
-        unit_kw = {"accession": name, "ticker": folder.parent.parent.name.upper(),
-                   "form_hint": folder.parent.name}
+    else:  # sec-edgar-downloader: sec-edgar-filings/<TICKER or CIK>/<FORM>/<ACCESSION>
+        owner = folder.parent.parent.name
+        in_downloader = folder.parent.parent.parent.name == "sec-edgar-filings"
+        unit_kw = {"accession": name, "form_hint": folder.parent.name if in_downloader else None}
+        if in_downloader and owner.isdigit():
+            unit_kw["cik"] = int(owner)
+        elif in_downloader:
+            unit_kw["ticker"] = owner.upper()
     candidates: list[Path] = []
     for path in files:
         suffix = path.suffix.lower()
@@ -198,7 +203,9 @@ def _classify_folder(folder: Path, files: list[Path], catalog: Catalog) -> None:
     html = [p for p in candidates if p.suffix.lower() in _HTML_EXT]
     if html:
         inline = [p for p in html if b"ix:header" in p.read_bytes()]
-        primary_pool = inline or [p for p in html if p.name == "primary-document.html"]
+        listed = catalog.filing_meta.get(unit_kw["accession"], {}).get("primaryDocument")
+        primary_pool = inline or [p for p in html
+                                  if p.name in ("primary-document.html", listed)]
         if not primary_pool:
             for path in html:
                 reason = non_filing_reason(_head(path), path) or \
@@ -236,7 +243,13 @@ def discover(root: Path) -> Catalog:
         return catalog
     found_any = False
     accession_folders: list[tuple[Path, list[Path]]] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=_raise_walk_error):
+    def unreadable(exc: OSError) -> None:
+        if Path(exc.filename or "") == root:
+            raise InputError(f"cannot read {root}: {exc.strerror}; check its permissions.") \
+                from exc
+        catalog.failed.append((Path(exc.filename or "?"), f"unreadable folder: {exc.strerror}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames.sort()
         folder = Path(dirpath)
         files = [folder / f for f in sorted(filenames) if not f.startswith(".")]
@@ -259,6 +272,3 @@ def discover(root: Path) -> Catalog:
         _classify_folder(folder, files, catalog)
     return catalog
 
-
-def _raise_walk_error(exc: OSError) -> None:
-    raise InputError(f"cannot read {exc.filename}: {exc.strerror}; check its permissions.") from exc

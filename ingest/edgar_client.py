@@ -202,15 +202,17 @@ class EdgarClient:
                 f"not requesting {url}: {self._blocked}", url=url, status=self._blocked.status
             )
         last: _Retry | None = None
+        attempts = 0
         for attempt in range(self.retry.retries + 1):
-            if attempt:
-                wait = self.retry.delay(attempt - 1, last.retry_after if last else None)
-                if last and last.retry_after and last.retry_after > self.retry.max_retry_after:
+            if last is not None:
+                if last.retry_after and last.retry_after > self.retry.max_retry_after:
+                    last.reason += f" and Retry-After {last.retry_after:.0f}s is too long to wait"
                     break
-                log.warning("%s: %s; retry %d in %.2fs", url, last.reason if last else "", attempt,
-                            wait)
+                wait = self.retry.delay(attempt - 1, last.retry_after)
+                log.warning("%s: %s; retry %d in %.2fs", url, last.reason, attempt, wait)
                 self.stats["retries"] += 1
                 self._sleep(wait)
+            attempts += 1
             try:
                 response = self._attempt(url, what, headers)
                 if parse is None or response.status_code == 304:
@@ -221,8 +223,9 @@ class EdgarClient:
         assert last is not None
         self.stats["gave_up"] += 1
         raise TransientFetchError(
-            f"{what} {url}: {last.reason} (gave up after {attempt + 1} attempts). EDGAR may be "
-            "busy or the network down; run the command again later, finished work is kept.",
+            f"{what} {url}: {last.reason} (gave up after {attempts} attempt"
+            f"{'s' if attempts > 1 else ''}). EDGAR may be busy or the network down; run the "
+            "command again later, finished work is kept.",
             url=url,
             status=last.status,
         )

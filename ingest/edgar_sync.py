@@ -183,6 +183,16 @@ def default_since(store: Store, cik: int) -> date:
     return today.replace(year=today.year - years, day=min(today.day, 28))
 
 
+def describe_company(client: EdgarClient, company: Company, cache_dir: Path) -> dict[str, Any]:
+    """Fill in name, fiscal year end (and the ticker of a bare CIK) from the submissions JSON."""
+    first = edgar_api.submissions(client, company.cik, cache_dir)
+    company.name = first.get("name") or company.name
+    company.fiscal_year_end = first.get("fiscalYearEnd") or company.fiscal_year_end
+    if company.ticker.isdigit() and first.get("tickers"):
+        company.ticker = str(first["tickers"][0]).upper()
+    return first
+
+
 def list_filings(
     store: Store,
     client: EdgarClient,
@@ -197,11 +207,7 @@ def list_filings(
 
     Also fills in the company's name and fiscal year end from the submissions JSON.
     """
-    first = edgar_api.submissions(client, company.cik, cache_dir)
-    company.name = first.get("name") or company.name
-    company.fiscal_year_end = first.get("fiscalYearEnd") or company.fiscal_year_end
-    if company.ticker.isdigit() and first.get("tickers"):
-        company.ticker = str(first["tickers"][0]).upper()
+    first = describe_company(client, company, cache_dir)
     blocks = [first.get("filings", {}).get("recent", {})]
     page_errors = []
     for page in extra_pages_needed(first, since):
@@ -410,7 +416,8 @@ def _run(store: Store, client: EdgarClient, tickers: Sequence[str], forms: list[
     _remove_partial_files(cache)
     companies = resolve_companies(store, client, tickers, cache)
     for company in companies:
-        upsert_company(store, company)
+        if not company.ticker.isdigit():  # a bare CIK gets its ticker from the listing
+            upsert_company(store, company)
     synced = []
     for company in companies:
         window_start = since or default_since(store, company.cik)

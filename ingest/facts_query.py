@@ -40,7 +40,7 @@ def facts_for(store: Store, ticker: str, metric: str | None = None) -> list[dict
     cursor = store.con.execute(
         "SELECT f.metric, f.concept, f.fiscal_year, f.fiscal_quarter, f.period_start, "
         "f.period_end, f.value, f.unit, f.source, f.accession, f.duration_months, "
-        "fl.filed_date, f.evidence "
+        "fl.filed_date, f.evidence, f.derived "
         "FROM facts f LEFT JOIN filings fl ON fl.accession = f.accession "
         "WHERE f.cik = ? AND f.metric IS NOT NULL AND f.dimensions IS NULL "
         "AND (? IS NULL OR f.metric = ?)",
@@ -60,7 +60,8 @@ def facts_for(store: Store, ticker: str, metric: str | None = None) -> list[dict
         source = row["source"]
         source_group = "xbrl" if source in ("inline_xbrl", "xbrl_instance") else source
         key = (row["metric"], row["period_start"], row["period_end"], source_group)
-        rank = (concept_rank(row["concept"]), -_ordinal(row["filed_date"]), row["accession"] or "")
+        rank = (concept_rank(row["concept"]), row["derived"], -_ordinal(row["filed_date"]),
+                row["accession"] or "")
         if key not in best or rank < best[key]["_rank"]:
             row["_rank"] = rank
             best[key] = row
@@ -68,7 +69,8 @@ def facts_for(store: Store, ticker: str, metric: str | None = None) -> list[dict
         r["metric"], r["fiscal_year"] or 0, r["fiscal_quarter"] or 5, r["period_end"], r["source"]
     ))
     return [{"ticker": ticker.upper(), **{k: r[k] for k in FACT_KEYS if k != "ticker"},
-             "duration_months": r["duration_months"], "evidence": r["evidence"]} for r in rows]
+             "duration_months": r["duration_months"], "derived": r["derived"],
+             "evidence": r["evidence"]} for r in rows]
 
 
 def _ordinal(day: Any) -> int:

@@ -287,7 +287,7 @@ def _document_row(doc: SgmlDocument, folder_url: str | None,
 
 def _sections_for(doc_type: str, form: str, blocks: list[Block], earnings: bool) -> list[Section]:
     kind = doc_type.upper()
-    if earnings and kind.startswith("EX-99"):
+    if earnings and kind in ("EX-99.1", "EX-99"):
         return release.release_sections(blocks)
     if kind.startswith(("10-Q", "10-K", "8-K")):
         return split_sections(blocks, kind)
@@ -321,7 +321,7 @@ def _parse_submission(ctx: _Context) -> ParsedFiling:
                 all_dei.setdefault(key, value)
             inline.extend(xbrl.inline_facts(root, name=str(unit.main)))
         row.sections = _sections_for(doc.type, sub.form, blocks, earnings)
-        if earnings and doc.type.upper().startswith("EX-99.1"):
+        if earnings and doc.type.upper() in ("EX-99.1", "EX-99") and not release_blocks:
             release_blocks = blocks
         documents.append(row)
     ticker, name, fye = _company_bits(ctx, cik, all_dei)
@@ -392,7 +392,7 @@ def _text_facts(filing: ParsedFiling, fye_month: int, release_blocks: list[Block
             filing.facts.append(fact)
     if release_blocks is None or filing.period_end is None:
         return
-    ex = next((d for d in filing.documents if d.type.upper().startswith("EX-99.1")), None)
+    ex = next((d for d in filing.documents if d.type.upper() in ("EX-99.1", "EX-99")), None)
     if ex is None:
         return
     end = filing.period_end
@@ -418,7 +418,7 @@ def _parse_primary(ctx: _Context) -> ParsedFiling:
     root = parse_html(raw, name=str(unit.main))
     dei = xbrl.dei_values(root)
     cik_text = dei.get("EntityCentralIndexKey", "")
-    cik = unit.cik or (int(cik_text) if cik_text.isdigit() else None)
+    cik = unit.cik or (int(cik_text) if cik_text.isdigit() else None) or _cik_of(ctx)
     if cik is None:
         raise ParseError(f"{unit.main}: no CIK in the path or the inline XBRL "
                          "(dei:EntityCentralIndexKey); put it under data/<cik>/<accession>/.")
@@ -464,6 +464,13 @@ def _parse_primary(ctx: _Context) -> ParsedFiling:
     return filing
 
 
+def _cik_of(ctx: _Context) -> int | None:
+    """CIK of the folder's ticker (sec-edgar-downloader layout) from the known tickers."""
+    ticker = (ctx.unit.ticker or "").upper()
+    return next((cik for cik, (t, _) in ctx.catalog.tickers.items() if t.upper() == ticker), None) \
+        if ticker else None
+
+
 def _parse_instance(ctx: _Context) -> ParsedFiling:
     unit = ctx.unit
     if unit.accession is None:
@@ -472,7 +479,7 @@ def _parse_instance(ctx: _Context) -> ParsedFiling:
     raw = unit.main.read_bytes()
     facts, dei = xbrl.parse_instance(raw, name=str(unit.main))
     cik_text = dei.get("EntityCentralIndexKey", "")
-    cik = unit.cik or (int(cik_text) if cik_text.isdigit() else None)
+    cik = unit.cik or (int(cik_text) if cik_text.isdigit() else None) or _cik_of(ctx)
     form = dei.get("DocumentType") or unit.form_hint
     if cik is None or not form:
         raise ParseError(f"{unit.main}: the instance names no CIK or DocumentType.")

@@ -20,6 +20,7 @@ from tqdm import tqdm
 from claimtracker.db import Store
 from claimtracker.errors import ClaimtrackerError
 from claimtracker.runs import record_run
+from ingest.derive import derive_company
 from ingest.discover import Catalog, Unit, discover
 from ingest.filing_parse import parse_unit, sha256, source_kind
 from ingest.store_writer import record_source_files, write_failure, write_filing
@@ -141,6 +142,10 @@ def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSumm
             "SELECT cik, fiscal_year_end FROM companies WHERE fiscal_year_end IS NOT NULL"
         ).fetchall()
     }
+    for cik, ticker, name in store.con.execute(
+        "SELECT cik, ticker, name FROM companies WHERE ticker IS NOT NULL"
+    ).fetchall():
+        catalog.tickers.setdefault(cik, (ticker, name))  # lets a bare document find its CIK
     seen: dict[str, Path] = {}
     with record_run(store, "ingest-dir", {"path": str(root)}) as run:
         _record_loose(store, catalog, state)
@@ -158,6 +163,12 @@ def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSumm
                 summary.skipped += [(str(p), f"covered by {unit.main.name}") for p in unit.covered]
                 continue
             _ingest_unit(store, unit, catalog, known_fye, summary, run)
+        touched = sorted({cik for (cik,) in store.con.execute(
+            "SELECT DISTINCT cik FROM filings WHERE list_contains(?, accession)",
+            [summary.parsed]).fetchall()}) if summary.parsed else []
+        for cik in touched:
+            summary.rows["derived_facts"] = summary.rows.get("derived_facts", 0) + \
+                derive_company(store, cik)
         summary.truncated = _truncated(store, [u.accession for u in catalog.units if u.accession])
         for key in ("parsed", "unchanged", "skipped", "failed"):
             run.count(key, len(getattr(summary, key)))

@@ -25,7 +25,7 @@ from claimtracker.db import Store
 from claimtracker.errors import ClaimtrackerError, InputError, RateLimitedError
 from claimtracker.runs import record_run
 from ingest.edgar_client import EdgarClient
-from ingest.edgar_sync import resolve_companies, upsert_company
+from ingest.edgar_sync import describe_company, resolve_companies, upsert_company
 from ingest.submissions import DEFAULT_FORMS
 
 log = logging.getLogger(__name__)
@@ -59,9 +59,12 @@ def track(
     if missing or any(t.isdigit() for t in wanted):
         own = client is None
         client = client or EdgarClient.from_config()  # identity needed only to ask EDGAR
+        cache = cache_dir or config.DEFAULT_CACHE_DIR
         try:
-            companies = resolve_companies(store, client, wanted,
-                                          cache_dir or config.DEFAULT_CACHE_DIR)
+            companies = resolve_companies(store, client, wanted, cache)
+            for company in companies:
+                if company.ticker.isdigit():  # a bare CIK: ask EDGAR whose it is
+                    describe_company(client, company, cache)
         finally:
             if own:
                 client.close()

@@ -236,11 +236,24 @@ def is_instance(head: bytes) -> bool:
     return re.search(rb"<(?:\w+:)?xbrl[\s>]", head) is not None
 
 
+def _precision(decimals: str | None) -> float:
+    if decimals is None:
+        return float("-inf")
+    if decimals.upper() == "INF":
+        return float("inf")
+    try:
+        return float(decimals)
+    except ValueError:
+        return float("-inf")
+
+
 def unique(facts: Iterable[XbrlFact]) -> Iterator[XbrlFact]:
-    """Inline XBRL repeats facts (cover page, statements, notes): keep the first of each."""
-    seen: set[tuple[str, str | None, Context]] = set()
+    """Inline XBRL repeats facts (statements, MD&A, notes), sometimes rounded ("$15.3 billion",
+    decimals=-8): keep the most precise of each concept, unit and context, in first-seen order."""
+    best: dict[tuple[str, str | None, Context], XbrlFact] = {}
     for fact in facts:
         key = (fact.concept, fact.unit, fact.context)
-        if key not in seen:
-            seen.add(key)
-            yield fact
+        known = best.get(key)
+        if known is None or _precision(fact.decimals) > _precision(known.decimals):
+            best[key] = fact
+    yield from best.values()

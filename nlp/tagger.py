@@ -93,6 +93,9 @@ class TopicContext:
             rule = topic.context_rule(ent.text) if topic else None
             if rule is None or rule.accepts(doc.text):
                 kept.append(ent)
+            else:
+                for token in ent:  # else `ner` re-labelling the span would inherit the topic
+                    token.ent_id_ = ""
         if len(kept) != len(doc.ents):
             doc.ents = kept
         return doc

@@ -1,10 +1,10 @@
 """A stand-in for SEC EDGAR on 127.0.0.1: serves ../shared/edgar/mirror and injects faults.
 
-`/<host>/<path>` maps to `mirror/<host>/<path>` (so the two base URLs are
-`http://127.0.0.1:PORT/www.sec.gov` and `.../data.sec.gov`); anything else is a 404 with
-the XML body EDGAR's S3 front sends. It answers conditional GETs (If-Modified-Since -> 304)
-as EDGAR does, and logs every request with its arrival time (time.monotonic) so tests can
-check the rate EDGAR would see.
+`/<host>/<path>` maps to `mirror/<host>/<path>` (then to the same path under further
+`roots`), so the two base URLs are `http://127.0.0.1:PORT/www.sec.gov` and
+`.../data.sec.gov`; anything else is a 404 with the XML body EDGAR's S3 front sends. It
+answers conditional GETs (If-Modified-Since -> 304) as EDGAR does, and logs every request
+with its arrival time (time.monotonic), so tests can check the rate EDGAR would see.
 
 Faults are queued with `add_fault(kind, path_regex, times=1)`; each matching request takes
 one: '429' (with Retry-After), '503', 'drop' (connection closed without an answer), 'slow'
@@ -29,6 +29,8 @@ from pathlib import Path
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 MIRROR = SHARED / "edgar" / "mirror"
 BEHAVIOUR = SHARED / "edgar" / "behaviour"
+#: Hand-written additions (Amazon's submissions JSON, see tests/fixtures/edgar/README.md).
+FIXTURE_MIRROR = Path(__file__).resolve().parent / "fixtures" / "edgar" / "mirror"
 NOT_FOUND_BODY = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The '
     b"specified key does not exist.</Message></Error>"
@@ -61,7 +63,7 @@ class Hit:
 class EdgarServer:
     """Threaded loopback server; use as a context manager."""
 
-    root: Path = MIRROR
+    roots: tuple[Path, ...] = (MIRROR,)  # tried in order (a fixture overlay first)
     hits: list[Hit] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     on_request: Callable[[str, int], None] | None = None  # (path, number of requests so far)
@@ -200,11 +202,12 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(200, body, _TYPES.get(file.suffix, "application/octet-stream"), headers)
 
     def _file(self, path: str) -> Path | None:
-        root = self.server_state.root.resolve()
-        candidate = (root / path.lstrip("/")).resolve()
-        if not candidate.is_relative_to(root) or not candidate.is_file():
-            return None
-        return candidate
+        for root in self.server_state.roots:
+            root = root.resolve()
+            candidate = (root / path.lstrip("/")).resolve()
+            if candidate.is_relative_to(root) and candidate.is_file():
+                return candidate
+        return None
 
     def _send(self, status: int, body: bytes, content_type: str | None,
               headers: dict[str, str] | None = None) -> int:

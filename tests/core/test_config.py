@@ -27,7 +27,7 @@ def test_db_path_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.db_path("/tmp/flag.duckdb") == Path("/tmp/flag.duckdb")
 
 
-def test_identity_missing_or_without_email_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_identity_without_email_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError, match="CLAIMTRACKER_SEC_IDENTITY"):
         config.sec_identity()
     monkeypatch.setenv("CLAIMTRACKER_SEC_IDENTITY", "JustAName")

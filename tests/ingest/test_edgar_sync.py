@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from edgar_server import MIRROR, EdgarServer
+from edgar_server import FIXTURE_MIRROR, MIRROR, EdgarServer
 
 from claimtracker.db import Store
 from claimtracker.errors import ConfigError, NotFoundError, RateLimitedError
@@ -205,6 +205,7 @@ def test_missing_documents_fail_with_reason_others_carry_on_within_rate_limit(
     # 8-Ks are whole submissions (<accession>.txt); only those with Item 2.02 were queued.
     eight_k = store.con.execute("SELECT url, items FROM fetch_queue WHERE form = '8-K'").fetchall()
     assert eight_k and all(u.endswith(".txt") and "2.02" in i for u, i in eight_k)
+    assert "0001193125-19-292676" not in rows  # Apple's Item 8.01 8-K of 2019-11-15
     assert summary.exit_code == 1 and len(summary.failed) == len(failed)
     # NVIDIA's older page is not in the mirror: an error, but the recent page was used.
     assert [e["input"] for e in summary.errors] == ["NVDA submissions"]
@@ -219,14 +220,18 @@ def test_missing_documents_fail_with_reason_others_carry_on_within_rate_limit(
     assert not rerun.failed and not any("/Archives/" in p for p in server.paths()[hits:])
 
 
+@pytest.mark.parametrize(("fault", "reason"), [("drop", "connection failed"),
+                                               ("truncate", "truncated body"),
+                                               ("503", "HTTP 503")])
 def test_transient_document_failure_is_recorded_then_resumed(
-    server: EdgarServer, store: Store, tmp_path: Path
+    server: EdgarServer, store: Store, tmp_path: Path, fault: str, reason: str
 ) -> None:
-    server.add_fault("drop", "nvda-20230730.htm", times=3)  # first try + 2 retries
+    server.add_fault(fault, "nvda-20230730.htm", times=3)  # first try + 2 retries
     first = ingest_tickers(store, ["AAPL", "NVDA"], cache_dir=tmp_path, progress=False,
                            **AUGUST_2023)
     assert [f["accession"] for f in first.failed] == [NVDA_10Q]
-    assert "connection failed" in first.failed[0]["error"]
+    assert reason in first.failed[0]["error"]
+    assert not (tmp_path / "sec-edgar-filings/NVDA/10-Q" / NVDA_10Q).exists()
     assert store.con.execute(
         "SELECT status, failure FROM fetch_queue WHERE accession = ?", [NVDA_10Q]
     ).fetchone() == ("failed", "transient")
@@ -261,3 +266,25 @@ def test_rate_limit_page_stops_the_run_and_keeps_work_done(server: EdgarServer, 
     ).fetchall() == [(AAPL_10Q, "downloaded"), (NVDA_10Q, "pending")]
     assert store.con.execute(
         "SELECT status FROM runs WHERE kind = 'ingest-edgar'").fetchone() == ("failed",)
+
+
+def test_results_8k_is_fetched_whole_and_its_press_release_stored(
+    monkeypatch: pytest.MonkeyPatch, store: Store, tmp_path: Path
+) -> None:
+    with EdgarServer(roots=(MIRROR, FIXTURE_MIRROR)) as srv:
+        for key, value in srv.env().items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("CLAIMTRACKER_SEC_IDENTITY", "Claimtracker Tests tests@example.com")
+        summary = ingest_tickers(store, ["AMZN"], since="2024-10-01", until="2024-11-30",
+                                 cache_dir=tmp_path, progress=False)
+        assert summary.exit_code == 0, summary.render()
+        assert "/www.sec.gov/Archives/edgar/data/1018724/000101872424000158/" \
+               "0001018724-24-000158.txt" in srv.paths()
+    saved = tmp_path / "sec-edgar-filings/AMZN/8-K/0001018724-24-000158/full-submission.txt"
+    whole = MIRROR / "www.sec.gov/Archives/edgar/data/1018724/000101872424000158"
+    assert saved.read_bytes() == (whole / "0001018724-24-000158.txt").read_bytes()
+    assert store.con.execute(
+        "SELECT form, status, items, filed_date::VARCHAR FROM filings"
+    ).fetchall() == [("8-K", "ok", ["2.02", "9.01"], "2024-10-31")]
+    types = {t for (t,) in store.con.execute("SELECT type FROM documents").fetchall()}
+    assert {"8-K", "EX-99.1"} <= types

@@ -143,3 +143,14 @@ def test_track_unknown_ticker_is_a_clear_error(edgar_env: EdgarServer, tmp_path:
                                        "--cache-dir", str(tmp_path / "raw")])
     assert result.exit_code == 1
     assert "unknown ticker(s) QQQZZ" in result.output
+
+
+def test_track_accepts_a_cik_and_untrack(edgar_env: EdgarServer, tmp_path: Path) -> None:
+    db = ["--db", str(tmp_path / "ct.duckdb"), "--cache-dir", str(tmp_path / "raw")]
+    result = CliRunner().invoke(main, ["track", "1045810", *db])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "NVDA  CIK 1045810  NVIDIA CORP  [tracked]"
+    result = CliRunner().invoke(main, ["track", "--untrack", "NVDA", *db])
+    assert result.output.strip().endswith("[not tracked]")
+    hits = [h.path for h in edgar_env.hits]
+    assert hits == ["/data.sec.gov/submissions/CIK0001045810.json"]  # the DB knew NVDA then

@@ -124,3 +124,22 @@ def test_cli_bad_path_is_a_clear_error(tmp_path: Path) -> None:
     failed = CliRunner().invoke(main, ["ingest", "--from-dir", str(root), "--db",
                                        str(tmp_path / "y.duckdb"), "--no-progress"])
     assert failed.exit_code == 1 and "plain.html" in failed.output
+
+
+def test_quarters_derived_from_year_to_date(filings_db: Store) -> None:
+    rows = facts_for(filings_db, "GOOG", metric="capex")
+    q3 = _one(rows, fiscal_year=2023, fiscal_quarter=3)
+    # Alphabet reports capex year-to-date only; its 10-Q MD&A states the quarter in words:
+    # "Capital expenditures ... were $8.1 billion for the three months ended September 30, 2023"
+    assert q3["derived"] and round(q3["value"] / 1e8) == 81
+    assert (q3["period_start"], q3["period_end"]) == (date(2023, 7, 1), date(2023, 9, 30))
+    assert "minus 6 months" in q3["evidence"]
+    q4 = _one(rows, fiscal_year=2023, fiscal_quarter=4)
+    fy = _one(rows, fiscal_year=2023, fiscal_quarter=None)
+    nine_months = fy["value"] - q4["value"]
+    # Q3 10-Q cash-flow statement, nine months: "Purchases of property and equipment (21,232)"
+    assert q4["derived"] and nine_months == pytest.approx(21_232_000_000)
+    # A stated three-month value is never replaced by a derived one.
+    amzn_q1 = _one(facts_for(filings_db, "AMZN", metric="capex"), fiscal_year=2024,
+                   fiscal_quarter=1)
+    assert not amzn_q1["derived"]

@@ -228,3 +228,14 @@ def test_release_losses_and_full_year(edgar_dir: Path) -> None:
     assert facts[("net_income", None, False)] == pytest.approx(0.3e9)
     assert facts[("operating_income", "North America", False)] == pytest.approx(-0.2e9)
     assert facts[("revenue", None, True)] == pytest.approx(514.0e9)
+
+
+def test_repeated_fact_keeps_the_most_precise_value(edgar_dir: Path) -> None:
+    # The 10-K tags income tax both in MD&A ("$9.3 billion", decimals -8) and in the
+    # statements (9,265 million, decimals -6): the statement value must win.
+    path = edgar_dir / MIRROR_AMZN / "000101872425000004" / "amzn-20241231.htm"
+    facts = xbrl.inline_facts(parse_html(path.read_bytes()))
+    tax_2024 = [f for f in facts if f.concept == "us-gaap:IncomeTaxExpenseBenefit"
+                and not f.context.dimensions and str(f.context.start) == "2024-01-01"]
+    assert {f.value for f in tax_2024} == {9_300_000_000, 9_265_000_000}
+    assert [f.value for f in xbrl.unique(tax_2024)] == [9_265_000_000]

@@ -256,3 +256,59 @@ def test_failure_mid_write_leaves_no_partial_rows(tmp_path: Path, edgar_dir: Pat
     monkeypatch.setattr(writer, "_insert_many", real_insert)
     retry = ingest_dir(fresh_db, root, progress=False)  # failed files are retried
     assert retry.parsed == ["0001018724-23-000002"] and not retry.failed
+
+
+def test_company_fiscal_year_ends(filings_db: Store) -> None:
+    fye = dict(filings_db.con.execute("SELECT ticker, fiscal_year_end FROM companies").fetchall())
+    # SGML header FISCAL YEAR END, else dei:CurrentFiscalYearEndDate ("--01-28" -> "0128")
+    assert fye == {"AMZN": "1231", "NVDA": "0128", "AAPL": "0930", "ADBE": "1202",
+                   "META": "1231", "GOOG": "1231"}
+
+
+PLAIN_10K = """<SEC-DOCUMENT>0000000003-99-000001.txt : 19990330
+<SEC-HEADER>0000000003-99-000001.hdr.sgml : 19990330
+ACCESSION NUMBER:\t\t0000000003-99-000001
+CONFORMED SUBMISSION TYPE:\t10-K
+CONFORMED PERIOD OF REPORT:\t19981231
+FILED AS OF DATE:\t\t19990330
+\t\tCOMPANY CONFORMED NAME:\t\t\tOLD TEXT CO
+\t\tCENTRAL INDEX KEY:\t\t\t0000000003
+\t\tFISCAL YEAR END:\t\t\t1231
+</SEC-HEADER>
+<DOCUMENT>
+<TYPE>10-K
+<SEQUENCE>1
+<TEXT>
+                                 PART I
+
+ITEM 1. BUSINESS
+
+Old Text Co sells books by mail.
+
+ITEM 7. MANAGEMENT'S DISCUSSION AND ANALYSIS
+
+Net sales increased in 1998.
+
+As of December 31, 1998, the Company had approximately 2,100 full-time employees.
+</TEXT>
+</DOCUMENT>
+</SEC-DOCUMENT>
+"""
+
+
+def test_plain_text_submission_as_a_single_file(tmp_path: Path, fresh_db: Store) -> None:
+    path = tmp_path / "0000000003-99-000001.txt"
+    path.write_text(PLAIN_10K)
+    summary = ingest_dir(fresh_db, path, progress=False)
+    assert summary.parsed == ["0000000003-99-000001"] and not summary.truncated
+    assert fresh_db.con.execute(
+        "SELECT form, fiscal_year, fiscal_quarter, url FROM filings").fetchone() == (
+        "10-K", 1998, 4, "https://www.sec.gov/Archives/edgar/data/3/000000000399000001/"
+        "0000000003-99-000001-index.htm")
+    sections = fresh_db.con.execute(
+        "SELECT item_code, title, text FROM sections ORDER BY ord").fetchall()
+    assert [s[0] for s in sections] == ["Item 1", "Item 7"]
+    assert sections[1][1] == "MANAGEMENT'S DISCUSSION AND ANALYSIS"
+    assert fresh_db.con.execute(
+        "SELECT value, CAST(period_end AS VARCHAR) FROM facts WHERE metric = 'employees'"
+    ).fetchone() == (2100.0, "1998-12-31")
