@@ -10,6 +10,18 @@ import streamlit as st
 
 from app_pages import common
 
+
+@st.cache_data(show_spinner=False)
+def descriptions() -> dict[str, str]:
+    """Topic id -> description, from the taxonomy file users edit (data/topics.yaml)."""
+    try:
+        from nlp.taxonomy import load_taxonomy
+
+        return {tid: t.description for tid, t in load_taxonomy().topics.items()}
+    except Exception:  # descriptions are a nicety; the counts come from the DB
+        return {}
+
+
 st.title("Topics")
 common.require_data("sentences", "mentions", what="the Topics page")
 
@@ -72,6 +84,7 @@ summary = pd.DataFrame([
         "sentences": t["total"],
         "went quiet": "went quiet" if t["went_quiet"] else "",
         "quarters since last mention": t["quiet_quarters"],
+        "description": descriptions().get(t["topic"], ""),
     }
     for t in heat["topics"]
 ])

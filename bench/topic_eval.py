@@ -1,8 +1,8 @@
 """Per-topic precision and recall of the tagger on hand-labelled sentences from ../shared.
 
 Usage:
-    .venv/bin/python bench/topic_eval.py                 # P/R with the thresholds in data/topics.yaml
-    .venv/bin/python bench/topic_eval.py --calibrate     # also suggest per-topic thresholds
+    .venv/bin/python bench/topic_eval.py              # P/R with the data/topics.yaml thresholds
+    .venv/bin/python bench/topic_eval.py --calibrate  # also suggest per-topic thresholds
 
 Labels: data/labels/topic_sentences.jsonl ({"text", "source", "topics"}), labelled by reading.
 Calibration picks, per topic, the semantic threshold with the best F1 on the even-numbered

@@ -1,1 +1,2 @@
-"""Stage 3: article claim ledgers, scored quarter by quarter against management's words and numbers."""
+"""Stage 3: article claim ledgers, scored quarter by quarter against management's words and
+numbers."""

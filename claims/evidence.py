@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from claimtracker.db import Store
-from claimtracker.quarters import FiscalQuarter
 from claims.ledger import Claim
 from claims.stance import NEUTRAL, StanceModel, StanceResult
+from claimtracker.db import Store
+from claimtracker.quarters import FiscalQuarter
 
 CANDIDATES = 40  # hits asked from search before filtering by role
 EVIDENCE_K = 6  # sentences kept per claim and quarter

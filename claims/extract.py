@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from claimtracker.errors import InputError
 from claims.checkworthy import MIN_SCORE, check_worthiness
 from claims.sentences import Sentence, split_sentences
+from claimtracker.errors import InputError
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NAMED_TICKER = re.compile(r"([^\s(（]+)\s*[(（](?:[^()]*?,\s*)?([A-Z]{1,5})[)）]")
@@ -139,7 +139,8 @@ def render_draft(article_file: Path, text: str, drafts: list[dict[str, Any]],
     """The draft ledger as YAML, with a comment per claim saying why it was proposed."""
     header = {
         "article": {
-            "title": next((ln.strip() for ln in text.splitlines() if ln.strip()), article_file.stem),
+            "title": next((ln.strip() for ln in text.splitlines() if ln.strip()),
+                          article_file.stem),
             "source": str(article_file),
             "file": str(article_file),
             "language": detect_language(text),

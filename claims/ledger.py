@@ -161,7 +161,8 @@ def _cues(path: Path, raw: dict[str, Any], what: str) -> dict[str, str]:
             continue
         if direction not in DIRECTIONS:
             raise _fail(path, value.get(_LINE, raw[_LINE]),
-                        f"{what}: cue {phrase!r} has direction {direction!r}; use up, down or flat.")
+                        f"{what}: cue {phrase!r} has direction {direction!r}; "
+                        "use up, down or flat.")
         cues[str(phrase)] = str(direction)
     return cues
 
@@ -223,11 +224,12 @@ def load_ledger(path: str | Path, *, topic_ids: set[str] | None = None) -> Ledge
         raise ConfigError(f"cannot read the claim ledger {file}: {exc.strerror}; "
                           "check the path (ledgers live in data/claims/).") from exc
     try:
-        data = yaml.load(raw_bytes, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(raw_bytes, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else str(file)
-        raise ConfigError(f"{where}: not valid YAML ({exc}); fix the indentation or quoting.") from exc
+        raise ConfigError(f"{where}: not valid YAML ({exc}); "
+                          "fix the indentation or quoting.") from exc
     if not isinstance(data, dict):
         raise _fail(file, 1, "expected a mapping with `article:` and `claims:`.")
     article = _article(file, data.get("article"))

@@ -62,7 +62,8 @@ def _fact_rows(store: Store, cik: int, metric: str) -> list[tuple[Any, ...]]:
 
 def _keep_best(series: dict[FiscalQuarter, Point], quarter: FiscalQuarter, point: Point) -> None:
     current = series.get(quarter)
-    if current is None or _rank(point.source, point.derived) < _rank(current.source, current.derived):
+    if current is None or (_rank(point.source, point.derived)
+                           < _rank(current.source, current.derived)):
         series[quarter] = point
 
 
@@ -80,7 +81,7 @@ def quarterly_series(store: Store, ticker: str, metric: str) -> dict[FiscalQuart
                            Point(value, source, acc, end, bool(derived)))
         return series
     cumulative: dict[tuple[int, int, str], Point] = {}  # (fiscal_year, months, source) -> YTD
-    for value, source, acc, start, end, year, quarter, months, derived in rows:
+    for value, source, acc, _start, end, year, quarter, months, derived in rows:
         if end is None or months is None:
             continue
         fq = fiscal_quarter_of(end, fye)

@@ -20,9 +20,6 @@ from typing import Any
 
 from tqdm import tqdm
 
-from claimtracker.db import Store
-from claimtracker.quarters import FiscalQuarter
-from claimtracker.runs import record_run
 from claims.attention import MANAGEMENT_SQL, Attention, attention_timeline
 from claims.evidence import SearchFn, gather
 from claims.ledger import Claim, Ledger, load_ledger
@@ -30,6 +27,9 @@ from claims.ledger import ledger_paths as resolve_ledger_paths
 from claims.metrics import MetricSeries
 from claims.stance import StanceModel, default_stance_model
 from claims.verdict import decide
+from claimtracker.db import Store
+from claimtracker.quarters import FiscalQuarter
+from claimtracker.runs import record_run
 
 log = logging.getLogger(__name__)
 

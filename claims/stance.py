@@ -27,14 +27,14 @@ UP_WORDS = (
     "increas", "grow", "grew", "growth", "expand", "expansion", "accelerat", "rise", "rose",
     "rising", "higher", "more", "improv", "gain", "record", "strong", "doubl", "tripl", "ramp",
     "add", "launch", "deploy", "rolled", "roll", "introduc", "invest", "build", "built",
-    "scal", "larger", "largest", "biggest", "lead", "momentum", "extend", "up", "over",
+    "scal", "larger", "largest", "biggest", "lead", "momentum", "extend", "up",
     "multibillion", "subscribed", "taken", "advantag", "better", "best", "boost", "double-digit",
-    "triple-digit", "faster", "outpac", "significant", "substantial", "leverag", "ahead",
+    "triple-digit", "faster", "fastest", "outpac", "significant", "substantial", "leverag", "ahead",
 )
 DOWN_WORDS = (
     "decreas", "declin", "reduc", "cut", "lower", "fell", "fall", "drop", "shrink", "less",
     "fewer", "slow", "flatten", "eliminat", "remov", "decelerat", "down", "weak", "headwind",
-    "pressure", "sav", "contract", "trim", "layoff", "lay", "flatter",
+    "pressure", "sav", "contract", "trim", "layoff", "flatter",
 )
 FLAT_WORDS = ("flat", "stable", "unchanged", "steady", "similar", "consistent", "maintain")
 #: Tokens that look like direction words but are not ("overall", "upon", "addition").
@@ -95,7 +95,7 @@ def word_direction(token: str) -> str | None:
         return None
     for words, direction in ((FLAT_WORDS, "flat"), (DOWN_WORDS, "down"), (UP_WORDS, "up")):
         for word in words:
-            if token == word or (len(word) >= 4 and token.startswith(word)):
+            if token == word or (len(word) >= 3 and token.startswith(word)):
                 return direction
     return None
 
@@ -118,16 +118,27 @@ def _cue_spans(tokens: list[str], cue: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _nearest_direction(tokens: list[str], start: int, end: int) -> tuple[str, int] | None:
-    """The direction word closest to a cue, within WINDOW tokens and the same clause."""
+def _direction_at(tokens: list[str], pos: int) -> str | None:
+    """The direction of the token at pos; "up to 50%" is a bound, not a direction."""
+    if tokens[pos] == "up" and pos + 2 < len(tokens) and tokens[pos + 1] == "to" \
+            and _NUMBER.match(tokens[pos + 2]):
+        return None
+    if tokens[pos] == "over":  # "over 1 million robots" is a scale, "over time" is not
+        return "up" if pos + 1 < len(tokens) and _NUMBER.match(tokens[pos + 1]) else None
+    return word_direction(tokens[pos])
+
+
+def _nearest_direction(tokens: list[str], start: int, end: int,
+                       window: int = WINDOW) -> tuple[str, int] | None:
+    """The direction word closest to a cue, within `window` tokens and the same clause."""
     best: tuple[int, str, int] | None = None
-    for pos in range(max(0, start - WINDOW), min(len(tokens), end + WINDOW)):
+    for pos in range(max(0, start - window), min(len(tokens), end + window)):
         if start <= pos < end:
             continue
         between = tokens[min(pos, start):max(pos, end)]
         if ";" in between or ":" in between:
             continue
-        direction = word_direction(tokens[pos])
+        direction = _direction_at(tokens, pos)
         if direction is None:
             continue
         distance = start - pos if pos < start else pos - end + 1
@@ -158,6 +169,9 @@ class RuleStance:
                     continue
                 used.add((start, end))
                 hit = _nearest_direction(tokens, start, end)
+                if hit is None and claim.kind != "narrative":
+                    # "CapEx to be about $125 billion ... and that amount will increase"
+                    hit = _nearest_direction(tokens, start, end, window=len(tokens))
                 if hit is None:
                     if (claim.kind == "narrative" and supporting == "up"
                             and _NUMBER.search(" ".join(tokens[max(0, start - 4):end + 4]))):

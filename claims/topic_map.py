@@ -6,7 +6,8 @@ passages (description, prototypes, terms) and scored by the best one; then every
 column is standardised over the article's own sentences (z-score), which removes hubs and
 leaves "this sentence is unusually close to this topic". A sentence gets the topics with
 z >= Z_MIN, at most MAX_TOPICS, best first, plus the topics whose Latin-script taxonomy terms
-it contains: Korean articles keep names in English ("트레이니엄(Trainium)", "Capex"). Z_MIN was calibrated on labelled pairs (the seed
+it contains: Korean articles keep names in English ("트레이니엄(Trainium)", "Capex").
+Z_MIN was calibrated on labelled pairs (the seed
 ledger's quotes and their hand-assigned topics): `python bench/topic_calibration.py`.
 """
 

@@ -16,9 +16,10 @@ transient failures are retried on later runs. EDGAR's rate-limit or identity pag
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ from ingest.submissions import DEFAULT_FORMS, FilingRef, extra_pages_needed, sel
 
 log = logging.getLogger(__name__)
 
+#: Written when EDGAR shows its rate-limit page: its block lasts 10 minutes.
+BLOCK_MARKER = ".edgar-rate-limited-until"
+BLOCK_SECONDS = 600
 #: Transient failures are retried by later runs this many times, then left failed.
 MAX_ATTEMPTS = 5
 #: Without --since, a company synced before is re-listed from its newest filing minus this.
@@ -413,6 +417,35 @@ def _close_run(run: RunRecord, summary: EdgarSyncSummary) -> None:
 def _run(store: Store, client: EdgarClient, tickers: Sequence[str], forms: list[str],
          since: date | None, until: date | None, cache: Path, summary: EdgarSyncSummary,
          progress: bool) -> None:
+    _check_block(cache)
+    try:
+        _sync(store, client, tickers, forms, since, until, cache, summary, progress)
+    except RateLimitedError:
+        write_atomic(cache / BLOCK_MARKER, str(time.time() + BLOCK_SECONDS).encode())
+        raise
+
+
+def _check_block(cache: Path) -> None:
+    """Never hammer: after EDGAR's block page, no request from this cache for 10 minutes."""
+    marker = cache / BLOCK_MARKER
+    if not marker.exists():
+        return
+    try:
+        until = float(marker.read_text())
+    except ValueError:
+        until = 0.0
+    if time.time() < until:
+        raise RateLimitedError(
+            f"EDGAR rate-limited this machine less than 10 minutes ago; not asking again before "
+            f"{datetime.fromtimestamp(until):%H:%M:%S}. Run again then (or delete {marker} if "
+            "the block came from another address).",
+        )
+    marker.unlink(missing_ok=True)
+
+
+def _sync(store: Store, client: EdgarClient, tickers: Sequence[str], forms: list[str],
+          since: date | None, until: date | None, cache: Path, summary: EdgarSyncSummary,
+          progress: bool) -> None:
     _remove_partial_files(cache)
     companies = resolve_companies(store, client, tickers, cache)
     for company in companies:

@@ -123,7 +123,8 @@ class DenseIndex:
 
 def dense_index(store: Store, model: str = MODEL) -> DenseIndex:
     """The cached index for this DB file and its current sentences version."""
-    row = store.con.execute("SELECT value FROM enrich_state WHERE key = ?", [VERSION_KEY]).fetchone()
+    row = store.con.execute("SELECT value FROM enrich_state WHERE key = ?",
+                            [VERSION_KEY]).fetchone()
     key = (str(store.path or id(store)), f"{row[0] if row else ''}:{model}")
     with _LOCK:
         index = _CACHE.get(key)

@@ -7,7 +7,9 @@ whose text_hash has no vector for this model", so a rerun with nothing new never
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -15,17 +17,32 @@ import pyarrow as pa
 from claimtracker.db import EMBEDDING_DIM, Store
 from claimtracker.models import EMBEDDING_MODEL_NAME, embedding_model
 
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
 log = logging.getLogger(__name__)
 
 MODEL = EMBEDDING_MODEL_NAME
 ENCODE_BATCH = 64
 
 
+def _quiet_model() -> SentenceTransformer:
+    """The cached model, loaded without the weight-loading progress bar on stderr."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    # Several claimtracker processes often share 2 cores: spinning OpenMP threads would
+    # burn the CPU the other process needs.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    return embedding_model()
+
+
 def encode_texts(texts: Sequence[str], *, batch_size: int = ENCODE_BATCH) -> np.ndarray:
     """Unit-length float32 vectors, one row per text (loads the model on first use)."""
     if not texts:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-    vectors = embedding_model().encode(
+    vectors = _quiet_model().encode(
         list(texts), batch_size=batch_size, normalize_embeddings=True,
         convert_to_numpy=True, show_progress_bar=False,
     )

@@ -16,7 +16,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
@@ -62,7 +61,8 @@ class EnrichSummary:
         ]
         per_topic = self.totals.get("mentions_per_topic") or {}
         if per_topic:
-            lines.append("mentions per topic: " + ", ".join(f"{k} {v}" for k, v in per_topic.items()))
+            lines.append("mentions per topic: "
+                         + ", ".join(f"{k} {v}" for k, v in per_topic.items()))
         lines.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items()))
         return "\n".join(lines)
 

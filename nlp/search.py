@@ -215,8 +215,8 @@ def topics_of(query: str) -> list[str]:
     """Topics the query names by a taxonomy term ("custom AI chips" -> custom_silicon).
 
     They add a third ranking: the dense ranking among sentences that mention all of those
-    topics (any of them, if none mentions all), which is how "demand for our custom AI chips" reaches "fully subscribed on
-    Trainium2" although the two share no word.
+    topics (any of them, if none mentions all). That is how "demand for our custom AI chips"
+    reaches "fully subscribed on Trainium2" although the two share no word.
     """
     mentions = _query_tagger().rule_tag([query])[0].mentions
     return list(dict.fromkeys(m.topic for m in mentions if not m.implied))
@@ -232,5 +232,6 @@ def render_hits(hits: list[dict[str, Any]]) -> str:
                    if hit["fiscal_year"] and hit["fiscal_quarter"] else "?")
         who = f"{hit['speaker']} ({hit['role']})" if hit["speaker"] else hit["doc_type"]
         blocks.append(f"{rank}. [{hit['ticker']} {quarter} {hit['doc_type']}] {who}  "
-                      f"score {hit['score']:.4f}\n   {hit['text']}\n   <{hit['url'] or hit['source']}>")
+                      f"score {hit['score']:.4f}\n   {hit['text']}\n"
+                      f"   <{hit['url'] or hit['source']}>")
     return "\n".join(blocks)

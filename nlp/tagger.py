@@ -197,10 +197,13 @@ class TopicTagger:
     def prototypes(self, encode: Any) -> dict[str, np.ndarray]:
         """Unit vectors of every topic's prototypes, computed once per tagger."""
         if self._prototypes is None:
-            self._prototypes = {
-                tid: np.asarray(encode(list(t.semantic.prototypes)), dtype=np.float32)
-                for tid, t in self.taxonomy.topics.items() if t.semantic
-            }
+            owners = [(tid, text) for tid, t in self.taxonomy.topics.items() if t.semantic
+                      for text in t.semantic.prototypes]
+            vectors = np.asarray(encode([text for _, text in owners]), dtype=np.float32)
+            self._prototypes = {}
+            for tid in dict.fromkeys(tid for tid, _ in owners):
+                rows = [i for i, (owner, _) in enumerate(owners) if owner == tid]
+                self._prototypes[tid] = vectors[rows]
         return self._prototypes
 
     def semantic_scores(self, vectors: np.ndarray, encode: Any) -> dict[str, np.ndarray]:
@@ -230,7 +233,7 @@ class TopicTagger:
 
     def tag(self, texts: Sequence[str], *, vectors: np.ndarray | None = None,
             encode: Any = None) -> list[Tagging]:
-        """Full tagging. `vectors` are the texts' unit embeddings (computed with `encode` if None)."""
+        """Full tagging; `vectors` are the glossed texts' unit embeddings (else `encode`d)."""
         taggings = self.rule_tag(texts)
         if any(t.semantic for t in self.taxonomy.topics.values()) and texts:
             if encode is None:

@@ -124,7 +124,8 @@ def _strings(path: Path, line: int, value: Any, what: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _fail(path, line, f"{what} must be a list of non-empty strings, e.g. [Trainium, Trn2].")
+        raise _fail(path, line,
+                    f"{what} must be a list of non-empty strings, e.g. [Trainium, Trn2].")
     return tuple(v.strip() for v in value)
 
 
@@ -143,7 +144,8 @@ def _patterns(path: Path, line: int, value: Any) -> tuple[list[dict[str, Any]], 
         raise _fail(path, line, "patterns must be a list of spaCy token patterns (lists of dicts).")
     out = []
     for pattern in value:
-        if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
+        tokens_ok = isinstance(pattern, list) and all(isinstance(t, dict) for t in pattern)
+        if not tokens_ok or not pattern:
             raise _fail(
                 path, line,
                 f"pattern {_strip_lines(pattern)!r} is not a spaCy token pattern; write e.g. "
@@ -165,7 +167,8 @@ def _context_rules(path: Path, line: int, value: Any) -> tuple[ContextRule, ...]
         rline = raw.get(_LINE, line)
         unknown = set(raw) - _AMBIGUOUS_KEYS - {_LINE}
         if unknown:
-            raise _fail(path, rline, f"unknown keys {sorted(unknown)}; use {sorted(_AMBIGUOUS_KEYS)}.")
+            raise _fail(path, rline,
+                        f"unknown keys {sorted(unknown)}; use {sorted(_AMBIGUOUS_KEYS)}.")
         terms = _strings(path, rline, raw.get("terms"), "ambiguous.terms")
         if not terms:
             raise _fail(path, rline, "an ambiguous rule needs terms: [...].")
@@ -189,7 +192,8 @@ def _semantic(path: Path, line: int, value: Any) -> Semantic | None:
     if unknown:
         raise _fail(path, sline, f"unknown keys {sorted(unknown)}; use {sorted(_SEMANTIC_KEYS)}.")
     threshold = value.get("threshold")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+    numeric = isinstance(threshold, (int, float)) and not isinstance(threshold, bool)
+    if not numeric or not 0 < threshold <= 1:
         raise _fail(path, sline, f"semantic.threshold {threshold!r} must be a number in (0, 1].")
     prototypes = _strings(path, sline, value.get("prototypes"), "semantic.prototypes")
     if not prototypes:
@@ -200,7 +204,8 @@ def _semantic(path: Path, line: int, value: Any) -> Semantic | None:
 def _topic(path: Path, topic_id: Any, raw: Any) -> Topic:
     if not isinstance(topic_id, str) or not _TOPIC_ID.match(topic_id):
         line = raw.get(_LINE, "?") if isinstance(raw, dict) else "?"
-        raise _fail(path, line, f"topic id {topic_id!r} must be lower_snake_case, e.g. custom_silicon.")
+        raise _fail(path, line,
+                    f"topic id {topic_id!r} must be lower_snake_case, e.g. custom_silicon.")
     if not isinstance(raw, dict):
         raise _fail(path, "?", f"topic {topic_id} must be a mapping with description and terms.")
     line = raw[_LINE]
@@ -247,11 +252,12 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise ConfigError(f"cannot read the topic taxonomy {file}: {exc}; "
                           "restore data/topics.yaml or pass another file.") from exc
     try:
-        data = yaml.load(raw_bytes, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(raw_bytes, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else str(file)
-        raise ConfigError(f"{where}: not valid YAML ({exc}); fix the indentation or quoting.") from exc
+        raise ConfigError(
+            f"{where}: not valid YAML ({exc}); fix the indentation or quoting.") from exc
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
         raise _fail(file, 1, "expected a mapping with `topics:` (topic id -> definition).")
     topics = {tid: _topic(file, tid, raw) for tid, raw in data["topics"].items() if tid != _LINE}

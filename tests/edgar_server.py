@@ -141,6 +141,7 @@ class EdgarServer:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_state: EdgarServer
+    _hit: Hit
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
@@ -153,11 +154,11 @@ class _Handler(BaseHTTPRequestHandler):
         arrived = time.monotonic()
         state = self.server_state
         path = self.path.split("?", 1)[0]
-        hit = Hit(arrived, path, 0, self.headers.get("User-Agent"))
-        count = state._log(hit)  # logged on arrival: a slow answer is still a request
+        self._hit = Hit(arrived, path, 0, self.headers.get("User-Agent"))
+        count = state._log(self._hit)  # logged on arrival: a slow answer is still a request
         if state.on_request:
             state.on_request(path, count)
-        hit.status = self._answer(path, state._take_fault(path))
+        self._answer(path, state._take_fault(path))
 
     def _answer(self, path: str, fault: Fault | None) -> int:
         kind = fault.kind if fault else None
@@ -191,6 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = file.read_bytes()
         headers = {"Last-Modified": _http_date(mtime)}
         if kind == "truncate":
+            self._hit.status = 200
             self.send_response(200)
             self.send_header("Content-Type", _TYPES.get(file.suffix, "application/octet-stream"))
             self.send_header("Content-Length", str(len(body)))
@@ -211,6 +213,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, content_type: str | None,
               headers: dict[str, str] | None = None) -> int:
+        self._hit.status = status  # before the client can see the answer
         try:
             self.send_response(status)
             if content_type:

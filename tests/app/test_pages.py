@@ -49,6 +49,11 @@ def sql(db: Path, query: str, params: list[Any] | None = None) -> list[tuple[Any
         con.close()
 
 
+def frame_with(at: AppTest, *columns: str) -> Any:
+    """The (first) dataframe on the page that has all these columns."""
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
+
+
 def texts(at: AppTest, kind: str) -> list[str]:
     return [str(el.value) for el in getattr(at, kind)]
 
@@ -58,7 +63,7 @@ def test_claims_page_lists_every_claim_with_its_timeline(monkeypatch, scored_db_
     at = render(monkeypatch, scored_db_path)
     article_box = next(s for s in at.selectbox if s.label == "Article")
     assert article_box.value == ARTICLE
-    table = at.dataframe[0].value
+    table = frame_with(at, "claim", "timeline")
     expected = {cid for (cid,) in sql(scored_db_path,
                                       "SELECT claim_id FROM claims WHERE article_id = ?",
                                       [ARTICLE])}
@@ -145,7 +150,7 @@ def test_search_page_hits_match_the_library(monkeypatch, enriched_db_path) -> No
 # -- Topics --------------------------------------------------------------------------------------
 def test_topics_page_first_last_and_counts(monkeypatch, enriched_db_path) -> None:
     at = render(monkeypatch, enriched_db_path, "topics", ticker="AMZN")
-    summary = at.dataframe[0].value.set_index("topic")
+    summary = frame_with(at, "topic", "first", "last").set_index("topic")
     rows = sql(
         enriched_db_path,
         f"SELECT m.topic, min(s.fiscal_year * 10 + s.fiscal_quarter), "
@@ -169,7 +174,7 @@ def test_topics_page_first_last_and_counts(monkeypatch, enriched_db_path) -> Non
 # -- Metrics -------------------------------------------------------------------------------------
 def test_metrics_page_matches_reported_facts(monkeypatch, shared_db_path) -> None:
     at = render(monkeypatch, shared_db_path, "metrics", ticker="AMZN")
-    table = at.dataframe[0].value.set_index("quarter")
+    table = frame_with(at, "quarter", "revenue ($B)").set_index("quarter")
     rows = sql(
         shared_db_path,
         "SELECT f.metric, f.value FROM facts f JOIN companies c USING (cik) "
@@ -195,15 +200,29 @@ def test_data_page_counts_what_the_db_holds(monkeypatch, shared_db_path) -> None
     ((filings, calls),) = sql(shared_db_path,
                               "SELECT (SELECT count(*) FROM filings), (SELECT count(*) FROM calls)")
     assert metrics["filings"] == f"{filings:,}" and metrics["calls"] == f"{calls:,}"
-    coverage = at.dataframe[0].value
+    coverage = frame_with(at, "ticker", "quarter", "calls")
     assert int(coverage["calls"].sum()) == calls
     forms = dict(sql(shared_db_path, "SELECT form, count(*) FROM filings GROUP BY form"))
     for form in ("10-K", "10-Q", "8-K"):
         assert int(coverage[form].sum()) == forms.get(form, 0)
-    runs = at.dataframe[1].value
+    runs = frame_with(at, "run", "kind", "status")
     n_runs = sql(shared_db_path, "SELECT count(*) FROM runs")[0][0]
     assert len(runs) == min(n_runs, 20) and n_runs >= 2  # ingest + transcripts
-    assert any("claimtracker update --db" in c.value for c in at.code)
+    failed = frame_with(at, "accession", "status", "error")
+    assert len(failed) == sql(shared_db_path,
+                              "SELECT count(*) FROM filings WHERE status <> 'ok'")[0][0]
+
+
+def test_data_page_update_button_or_command(monkeypatch, shared_db_path, tmp_path) -> None:
+    at = render(monkeypatch, shared_db_path, "data")
+    assert [b.label for b in at.button] == ["Run update now"]
+    (command,) = [c.value for c in at.code]
+    assert f"update --db {shared_db_path} --no-fetch --from-dir ../shared/edgar" in command
+    monkeypatch.setenv("CLAIMTRACKER_APP_READONLY", "1")
+    at = render(monkeypatch, shared_db_path, "data")
+    assert not at.button
+    assert any("read-only viewer" in i.value for i in at.info)
+    assert [c.value for c in at.code] == [command]
 
 
 # -- Articles ------------------------------------------------------------------------------------
@@ -216,17 +235,21 @@ def test_articles_page_proposes_claims_and_saves_a_ledger(monkeypatch, shared_di
     article = (shared_dir / "articles" / "amazon-next-cycle.ko.txt").read_text(encoding="utf-8")
     at = render(monkeypatch, shared_db_path, "articles", timeout=300)
     at.text_area[0].input(article).run()
-    at.text_input[0].input("test-article").run()
+    next(t for t in at.text_input if t.label.startswith("Article id")).input("test-article").run()
     next(b for b in at.button if b.label == "Propose claims").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    proposed = at.data_editor[0].value if hasattr(at, "data_editor") else None
-    assert proposed is not None and len(proposed) >= 5
-    assert proposed["quote"].str.contains(r"[\uac00-\ud7a3]").any()  # Korean quotes kept
+    proposed = at.data_editor[0].value
+    assert len(proposed) >= 5
+    assert proposed["quote"].str.contains("[\uac00-\ud7a3]").any()  # Korean quotes kept
+    assert set(proposed["kind"]) <= {"narrative", "metric", "both"}
+    assert any("TODO" in w.value for w in at.warning)  # statements still to be written
     next(b for b in at.button if b.label == "Save to ledger").click().run()
+    assert not at.exception, [e.value for e in at.exception]
     saved = tmp_path / "test-article.yaml"
-    assert saved.exists()
-    assert len(load_ledger(saved).claims if hasattr(load_ledger(saved), "claims")
-               else load_ledger(saved)["claims"]) == len(proposed)
+    assert saved.exists(), [e.value for e in at.error]
+    ledger = load_ledger(saved)
+    assert [c.claim_id for c in ledger.claims] == list(proposed["id"])
+    assert ledger.article.language == "ko" and ledger.article.ticker == "AMZN"
 
 
 def test_articles_page_in_read_only_mode_offers_the_command(monkeypatch, shared_db_path) -> None:

@@ -142,3 +142,25 @@ def test_parse_progress_reads_tqdm_lines() -> None:
              "enrich: sentences:  47%|####")
     assert parse_progress(chunk) == (0.47, "enrich: sentences: 47%")
     assert parse_progress("Ingested 12 filings") is None
+
+
+def test_update_runner_reports_tqdm_progress_and_summary(tmp_path) -> None:
+    import sys
+
+    from app_pages.updater import run_with_progress
+
+    child = ("import time\nfrom tqdm import tqdm\n"
+             "for _ in tqdm(range(40), desc='ingest', mininterval=0):\n    time.sleep(0.002)\n"
+             "print('Ingested 40 filings')\n")
+    seen: list[tuple[float, str]] = []
+    tails: list[str] = []
+    result = run_with_progress([sys.executable, "-c", child],
+                               on_progress=lambda f, label: seen.append((f, label)),
+                               on_line=tails.append)
+    assert result.ok and result.summary == "Ingested 40 filings"
+    assert seen and seen[-1] == (1.0, "ingest: 100%")
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen)
+    assert tails[-1].endswith("Ingested 40 filings")
+    failed = run_with_progress([sys.executable, "-c", "import sys; sys.exit(75)"],
+                               on_progress=lambda *_: None, on_line=lambda _: None)
+    assert failed.exit_code == 75 and not failed.ok

@@ -35,7 +35,7 @@ def server() -> Iterator[EdgarServer]:
 
 def make_client(server: EdgarServer, **kw) -> EdgarClient:
     kw.setdefault("retry", FAST)
-    kw.setdefault("timeout", 0.5)
+    kw.setdefault("timeout", 1.0)
     kw.setdefault("limiter", SlidingWindowLimiter(10))
     return EdgarClient(www=server.www, data=server.data, identity="Test Suite test@example.com",
                        **kw)
@@ -51,7 +51,7 @@ def test_serves_mirror_bytes_with_identity(server: EdgarServer) -> None:
 
 @pytest.mark.parametrize("fault", ["429", "503", "drop", "slow", "truncate", "bad_json"])
 def test_transient_faults_are_retried_then_succeed(server: EdgarServer, fault: str) -> None:
-    server.add_fault(fault, "CIK0000320193.json", times=2, delay=1.0)
+    server.add_fault(fault, "CIK0000320193.json", times=2, delay=1.6)
     client = make_client(server)
     data, _ = client.get_json(client.data_url(SUBMISSIONS))
     assert data["cik"] == "0000320193"

@@ -266,6 +266,12 @@ def test_rate_limit_page_stops_the_run_and_keeps_work_done(server: EdgarServer, 
     ).fetchall() == [(AAPL_10Q, "downloaded"), (NVDA_10Q, "pending")]
     assert store.con.execute(
         "SELECT status FROM runs WHERE kind = 'ingest-edgar'").fetchone() == ("failed",)
+    # A run started within the 10-minute block does not ask EDGAR at all.
+    hits = len(server.hits)
+    with pytest.raises(RateLimitedError, match="not asking again before"):
+        ingest_tickers(store, ["AAPL", "NVDA"], cache_dir=tmp_path, progress=False,
+                       **AUGUST_2023)
+    assert len(server.hits) == hits
 
 
 def test_results_8k_is_fetched_whole_and_its_press_release_stored(

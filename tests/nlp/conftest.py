@@ -6,6 +6,7 @@ stores it as turns, so the enrich tests do not depend on the transcript parser's
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,5 +67,27 @@ def tagger():
 def mini_db(transcripts_dir: Path) -> Iterator[Store]:
     store = Store.open(None)
     build_mini_db(store, transcripts_dir)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def mini_enriched_path(tmp_path_factory: pytest.TempPathFactory, transcripts_dir: Path) -> Path:
+    """`mini_db` written to a file and enriched once per session."""
+    from nlp.enrich import enrich
+
+    path = tmp_path_factory.mktemp("mini-enriched") / "mini.duckdb"
+    with Store.open(path) as store:
+        build_mini_db(store, transcripts_dir)
+        enrich(store, progress=False)
+    return path
+
+
+@pytest.fixture
+def mini_enriched(mini_enriched_path: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private writable copy of the enriched mini DB."""
+    copy = tmp_path / "mini.duckdb"
+    shutil.copy(mini_enriched_path, copy)
+    store = Store.open(copy)
     yield store
     store.close()

@@ -1,0 +1,50 @@
+"""Rule-based sentence splitting and check-worthiness on the Korean seed article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claims.checkworthy import check_worthiness
+from claims.ledger import load_ledger, normalise_space
+from claims.sentences import Sentence, split_sentences
+
+SEED = Path(__file__).resolve().parents[2] / "data" / "claims" / "amazon-next-cycle.yaml"
+
+
+def _article(shared_dir: Path) -> str:
+    return (shared_dir / "articles" / "amazon-next-cycle.ko.txt").read_text(encoding="utf-8")
+
+
+def test_wrapped_korean_lines_are_joined_into_sentences(shared_dir: Path) -> None:
+    sentences = split_sentences(_article(shared_dir))
+    robots = next(s for s in sentences if "스패로우" in s.text)
+    # Three wrapped lines of the article (47-49) make one sentence.
+    assert robots.text == ("아마존은 현재 ‘스패로우(Sparrow)’, ‘프로테우스(Proteus)’와 같은 "
+                           "첨단 로봇을 전면에 배치하고 있습니다.")
+    assert robots.line == 47 and not robots.heading
+    headings = [s.text for s in sentences if s.heading]
+    assert headings[0].startswith("1. 현장을 아는 자만이")
+    assert "결론 숫자는 거짓말을 하지 않는다" in headings
+    assert any(s.text.endswith("어디일까요?") for s in sentences)
+
+
+def test_english_abbreviations_do_not_end_sentences() -> None:
+    text = "Amazon.com, Inc. grew sales 11% in the U.S. market.\nDid margins improve? Yes."
+    assert [s.text for s in split_sentences(text)] == [
+        "Amazon.com, Inc. grew sales 11% in the U.S. market.", "Did margins improve?", "Yes."]
+
+
+def test_every_claim_of_the_seed_ledger_has_a_check_worthy_sentence(shared_dir: Path) -> None:
+    sentences = split_sentences(_article(shared_dir))
+    worthy = [s.text for s in sentences if check_worthiness(s).checkable]
+    for claim in load_ledger(SEED).claims:
+        quote = normalise_space(claim.quote)
+        assert any(text in quote or quote in text for text in worthy), claim.claim_id
+
+
+def test_biography_questions_and_headings_are_not_claims() -> None:
+    for text in ("저는 소위 말하는 엘리트 코스를 밟은 엔지니어가 아닙니다.",
+                 "살아난 소비 심리가 향하는 종착지는 어디일까요?"):
+        assert not check_worthiness(Sentence(text, 1)).checkable
+    assert not check_worthiness(Sentence("2. AWS: ‘곡괭이’를 직접 만드는 자의 여유", 1,
+                                         heading=True)).checkable

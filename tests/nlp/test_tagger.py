@@ -1,0 +1,146 @@
+"""Tagging of real sentences read from ../shared, with topics verified by reading them.
+
+Each sentence is taken from its file at test time (never copied into the repo), so a test
+fails if the data changes instead of silently testing a paraphrase.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def sentence_from(path: Path, start: str) -> str:
+    """The sentence of `path` (HTML tags and entities removed) that begins with `start`."""
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+    index = text.find(start)
+    assert index >= 0, f"{start!r} not found in {path}"
+    end = re.search(r"[.?!](?=\s|$)", text[index + len(start):])
+    stop = index + len(start) + (end.end() if end else 0)
+    return text[index:stop].strip()
+
+
+def _topics(tagger, text: str) -> dict[str, list[str]]:
+    tagging = tagger.rule_tag([text])[0]
+    found: dict[str, list[str]] = {}
+    for mention in tagging.mentions:
+        found.setdefault(mention.topic, []).append(mention.text)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("file", "start", "expected"),
+    [
+        ("transcripts/AMZN/AMZN_3Q25_qna.txt", "It's fully subscribed on Trainium2",
+         {"trainium", "custom_silicon", "demand"}),
+        ("transcripts/AMZN/AMZN_3Q25_qna.txt", "And you saw it first on the CPU side",
+         {"trainium", "custom_silicon"}),
+        ("transcripts/AMZN/AMZN_3Q25_qna.txt", "Robotics is a very substantial area",
+         {"robotics"}),
+        ("transcripts/AMZN/AMZN_3Q25_presentation.txt", "Now turning to our cash CapEx",
+         {"capex"}),
+        ("transcripts/AMZN/AMZN_3Q25_qna.txt", "And then on your headcount question",
+         {"headcount"}),
+        ("transcripts/AMZN/AMZN_3Q25_qna.txt", "And that means removing layers",
+         {"management_layers"}),
+        ("transcripts/AMZN/2016-Apr-28-AMZN.txt", "Trailing 12-month free cash flow increased",
+         {"free_cash_flow"}),
+        ("transcripts/AMZN/2020-Jul-30-AMZN.txt", "So our fixed costs were leveraged",
+         {"fixed_vs_variable"}),
+        ("transcripts/AMZN/AMZN_4Q25.txt", "AWS is now a $142 billion annualized run rate",
+         {"aws_growth", "custom_silicon", "trainium"}),
+    ],
+)
+def test_real_sentences_get_their_topics(tagger, shared_dir: Path, file: str, start: str,
+                                         expected: set[str]) -> None:
+    text = sentence_from(shared_dir / file, start)
+    assert expected <= set(_topics(tagger, text)), text
+
+
+def test_variants_and_offsets(tagger) -> None:
+    text = "Trainium 3, Trn2, Inferentia2 and Inf2 instances run on Graviton4 hosts."
+    tagging = tagger.rule_tag([text])[0]
+    surfaces = {(m.topic, m.text) for m in tagging.mentions}
+    assert {("trainium", "Trainium 3"), ("trainium", "Trn2"), ("inferentia", "Inferentia2"),
+            ("inferentia", "Inf2"), ("custom_silicon", "Graviton4")} <= surfaces
+    for mention in tagging.mentions:
+        assert text[mention.start:mention.end] == mention.text
+
+
+@pytest.mark.parametrize(
+    ("file", "start", "robot"),
+    [
+        ("edgar/sec-edgar-filings/AMZN/8-K/0001018724-23-000006/full-submission.txt",
+         "Reached 1 billion packages handled by Robin", "Robin"),
+        ("edgar/sec-edgar-filings/AMZN/8-K/0001018724-24-000006/full-submission.txt",
+         "Launched Sequoia", "Sequoia"),
+        ("edgar/sec-edgar-filings/AMZN/8-K/0001018724-23-000002/full-submission.txt",
+         "Introduced Sparrow", "Sparrow"),
+    ],
+)
+def test_robot_names_in_amazon_releases(tagger, shared_dir: Path, file: str, start: str,
+                                        robot: str) -> None:
+    text = sentence_from(shared_dir / file, start)
+    assert robot in _topics(tagger, text).get("robotics", []), text
+
+
+@pytest.mark.parametrize(
+    ("file", "start"),
+    [
+        ("edgar/sec-edgar-filings/AMZN/8-K/0001018724-21-000002/full-submission.txt",
+         "In the U.S., Prime Video’s exclusive coverage"),  # Arizona Cardinals (football)
+        ("edgar/mirror/www.sec.gov/Archives/edgar/data/320193/000032019324000123/"
+         "aapl-20240928.htm", "iOS 18, macOS Sequoia"),  # Apple's operating system
+        ("edgar/sec-edgar-filings/GOOG/10-K/0001652044-24-000022/primary-document.html",
+         "Robin L. Washington"),  # a director's name
+    ],
+)
+def test_ambiguous_names_elsewhere_are_not_robots(tagger, shared_dir: Path, file: str,
+                                                  start: str) -> None:
+    text = sentence_from(shared_dir / file, start)[:400]
+    assert "robotics" not in _topics(tagger, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I saw a robin and a sparrow in the garden this morning.",
+        "The startup raised its Series B from Sequoia Capital.",
+        "Cardinal Health reported higher drug distribution revenue.",
+        "The Toronto Blue Jays won the game.",
+        "Vulcan is a planet in Star Trek.",
+    ],
+)
+def test_ambiguous_words_need_robot_context(tagger, text: str) -> None:
+    assert "robotics" not in _topics(tagger, text)
+
+
+def test_layers_of_the_stack_are_not_management_layers(tagger, shared_dir: Path) -> None:
+    text = sentence_from(shared_dir / "transcripts/AMZN/AMZN_2Q25.txt",
+                         "It's still just earlier stage than it's going to be")
+    assert text.endswith("layers of the stack.")
+    assert "management_layers" not in _topics(tagger, text)
+
+
+def test_numbers_come_with_mentions(tagger) -> None:
+    tagging = tagger.rule_tag(
+        ["Trainium2 is a multibillion-dollar business that grew 150% quarter-over-quarter.",
+         "We grew 150% quarter-over-quarter."])
+    assert {"text": "150%", "label": "PERCENT"} in tagging[0].numbers
+    assert tagging[1].mentions == [] and tagging[1].numbers == []  # ner skipped: no topic
+
+
+def test_semantic_mention_without_a_term(tagger) -> None:
+    from nlp.embedder import encode_texts
+
+    text = "Machines now pick, sort and move most packages in our buildings."
+    tagging = tagger.tag([text], encode=encode_texts)[0]
+    assert [m.method for m in tagging.mentions if m.topic == "robotics"] == ["semantic"]
+    plain = tagger.tag(["Our board meets four times a year."], encode=encode_texts)[0]
+    assert plain.topics == []

@@ -1,0 +1,58 @@
+"""The shipped taxonomy is valid and complete; broken files are reported with file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimtracker.errors import ConfigError
+from nlp.taxonomy import load_taxonomy
+
+REQUIRED = {"trainium", "inferentia", "robotics", "capex", "headcount", "custom_silicon",
+            "operating_margin", "cost_to_serve", "management_layers", "aws_growth"}
+
+
+def test_shipped_taxonomy_has_required_topics_and_variants() -> None:
+    taxonomy = load_taxonomy()
+    assert set(taxonomy.ids()) >= REQUIRED
+    robots = set(taxonomy.topics["robotics"].case_terms)
+    assert {"Sparrow", "Proteus", "Sequoia", "Robin", "Cardinal", "Vulcan", "Blue Jay"} <= robots
+    assert taxonomy.expand("trainium") == ["trainium", "custom_silicon"]
+    assert {"trainium", "inferentia", "graviton"} <= taxonomy.versioned_words()
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "topics.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unknown_key_names_file_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "topics:\n  capex:\n    description: d\n    terms: [capex]\n"
+                            "  robots:\n    description: r\n    termz: [robot]\n")
+    with pytest.raises(ConfigError,
+                       match=r"topics\.yaml:6: topic robots: unknown keys \['termz'\]"):
+        load_taxonomy(path)
+
+
+def test_bad_threshold_and_unknown_implied_topic(tmp_path: Path) -> None:
+    bad_threshold = _write(tmp_path, "topics:\n  capex:\n    description: d\n    terms: [capex]\n"
+                                     "    semantic:\n      threshold: 3\n      prototypes: [x]\n")
+    with pytest.raises(ConfigError, match=r":6: semantic.threshold 3 must be a number in \(0, 1\]"):
+        load_taxonomy(bad_threshold)
+    bad_implies = _write(tmp_path, "topics:\n  trainium:\n    description: d\n    terms: [Trn2]\n"
+                                   "    implies: [chips]\n")
+    with pytest.raises(ConfigError, match="implies unknown topic 'chips'"):
+        load_taxonomy(bad_implies)
+
+
+def test_ambiguous_term_must_be_declared_and_yaml_errors_have_lines(tmp_path: Path) -> None:
+    undeclared = _write(tmp_path,
+                        "topics:\n  robotics:\n    description: d\n    terms: [robot]\n"
+                        "    ambiguous:\n      - terms: [Robin]\n        require: [robot]\n")
+    with pytest.raises(ConfigError, match=r"ambiguous terms \['Robin'\] are not in its terms"):
+        load_taxonomy(undeclared)
+    broken = _write(tmp_path, "topics:\n  capex:\n    terms: [capex\n")
+    with pytest.raises(ConfigError, match=r"topics\.yaml:\d+: not valid YAML"):
+        load_taxonomy(broken)
