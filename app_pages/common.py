@@ -107,12 +107,13 @@ _SPACE = re.compile(r"\s+")
 def md_escape(text: str | None) -> str:
     """Filing/transcript text made inert for st.markdown: every markdown/HTML character escaped.
 
+    Whitespace runs become one space (kept at the ends, so escaped pieces can be joined).
     Backslash-escaping ASCII punctuation is CommonMark's own literal form, so `<script>`
     renders as the text "<script>", and `:red[...]`, links, images and LaTeX never trigger.
     """
     if not text:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(text)).strip())
+    return _MD_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(text)))
 
 
 def query_terms(query_text: str) -> list[str]:

@@ -34,7 +34,7 @@ _LINE = "__line__"
 _CLAIM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ARTICLE_KEYS = {"title", "source", "file", "language", "date", "ticker"}
 _CLAIM_KEYS = {"id", "quote", "statement", "topics", "kind", "metric", "direction", "horizon",
-               "cues", "ticker"}
+               "cues", "ticker", "mentions_support"}
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -71,6 +71,7 @@ class Claim:
     metric: str | None = None
     cues: dict[str, str] = field(default_factory=dict)
     ticker: str | None = None
+    mentions_support: bool = False
     line: int = 0
 
     def spec_json(self) -> str:
@@ -167,6 +168,13 @@ def _cues(path: Path, raw: dict[str, Any], what: str) -> dict[str, str]:
     return cues
 
 
+def _flag(path: Path, raw: dict[str, Any], key: str, what: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(path, raw[_LINE], f"{what}: `{key}` must be true or false, got {value!r}.")
+    return value
+
+
 def _claim(path: Path, raw: Any, index: int, topic_ids: set[str] | None) -> Claim:
     if not isinstance(raw, dict):
         raise _fail(path, "?", f"claim #{index + 1} is not a mapping of id, quote, statement, ...")
@@ -204,6 +212,7 @@ def _claim(path: Path, raw: Any, index: int, topic_ids: set[str] | None) -> Clai
         metric=metric,
         cues=_cues(path, raw, what),
         ticker=ticker,
+        mentions_support=_flag(path, raw, "mentions_support", what),
         line=line,
     )
 

@@ -21,7 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from claims.attention import MANAGEMENT_SQL, Attention, attention_timeline
-from claims.evidence import SearchFn, gather
+from claims.evidence import SearchFn, claim_hits, pick
 from claims.ledger import Claim, Ledger, load_ledger
 from claims.ledger import ledger_paths as resolve_ledger_paths
 from claims.metrics import MetricSeries
@@ -33,7 +33,11 @@ from claimtracker.runs import record_run
 
 log = logging.getLogger(__name__)
 
-SCORER_VERSION = "claims-score-v1"
+#: Changes whenever the scoring code changes, so stored verdicts are recomputed.
+SCORER_VERSION = "claims-score-" + hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes()
+    for name in ("score.py", "verdict.py", "evidence.py", "metrics.py", "attention.py")
+)).hexdigest()[:12]
 EVIDENCE_KEYS = ("text", "speaker", "role", "doc_type", "source", "url")
 
 
@@ -165,14 +169,12 @@ def _result(claim_id: str, article_id: str, ticker: str, quarter: FiscalQuarter,
 
 
 # -- scoring ------------------------------------------------------------------------------------
-def score_claim_quarter(store: Store, claim: Claim, article_id: str, ticker: str,
-                        quarter: FiscalQuarter, *, has_sentences: bool,
+def score_claim_quarter(claim: Claim, article_id: str, ticker: str, quarter: FiscalQuarter, *,
+                        hits: list[dict[str, Any]], has_sentences: bool,
                         attention: Attention | None, metric: dict[str, Any] | None,
-                        stance_model: StanceModel,
-                        search: SearchFn | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One verdict (and the rows of its evidence) from fresh retrieval."""
-    pairs = (gather(store, claim, ticker, quarter, stance_model, search=search)
-             if has_sentences else [])
+                        stance_model: StanceModel) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One verdict (and the rows of its evidence) from the quarter's retrieved sentences."""
+    pairs = pick(hits, claim, stance_model)
     verdict = decide(claim, [s for _, s in pairs], metric,
                      has_data=has_sentences or metric is not None or attention is not None)
     reason = verdict.reason
@@ -215,6 +217,7 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
                 "(SELECT unnest(?::INTEGER[]))",
                 [ledger.article.article_id, claim.claim_id, ticker, [q.index for q in quarters]],
             )
+            hits: dict[FiscalQuarter, list[dict[str, Any]]] | None = None
             for quarter in quarters:
                 metric = (metrics.change(claim.metric, quarter, claim.direction)
                           if claim.metric else None)
@@ -225,10 +228,12 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
                     results.append(stored[1])
                     counts["unchanged"] = counts.get("unchanged", 0) + 1
                     continue
+                if hits is None:  # one search per claim, only when something must be rescored
+                    hits = claim_hits(store, claim, ticker, sorted(prints), search=search)
                 result, rows = score_claim_quarter(
-                    store, claim, ledger.article.article_id, ticker, quarter,
-                    has_sentences=quarter in prints, attention=attention.get(quarter),
-                    metric=metric, stance_model=stance_model, search=search)
+                    claim, ledger.article.article_id, ticker, quarter,
+                    hits=hits.get(quarter, []), has_sentences=quarter in prints,
+                    attention=attention.get(quarter), metric=metric, stance_model=stance_model)
                 _write(store, result, digest, rows)
                 results.append(result)
                 counts["scored"] = counts.get("scored", 0) + 1

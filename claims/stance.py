@@ -12,8 +12,10 @@ user has on disk can replace `RuleStance` without touching the scorer.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from claims.ledger import Claim
@@ -26,10 +28,10 @@ NEUTRAL = "neutral"
 UP_WORDS = (
     "increas", "grow", "grew", "growth", "expand", "expansion", "accelerat", "rise", "rose",
     "rising", "higher", "more", "improv", "gain", "record", "strong", "doubl", "tripl", "ramp",
-    "add", "launch", "deploy", "rolled", "roll", "introduc", "invest", "build", "built",
-    "scal", "larger", "largest", "biggest", "lead", "momentum", "extend", "up",
-    "multibillion", "subscribed", "taken", "advantag", "better", "best", "boost", "double-digit",
-    "triple-digit", "faster", "fastest", "outpac", "significant", "substantial", "leverag", "ahead",
+    "add", "launch", "deploy", "rolled", "roll", "introduc", "invest", "scal", "larger",
+    "largest", "biggest", "lead", "momentum", "extend", "up", "multibillion", "subscribed",
+    "taken", "advantag", "better", "best", "boost", "double-digit", "triple-digit", "faster",
+    "fastest", "outpac", "significant", "substantial", "leverag", "ahead",
 )
 DOWN_WORDS = (
     "decreas", "declin", "reduc", "cut", "lower", "fell", "fall", "drop", "shrink", "less",
@@ -48,12 +50,15 @@ NEGATIONS = {"not", "no", "never", "n't", "without", "neither", "nor", "hardly",
 HEDGES = {"may", "might", "could", "possibly", "perhaps", "potential", "potentially",
           "uncertain", "uncertainty", "unclear", "hope", "hopefully", "try", "depend", "depends",
           "fluctuate", "likely", "unlikely"}
+#: Generic or conditional language (10-K risk factors, policy statements) takes no side.
+GENERIC = {"generally", "failure", "seek", "seeks", "unless", "risk", "risks", "typically"}
 FORWARD = {"will", "expect", "expects", "expected", "anticipate", "anticipates", "plan",
            "plans", "intend", "intends", "outlook", "guidance", "forecast", "next", "should",
            "aim", "going", "future", "continue", "upcoming", "'ll", "believe"}
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*|n't|[;:]", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
-WINDOW = 6  # tokens either side of a cue in which a direction word is read
+WINDOW = 8  # tokens either side of a cue in which a direction word is read
+EXISTENCE_WINDOW = 3
 
 
 @dataclass(frozen=True)
@@ -109,11 +114,11 @@ def _cue_spans(tokens: list[str], cue: str) -> list[tuple[int, int]]:
     words = _tokens(cue)
     if not words:
         return []
+    last = re.compile(rf"{re.escape(words[-1])}(?:s|es|\d+[a-z]?|-[a-z\-]+)?")
     spans = []
     for i in range(len(tokens) - len(words) + 1):
         window = tokens[i:i + len(words)]
-        if window[:-1] == words[:-1] and window[-1] in (words[-1], words[-1] + "s",
-                                                          words[-1] + "es"):
+        if window[:-1] == words[:-1] and last.fullmatch(window[-1]):
             spans.append((i, i + len(words)))
     return spans
 
@@ -154,22 +159,28 @@ def _negated(tokens: list[str], pos: int) -> bool:
 class RuleStance:
     """Direction words against the claim's cue directions, with negation and hedging."""
 
-    name = "rules-v1"
+    #: Changes whenever the rules (this file) change, so stored verdicts are recomputed.
+    name = "rules-" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
     def judge(self, sentence: str, claim: Claim) -> StanceResult:
         tokens = _tokens(sentence)
+        if any(t in GENERIC for t in tokens):
+            return StanceResult(NEUTRAL, 0.0, [{"generic": True}])
         hedged = any(t in HEDGES for t in tokens)
         forward = any(t in FORWARD for t in tokens) or "going to" in sentence.lower()
         found: list[dict[str, Any]] = []
         used: set[tuple[int, int]] = set()
+        # Existence claims read only adjacent words: "Trainium-powered instances let customers
+        # save 50%" is about the customers' costs, not fewer chips.
+        window = EXISTENCE_WINDOW if claim.mentions_support else WINDOW
         # Longer cues first, so "cost to serve" claims its tokens before "cost".
         for cue, supporting in sorted(claim.cues.items(), key=lambda kv: -len(kv[0])):
             for start, end in _cue_spans(tokens, cue):
                 if any(s <= start < e or s < end <= e for s, e in used):
                     continue
                 used.add((start, end))
-                hit = _nearest_direction(tokens, start, end)
-                if hit is None and claim.kind != "narrative":
+                hit = _nearest_direction(tokens, start, end, window)
+                if hit is None and claim.kind == "metric":
                     # "CapEx to be about $125 billion ... and that amount will increase"
                     hit = _nearest_direction(tokens, start, end, window=len(tokens))
                 if hit is None:
@@ -185,9 +196,16 @@ class RuleStance:
                 found.append({"cue": cue, "word": tokens[pos], "direction": direction,
                               "negated": negated, "expects": supporting})
         votes = sum(1 if c["direction"] == c["expects"] else -1 for c in found)
+        weight = 1.0
+        if not found and used and claim.mentions_support:
+            # Existence claims: management naming the robot / chip is itself weak support.
+            start = min(s for s, _ in used)
+            if not _negated(tokens, start):
+                found.append({"cue": " ".join(tokens[start:start + 3]), "word": "<mention>",
+                              "direction": "up", "negated": False, "expects": "up"})
+                votes, weight = 1, 0.5
         if not found or votes == 0:
             return StanceResult(NEUTRAL, 0.0, found, hedged, forward)
-        weight = 1.0
         if hedged:
             weight *= 0.5
         if forward:

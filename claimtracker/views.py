@@ -178,7 +178,7 @@ def claim_evidence(store: Store, article_id: str, claim_id: str,
         (ticker, year, q, rank, stance, relevance, cues, sentence_id, text, speaker, role,
          doc_type, section, accession, call_id, url, form, filed, source_files, title, call_date,
          before, after) = r
-        transcript = (source_files or [None])[0]
+        transcript = transcript_file(source_files, section)
         out.append({
             "ticker": ticker, "quarter": str(FiscalQuarter(year, q)), "rank": rank,
             "stance": stance, "relevance": relevance, "cues": _json_or_none(cues),
@@ -190,6 +190,17 @@ def claim_evidence(store: Store, article_id: str, claim_id: str,
             "before": before, "after": after,
         })
     return out
+
+
+def transcript_file(files: list[str] | None, section: str | None) -> str | None:
+    """The call's file holding a turn: for a call split in two, the Q&A file for Q&A turns."""
+    if not files:
+        return None
+    wanted = {"qa": ("qna", "q&a", "qa."), "prepared": ("presentation", "prepared")}
+    for file in files if len(files) > 1 else ():
+        if any(key in Path(file).name.lower() for key in wanted.get(section or "", ())):
+            return file
+    return files[0]
 
 
 def _document_label(doc_type: str, form: str | None, accession: str | None, filed: Any,

@@ -11,6 +11,8 @@ no identity is needed. Each run is one `runs` row (kind 'update') and appends to
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -192,7 +194,7 @@ def run_update(
             "fetch": fetch, "tracked": tickers, "since": since, "skip_enrich": skip_enrich,
             "skip_score": skip_score}
     try:
-        with _log_to(log_path):
+        with _log_to(log_path), _sigterm_as_interrupt():
             log.info("update started: %s", args)
             with record_run(store, "update", args) as run:
                 _run_steps(store, summary, tickers, from_dirs, transcripts, since, cache_dir,
@@ -240,6 +242,23 @@ def _run_steps(store: Store, summary: UpdateSummary, tickers: list[str],
         from claims.score import score_claims
 
         _step(summary, "score", lambda: score_claims(store))
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """cron's or systemd's SIGTERM ends the run like Ctrl-C: recorded as interrupted."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -18,13 +19,36 @@ APP = str(REPO_ROOT / "app.py")
 SEED_LEDGER = REPO_ROOT / "data" / "claims" / "amazon-next-cycle.yaml"
 
 
+#: Opt-in shortcut for iterating on the app tests: a DB already built from ../shared by
+#: `claimtracker ingest/ingest-transcripts/enrich` (enrich takes minutes on 2 cores). A copy is used.
+PREBUILT_ENV = "CLAIMTRACKER_TEST_ENRICHED_DB"
+PREBUILT_SCORED_ENV = "CLAIMTRACKER_TEST_SCORED_DB"  # the same, after `claimtracker score`
+
+
 @pytest.fixture(scope="session")
-def scored_db_path(tmp_path_factory: pytest.TempPathFactory, enriched_db_path: Path) -> Path:
+def app_enriched_db(request: pytest.FixtureRequest,
+                    tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The enriched shared-data DB (tests/conftest.py's, or a prebuilt one named by env)."""
+    prebuilt = os.environ.get(PREBUILT_ENV)
+    if not prebuilt:
+        return request.getfixturevalue("enriched_db_path")
+    path = tmp_path_factory.mktemp("prebuilt-db") / "claimtracker.duckdb"
+    shutil.copy(prebuilt, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def scored_db_path(request: pytest.FixtureRequest,
+                   tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The enriched shared-data DB scored against the seed ledger (built once per session)."""
     from claims.score import score_claims
 
     path = tmp_path_factory.mktemp("scored-db") / "claimtracker.duckdb"
-    shutil.copy(enriched_db_path, path)
+    prebuilt = os.environ.get(PREBUILT_SCORED_ENV)
+    if prebuilt:
+        shutil.copy(prebuilt, path)
+        return path
+    shutil.copy(request.getfixturevalue("app_enriched_db"), path)
     with Store.open(path) as store:
         score_claims(store, ledger_paths=[SEED_LEDGER])
     return path

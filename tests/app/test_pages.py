@@ -126,14 +126,14 @@ def test_untrusted_sentence_is_shown_as_text(monkeypatch, scored_db_path, tmp_pa
 
 
 # -- Search --------------------------------------------------------------------------------------
-def test_search_page_hits_match_the_library(monkeypatch, enriched_db_path) -> None:
+def test_search_page_hits_match_the_library(monkeypatch, app_enriched_db) -> None:
     from nlp.search import search
 
     query = "demand for our custom AI chips"
-    at = render(monkeypatch, enriched_db_path, "search", query=query, ticker="AMZN",
+    at = render(monkeypatch, app_enriched_db, "search", query=query, ticker="AMZN",
                 role="management")
     assert at.text_input[0].value == query
-    with Store.open(enriched_db_path, read_only=True) as store:
+    with Store.open(app_enriched_db, read_only=True) as store:
         hits = search(store, query, ticker="AMZN", role="management", k=20)
     assert [s.value for s in at.subheader] == [f"{len(hits)} hits"]
     shown = [m for m in texts(at, "markdown") if re.match(r"\*\*\d+\.\*\*", m)]
@@ -148,11 +148,11 @@ def test_search_page_hits_match_the_library(monkeypatch, enriched_db_path) -> No
 
 
 # -- Topics --------------------------------------------------------------------------------------
-def test_topics_page_first_last_and_counts(monkeypatch, enriched_db_path) -> None:
-    at = render(monkeypatch, enriched_db_path, "topics", ticker="AMZN")
+def test_topics_page_first_last_and_counts(monkeypatch, app_enriched_db) -> None:
+    at = render(monkeypatch, app_enriched_db, "topics", ticker="AMZN")
     summary = frame_with(at, "topic", "first", "last").set_index("topic")
     rows = sql(
-        enriched_db_path,
+        app_enriched_db,
         f"SELECT m.topic, min(s.fiscal_year * 10 + s.fiscal_quarter), "
         f"max(s.fiscal_year * 10 + s.fiscal_quarter), count(DISTINCT m.sentence_id), "
         f"count(DISTINCT s.fiscal_year * 10 + s.fiscal_quarter) "
@@ -165,7 +165,7 @@ def test_topics_page_first_last_and_counts(monkeypatch, enriched_db_path) -> Non
         assert summary.loc[topic, "last"] == f"{last // 10}Q{last % 10}"
         assert summary.loc[topic, "sentences"] == n_sentences
         assert summary.loc[topic, "quarters mentioned"] == n_quarters
-    (n_mgmt,) = sql(enriched_db_path,
+    (n_mgmt,) = sql(app_enriched_db,
                     f"SELECT count(*) FROM sentences s WHERE s.ticker = 'AMZN' "
                     f"AND s.fiscal_quarter IS NOT NULL AND {MANAGEMENT}")[0]
     assert f"{n_mgmt:,} management sentences" in at.caption[0].value
@@ -296,8 +296,8 @@ def test_locked_db_shows_retry_then_recovers(monkeypatch, shared_db_path, tmp_pa
     assert at.title[0].value == "Data" and at.metric
 
 
-def test_shared_url_opens_the_page_with_its_state(monkeypatch, enriched_db_path) -> None:
-    monkeypatch.setenv("CLAIMTRACKER_DB", str(enriched_db_path))
+def test_shared_url_opens_the_page_with_its_state(monkeypatch, app_enriched_db) -> None:
+    monkeypatch.setenv("CLAIMTRACKER_DB", str(app_enriched_db))
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["page"] = "search"
     at.query_params["query"] = "Trainium2"

@@ -154,3 +154,21 @@ def test_track_accepts_a_cik_and_untrack(edgar_env: EdgarServer, tmp_path: Path)
     assert result.output.strip().endswith("[not tracked]")
     hits = [h.path for h in edgar_env.hits]
     assert hits == ["/data.sec.gov/submissions/CIK0001045810.json"]  # the DB knew NVDA then
+
+
+def test_update_when_rate_limited_still_runs_local_steps_and_exits_75(
+    edgar_env: EdgarServer, tmp_path: Path
+) -> None:
+    _, calls = small_inputs(tmp_path)
+    edgar_env.add_fault("rate_limit", "submissions")
+    with Store.open(tmp_path / "ct.duckdb") as store:
+        store.con.execute("INSERT INTO companies (cik, ticker, tracked) VALUES (320193, 'AAPL', "
+                          "TRUE)")
+        summary = run_update(store, transcripts=[calls], cache_dir=tmp_path / "raw",
+                             log_file=tmp_path / "u.log", skip_enrich=True, skip_score=True)
+        assert summary.exit_code == 75
+        assert [(s.name, s.ok) for s in summary.steps] == [("fetch", False),
+                                                            ("transcripts", True)]
+        assert "rate threshold" in (summary.steps[0].error or "")
+        assert store.con.execute("SELECT count(*) FROM calls").fetchone() == (1,)
+    assert len(edgar_env.hits) == 1
