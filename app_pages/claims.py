@@ -48,28 +48,35 @@ if not any(points_of(c) for c in claims):
     st.info("These claims have no verdicts yet: run `claimtracker score` to check them "
             "quarter by quarter.")
 
+def verdict_text(point: dict[str, Any] | None) -> str:
+    if not point:
+        return "–"
+    mark = common.VERDICT_MARKS.get(point["verdict"], "")
+    return f"{mark} {point['verdict']} ({point['quarter']})"
+
+
 overview = pd.DataFrame([
     {
         "claim": c["claim_id"],
-        "statement": c["statement"],
-        "latest": (
-            f"{common.VERDICT_MARKS[p[-1]['verdict']]} {p[-1]['verdict']} ({p[-1]['quarter']})"
-            if (p := points_of(c)) else "not scored"
-        ),
-        "timeline": "".join(common.VERDICT_MARKS.get(x["verdict"], "?") for x in points_of(c)),
+        "latest": verdict_text(p[-1]) if (p := points_of(c)) else "not scored",
+        "last discussed": verdict_text(
+            next((x for x in reversed(points_of(c)) if x["verdict"] != "not_discussed"), None)),
         "score trend": [x["score"] for x in points_of(c)],
+        "timeline": "".join(common.VERDICT_MARKS.get(x["verdict"], "?") for x in points_of(c)),
         "quarters": f"{p[0]['quarter']}–{p[-1]['quarter']}" if (p := points_of(c)) else "",
+        "statement": c["statement"],
     }
     for c in claims
 ])
 st.subheader("Claims and their verdicts by quarter")
 st.caption("Timeline, oldest quarter first: 🟩 supported · 🟨 mixed · 🟥 contradicted · "
-           "⬜ not discussed")
+           "⬜ not discussed. Score trend: the score in [-1, 1] per quarter.")
 st.dataframe(
     overview, hide_index=True, key="claims_table",
     column_config={
         "statement": st.column_config.TextColumn(width="large"),
-        "score trend": st.column_config.LineChartColumn(y_min=-1, y_max=1),
+        "score trend": st.column_config.LineChartColumn(y_min=-1, y_max=1, width="small"),
+        "timeline": st.column_config.TextColumn(width="large"),
     },
 )
 
@@ -104,9 +111,9 @@ score_chart = (
         y=alt.Y("score:Q", scale=alt.Scale(domain=[-1, 1]), title="Score"),
         color=alt.Color("verdict:N", scale=colours, title="Verdict"),
         tooltip=["quarter", "verdict", alt.Tooltip("score:Q", format=".2f"), "reason"],
-    ).properties(height=220, title="Score by quarter")
+    ).properties(title="Score by quarter")
 )
-st.altair_chart(score_chart, width="stretch")
+st.altair_chart(score_chart, width="stretch", height=260)
 
 left, right = st.columns(2)
 with left:
@@ -117,10 +124,10 @@ with left:
         st.altair_chart(
             alt.Chart(attention).mark_line(point=True).encode(
                 x=alt.X("quarter:N", sort=quarter_order, title="Fiscal quarter"),
-                y=alt.Y("attention:Q", title="Attention vs trailing average"),
+                y=alt.Y("attention:Q", title="Share of management sentences"),
                 tooltip=["quarter", alt.Tooltip("attention:Q", format=".2f")],
-            ).properties(height=200, title="Attention to the claim's topics"),
-            width="stretch",
+            ).properties(title="Attention to the claim's topics"),
+            width="stretch", height=240,
         )
 with right:
     if claim["metric"] and ticker:
@@ -132,8 +139,8 @@ with right:
                     x=alt.X("quarter:N", sort=quarter_order, title="Fiscal quarter"),
                     y=alt.Y("value:Q", title=claim["metric"]),
                     tooltip=["quarter", "value", "source"],
-                ).properties(height=200, title=f"Reported {claim['metric']}"),
-                width="stretch",
+                ).properties(title=f"Reported {claim['metric']}"),
+                width="stretch", height=240,
             )
         else:
             st.caption(f"No reported {common.md_escape(claim['metric'])} values for these "
@@ -141,9 +148,14 @@ with right:
 
 st.subheader("Evidence by quarter")
 quarters_desc = list(reversed(quarter_order))
-choice = st.selectbox("Quarter", ["all", *quarters_desc],
-                      index=common.url_choice("quarter", ["all", *quarters_desc]))
-common.set_url(quarter=None if choice == "all" else choice)
+# Default: the latest quarter in which management discussed the claim (rendering every
+# quarter's evidence at once is slow in the browser; "all" stays one click away).
+discussed = [s["quarter"] for s in scores if s["verdict"] != "not_discussed"]
+default_quarter = discussed[-1] if discussed else quarters_desc[0]
+options = [*quarters_desc, "all"]
+choice = st.selectbox("Quarter", options,
+                      index=common.url_choice("quarter", options, default_quarter))
+common.set_url(quarter=choice)
 evidence: list[dict[str, Any]] = common.query(
     "claim_evidence", article_id, claim_id, None if choice == "all" else choice)
 evidence = [e for e in evidence if e["ticker"] == ticker]

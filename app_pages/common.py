@@ -116,20 +116,34 @@ def md_escape(text: str | None) -> str:
     return _MD_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(text)))
 
 
+_STOP_WORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "by", "do", "for", "from", "has", "have", "how",
+    "in", "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "this", "to",
+    "was", "we", "were", "what", "when", "which", "who", "why", "will", "with", "you", "your",
+))
+
+
 def query_terms(query_text: str) -> list[str]:
-    """Words of a search query worth highlighting (letters/digits, two characters or more)."""
-    return sorted({w for w in re.findall(r"[A-Za-z0-9]{2,}", query_text or "")},
-                  key=len, reverse=True)
+    """Words of a search query worth highlighting: letters/digits, no stop words, longest first."""
+    words = {w for w in re.findall(r"[A-Za-z0-9]+", query_text or "")
+             if len(w) > 1 and w.lower() not in _STOP_WORDS}
+    return sorted(words, key=len, reverse=True)
 
 
 def highlight(text: str | None, terms: list[str]) -> str:
-    """Escaped markdown of `text` with every case-insensitive match of `terms` highlighted."""
+    """Escaped markdown of `text` with whole-word matches of `terms` highlighted.
+
+    A term also matches its plural and numbered forms ("chip" -> "chips", "Trainium" ->
+    "Trainium2"), never the inside of another word ("ai" in "Trainium").
+    """
     if not text:
         return ""
     clean = _SPACE.sub(" ", str(text)).strip()
     if not terms:
         return md_escape(clean)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    alternatives = "|".join(re.escape(t) for t in terms)
+    pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?:e?s|\d+)?(?![A-Za-z0-9])",
+                         re.IGNORECASE)
     out, pos = [], 0
     for match in pattern.finditer(clean):
         out.append(md_escape(clean[pos:match.start()]))

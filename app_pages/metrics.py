@@ -23,15 +23,33 @@ if not rows:
             "earnings releases and companyfacts: run `claimtracker ingest` for this company.")
     st.stop()
 
-latest = rows[-1]
+def latest_with(metric: str) -> dict[str, Any] | None:
+    return next((r for r in reversed(rows) if r.get(metric) is not None), None)
+
+
+def year_ago(row: dict[str, Any], metric: str) -> float | None:
+    """The metric's value in the same fiscal quarter a year earlier, if reported."""
+    year, quarter = row["quarter"].split("Q")
+    earlier = f"{int(year) - 1}Q{quarter}"
+    return next((r[metric] for r in rows if r["quarter"] == earlier), None)
+
+
 cards = st.columns(4)
-cards[0].metric(f"Revenue {latest['quarter']}", common.fmt_money(latest["revenue"]))
-cards[1].metric(f"Operating income {latest['quarter']}",
-                common.fmt_money(latest["operating_income"]))
-cards[2].metric(f"Operating margin {latest['quarter']}",
-                f"{latest['operating_margin']:.1%}" if latest["operating_margin"] is not None
-                else "–")
-cards[3].metric(f"Capex {latest['quarter']}", common.fmt_money(latest["capex"]))
+CARDS = {"revenue": "Revenue", "operating_income": "Operating income",
+         "operating_margin": "Operating margin", "capex": "Capex"}
+for column, (metric, label) in zip(cards, CARDS.items(), strict=True):
+    row = latest_with(metric)
+    if row is None:
+        column.metric(label, "–")
+        continue
+    value, before = row[metric], year_ago(row, metric)
+    if metric == "operating_margin":
+        shown = f"{value:.1%}"
+        delta = f"{100 * (value - before):+.1f} pts YoY" if before is not None else None
+    else:
+        shown = common.fmt_money(value)
+        delta = f"{value / before - 1:+.1%} YoY" if before else None
+    column.metric(f"{label} {row['quarter']}", shown, delta)
 
 BILLION = 1e9
 table = pd.DataFrame([
@@ -62,15 +80,16 @@ def line(column: str, title: str, fmt: str) -> alt.Chart:
         x=alt.X("quarter:N", sort=order, title="Fiscal quarter"),
         y=alt.Y(f"{column}:Q", title=title),
         tooltip=["quarter", alt.Tooltip(f"{column}:Q", format=fmt)],
-    ).properties(height=220, title=title)
+    ).properties(title=title)
 
 
 left, right = st.columns(2)
-left.altair_chart(line("revenue ($B)", "Revenue ($B)", ",.1f"), width="stretch")
-right.altair_chart(line("operating margin (%)", "Operating margin (%)", ".1f"), width="stretch")
+left.altair_chart(line("revenue ($B)", "Revenue ($B)", ",.1f"), width="stretch", height=260)
+right.altair_chart(line("operating margin (%)", "Operating margin (%)", ".1f"), width="stretch",
+                   height=260)
 left.altair_chart(line("operating income ($B)", "Operating income ($B)", ",.2f"),
-                  width="stretch")
-right.altair_chart(line("capex ($B)", "Capex ($B)", ",.2f"), width="stretch")
+                  width="stretch", height=260)
+right.altair_chart(line("capex ($B)", "Capex ($B)", ",.2f"), width="stretch", height=260)
 
 st.subheader("By quarter, with sources")
 st.caption("Quarterly (three-month) values; operating margin = operating income / revenue. "

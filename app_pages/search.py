@@ -110,8 +110,8 @@ if counts:
             x=alt.X("quarter:N", sort=order, title="Fiscal quarter"),
             y=alt.Y("hits:Q", title="Hits"),
             tooltip=["quarter", "hits"],
-        ).properties(height=160, title="Hits by quarter"),
-        width="stretch",
+        ).properties(title="Hits by quarter"),
+        width="stretch", height=200,
     )
 terms = common.query_terms(query_text)
 for rank, hit in enumerate(hits, start=1):

@@ -65,7 +65,7 @@ grid = pd.DataFrame([
 st.altair_chart(
     alt.Chart(grid).mark_rect().encode(
         x=alt.X("quarter:N", sort=quarters, title="Fiscal quarter"),
-        y=alt.Y("topic:N", sort=topics, title=None),
+        y=alt.Y("topic:N", sort=topics, title=None, axis=alt.Axis(labelLimit=240)),
         color=alt.Color("per_1000:Q", title="per 1,000", scale=alt.Scale(scheme="orangered")),
         tooltip=["topic", "quarter", "sentences", "management_sentences",
                  alt.Tooltip("per_1000:Q", format=".1f")],

@@ -62,6 +62,9 @@ def main() -> None:
     neg = [cos[r, i] for r, g in zip(rows, gold, strict=True)
            for i, t in enumerate(ids) if t not in g]
     print(f"raw cosine: positives mean {np.mean(pos):.3f}, negatives mean {np.mean(neg):.3f}")
+    for name, matrix in (("cosine", cos), ("z-score", z)):
+        top1 = sum(ids[int(np.argmax(matrix[r]))] in g for r, g in zip(rows, gold, strict=True))
+        print(f"top-1 topic is a gold topic ({name}): {top1}/{len(rows)}")
     for name, matrix, grid in (("cosine", cos, np.arange(0.78, 0.87, 0.01)),
                                ("z-score", z, np.arange(0.5, 2.6, 0.25))):
         print(f"-- {name} threshold (top {MAX_TOPICS} at most)")

@@ -163,9 +163,11 @@ def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSumm
                 summary.skipped += [(str(p), f"covered by {unit.main.name}") for p in unit.covered]
                 continue
             _ingest_unit(store, unit, catalog, known_fye, summary, run)
+        # Unchanged filings too: a run killed before this point left their derivations undone.
+        present = summary.parsed + [a for a in summary.unchanged if a]
         touched = sorted({cik for (cik,) in store.con.execute(
             "SELECT DISTINCT cik FROM filings WHERE list_contains(?, accession)",
-            [summary.parsed]).fetchall()}) if summary.parsed else []
+            [present]).fetchall()}) if present else []
         for cik in touched:
             summary.rows["derived_facts"] = summary.rows.get("derived_facts", 0) + \
                 derive_company(store, cik)

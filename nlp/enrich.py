@@ -256,7 +256,8 @@ def enrich(store: Store, *, progress: bool = True, tickers: Sequence[str] | None
         changed = bool(todo or stale)
         if stale:
             with store.transaction() as con:
-                gone = [s for s in stale if s not in set(todo)]
+                resplit = set(todo)
+                gone = [s for s in stale if s not in resplit]
                 if gone:
                     run.count("sentences_removed", _delete_sources(con, gone))
                     run.count("sources_removed", len(gone))

@@ -67,7 +67,7 @@ def test_every_page_renders_in_chromium(browser, browser_db) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     dialogs: list[str] = []
     with app_server(browser_db) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 2200})
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         for name, path, marker in PAGES:
             page.goto(f"{base}/{path}", wait_until="domcontentloaded")

@@ -164,3 +164,14 @@ def test_update_runner_reports_tqdm_progress_and_summary(tmp_path) -> None:
     failed = run_with_progress([sys.executable, "-c", "import sys; sys.exit(75)"],
                                on_progress=lambda *_: None, on_line=lambda _: None)
     assert failed.exit_code == 75 and not failed.ok
+
+
+def test_highlight_matches_whole_words_only() -> None:
+    from app_pages.common import query_terms
+
+    terms = query_terms("demand for our custom AI chips")
+    assert set(terms) == {"demand", "custom", "AI", "chips"}
+    out = highlight("Your customers want Trainium chips for AI demand", terms)
+    assert out == ("Your customers want Trainium :orange-background[**chips**] for "
+                   ":orange-background[**AI**] :orange-background[**demand**]")
+    assert ":orange-background[**Trainium2**]" in highlight("Trainium2 is sold out", ["Trainium"])

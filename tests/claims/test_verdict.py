@@ -1,0 +1,43 @@
+"""Verdict rules: silence is never a contradiction; numbers decide metric claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claims.ledger import load_ledger
+from claims.stance import RuleStance
+from claims.verdict import decide
+
+LEDGER = load_ledger(Path(__file__).resolve().parents[2] / "data" / "claims"
+                     / "amazon-next-cycle.yaml")
+MODEL = RuleStance()
+# Amazon's 10-Q Q2 2023 capex (purchases of property and equipment) against Q2 2022.
+CAPEX_CUT = {"name": "capex", "yoy": -27.15, "qoq": -19.37, "change_unit": "%",
+             "expected": "down", "score": 1.0}
+
+
+def test_no_data_and_no_side_are_not_discussed() -> None:
+    claim = LEDGER.claim("own-chips-deployed")
+    assert decide(claim, [], None, has_data=False).verdict == "not_discussed"
+    neutral = [MODEL.judge("Our results are inherently unpredictable.", claim)]
+    verdict = decide(claim, neutral, None)
+    assert (verdict.verdict, verdict.score) == ("not_discussed", 0.0)
+
+
+def test_metric_claim_follows_the_numbers_over_the_words() -> None:
+    claim = LEDGER.claim("capex-burden")
+    words = [MODEL.judge("We expect capital expenditures to increase next year.", claim)]
+    verdict = decide(claim, words, CAPEX_CUT)
+    assert verdict.verdict == "supported" and verdict.score == 1.0
+    assert "capex -27.1% YoY, -19.4% QoQ (expected down)" in verdict.reason
+    # Without a reported number the words decide.
+    assert decide(claim, words, None).verdict == "contradicted"
+
+
+def test_conflicting_sentences_give_mixed() -> None:
+    claim = LEDGER.claim("margin-expansion")
+    stances = [MODEL.judge(s, claim) for s in (
+        "Operating margin was up 320 basis points year-over-year to 4.1%.",
+        "We did see AWS segment margins decline from a record high of 39.5% in Q1 to 32.9% in Q2.",
+    )]
+    assert decide(claim, stances, None).verdict == "mixed"
