@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from app_pages.common import STALE_FLAG
 from claimtracker.errors import ClaimtrackerError, DatabaseLockedError
 
 st.set_page_config(page_title="claimtracker", page_icon=":material/fact_check:", layout="wide")
@@ -46,6 +47,9 @@ def _locked(message: str) -> None:
     st.button("Retry", type="primary", key="retry_locked")
 
 
+notice = st.empty()  # filled after the page ran, if it had to show data as last read
+st.session_state[STALE_FLAG] = False
+
 try:
     current.run()
 except DatabaseLockedError as exc:
@@ -57,3 +61,9 @@ except duckdb.IOException as exc:
 except ClaimtrackerError as exc:
     st.error(str(exc))
     st.button("Retry", key="retry_error")
+
+if st.session_state.get(STALE_FLAG):
+    with notice.container():
+        st.warning("The database is busy (an ingest, enrich or score run is writing): this page "
+                   "shows the data as last read. Retry when the run has finished.")
+        st.button("Retry", key="retry_stale")

@@ -25,8 +25,9 @@ if ledgers:
                      hide_index=True)
 
 uploaded = st.file_uploader("Upload an article (.txt or .md)", type=["txt", "md"])
-default_text = uploaded.getvalue().decode("utf-8", errors="replace") if uploaded else ""
-text = st.text_area("…or paste it here", value=default_text, height=220, key="article_text")
+pasted = st.text_area("…or paste it here", height=220, key="article_text")
+text = pasted if pasted.strip() or not uploaded else uploaded.getvalue().decode(
+    "utf-8", errors="replace")
 
 cols = st.columns(4)
 stem = re.sub(r"[^a-z0-9]+", "-", (uploaded.name.rsplit(".", 1)[0] if uploaded else "").lower())
@@ -35,7 +36,10 @@ title = cols[1].text_input("Title", value="")
 ticker = cols[2].text_input("Company ticker", value="AMZN").strip().upper()
 language = cols[3].selectbox("Language", ["auto", "ko", "en"])
 
-if st.button("Propose claims", type="primary", disabled=not text.strip()):
+propose = st.button("Propose claims", type="primary")
+if propose and not text.strip():
+    st.warning("Paste an article or upload a file first.")
+elif propose:
     with st.spinner("Splitting sentences and finding check-worthy claims (the multilingual model "
                     "loads once)…"):
         st.session_state["draft"] = ledger_actions.propose(

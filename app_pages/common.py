@@ -16,6 +16,9 @@ import streamlit as st
 
 from claimtracker import config, views
 from claimtracker.db import Store
+from claimtracker.errors import DatabaseLockedError
+
+STALE_FLAG = "_served_stale_data"
 
 VERDICT_COLOURS = {
     "supported": "#2e7d32",
@@ -56,9 +59,29 @@ def _cached_query(name: str, fp: tuple[str, int, int, int, int], args: tuple[Any
         return func(store, *args, **dict(kwargs))
 
 
+@st.cache_resource(show_spinner=False)
+def _last_good() -> dict[tuple[Any, ...], Any]:
+    """Per server: the latest result of every query, served while a writer holds the lock."""
+    return {}
+
+
 def query(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run `claimtracker.views.<name>(store, *args, **kwargs)`, cached per DB version."""
-    return _cached_query(name, fingerprint(), args, tuple(sorted(kwargs.items())))
+    """Run `claimtracker.views.<name>(store, *args, **kwargs)`, cached per DB version.
+
+    While an ingest holds the write lock, the last result read for the same query is shown
+    (with a notice) instead of an error; only a query never answered before raises.
+    """
+    fp = fingerprint()
+    key = (fp[0], name, args, tuple(sorted(kwargs.items())))
+    try:
+        result = _cached_query(name, fp, args, key[3])
+    except DatabaseLockedError:
+        if key not in _last_good():
+            raise
+        st.session_state[STALE_FLAG] = True  # app.py shows the notice above the page
+        return _last_good()[key]
+    _last_good()[key] = result
+    return result
 
 
 def require_data(*needs: str, what: str = "this page") -> dict[str, int]:

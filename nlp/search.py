@@ -82,12 +82,7 @@ def bm25(store: Store, query: str, filters: Filters, *, limit: int = CANDIDATES,
     where, params = filters.sql("s")
     versioned = fts.versioned_regex(load_taxonomy().versioned_words())
     return store.con.execute(
-        f"SELECT sentence_id, score FROM (SELECT s.sentence_id, "
-        f"{fts.FTS_SCHEMA}.match_bm25(s.sentence_id, ?, fields := 'fts_text') AS score "
-        f"FROM sentences s WHERE {where}) WHERE score IS NOT NULL "
-        "ORDER BY score DESC, sentence_id LIMIT ?",
-        [fts.fts_text(query, versioned), *params, limit],
-    ).fetchall()
+        fts.bm25_sql(where), [fts.fts_text(query, versioned), *params, limit]).fetchall()
 
 
 def dense(store: Store, query: str, filters: Filters, *, limit: int = CANDIDATES,
@@ -110,17 +105,21 @@ def rrf(*rankings: list[tuple[str, float]], k: int = RRF_K,
 
 _HITS_SQL = """
 SELECT s.sentence_id, s.text, s.ticker, s.fiscal_year, s.fiscal_quarter, s.doc_type,
-       s.speaker, s.role, s.section, s.source_kind, s.source_id, s.accession,
-       prev.text AS prev_text, nxt.text AS next_text,
-       coalesce(d.url, f.url) AS filing_url, d.filename, c.source_files, c.title AS call_title
-FROM sentences s
-LEFT JOIN sentences prev ON prev.source_id = s.source_id AND prev.ord = s.ord - 1
-LEFT JOIN sentences nxt ON nxt.source_id = s.source_id AND nxt.ord = s.ord + 1
-LEFT JOIN sections sec ON s.source_kind = 'section' AND sec.section_id = s.source_id
-LEFT JOIN documents d ON d.document_id = sec.document_id
-LEFT JOIN filings f ON f.accession = s.accession
-LEFT JOIN calls c ON c.call_id = s.call_id
-WHERE s.sentence_id IN (SELECT unnest(?::VARCHAR[]))
+       s.speaker, s.role, s.section, s.source_kind, s.source_id, s.ord, s.accession, s.call_id
+FROM sentences s WHERE s.sentence_id IN (SELECT unnest(?::VARCHAR[]))
+"""
+_NEIGHBOURS_SQL = """
+SELECT source_id, ord, text FROM sentences
+WHERE source_id IN (SELECT unnest(?::VARCHAR[])) AND ord IN (SELECT unnest(?::INTEGER[]))
+"""
+_FILING_LINKS_SQL = """
+SELECT sec.section_id, coalesce(d.url, f.url), d.filename
+FROM sections sec JOIN documents d ON d.document_id = sec.document_id
+LEFT JOIN filings f ON f.accession = sec.accession
+WHERE sec.section_id IN (SELECT unnest(?::VARCHAR[]))
+"""
+_CALL_LINKS_SQL = """
+SELECT call_id, source_files, title FROM calls WHERE call_id IN (SELECT unnest(?::VARCHAR[]))
 """
 
 
@@ -140,24 +139,42 @@ def _transcript_file(files: list[str] | None, section: str | None) -> str | None
 
 
 def hydrate(store: Store, scored: list[tuple[str, float]]) -> list[dict[str, Any]]:
-    """The JSON objects of `claimtracker search --format json`, in the given order."""
+    """The JSON objects of `claimtracker search --format json`, in the given order.
+
+    A few small lookups by key instead of one query joining whole tables: hydrating ten
+    hits must not cost a scan of every sentence, section and call.
+    """
     if not scored:
         return []
-    cursor = store.con.execute(_HITS_SQL, [[sid for sid, _ in scored]])
+    con = store.con
+    cursor = con.execute(_HITS_SQL, [[sid for sid, _ in scored]])
     names = [d[0] for d in cursor.description]
     rows = {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+    sources = list({r["source_id"] for r in rows.values()})
+    ords = list({r["ord"] + d for r in rows.values() for d in (-1, 1)})
+    neighbours = {(src, o): text for src, o, text in
+                  con.execute(_NEIGHBOURS_SQL, [sources, ords]).fetchall()}
+    sections = [r["source_id"] for r in rows.values() if r["source_kind"] == "section"]
+    filing_links = {sid: (url, filename) for sid, url, filename in
+                    con.execute(_FILING_LINKS_SQL, [sections]).fetchall()} if sections else {}
+    calls = list({r["call_id"] for r in rows.values() if r["call_id"]})
+    call_links = {cid: (files, title) for cid, files, title in
+                  con.execute(_CALL_LINKS_SQL, [calls]).fetchall()} if calls else {}
     hits = []
     for sid, score in scored:
         row = rows.get(sid)
         if row is None:
             continue
-        context = " ".join(t for t in (row["prev_text"], row["text"], row["next_text"]) if t)
+        before = neighbours.get((row["source_id"], row["ord"] - 1))
+        after = neighbours.get((row["source_id"], row["ord"] + 1))
+        context = " ".join(t for t in (before, row["text"], after) if t)
         if row["source_kind"] == "turn":
-            url = _transcript_file(row["source_files"], row["section"])
-            source = row["call_title"] or url
+            files, title = call_links.get(row["call_id"], (None, None))
+            url = _transcript_file(files, row["section"])
+            source = title or url
         else:
-            url = row["filing_url"]
-            source = " ".join(x for x in (row["accession"], row["filename"], row["section"]) if x)
+            url, filename = filing_links.get(row["source_id"], (None, None))
+            source = " ".join(x for x in (row["accession"], filename, row["section"]) if x)
         hits.append({
             "sentence_id": sid, "text": row["text"], "context": context,
             "ticker": row["ticker"], "fiscal_year": row["fiscal_year"],

@@ -20,7 +20,8 @@ SEED_LEDGER = REPO_ROOT / "data" / "claims" / "amazon-next-cycle.yaml"
 
 
 #: Opt-in shortcut for iterating on the app tests: a DB already built from ../shared by
-#: `claimtracker ingest/ingest-transcripts/enrich` (enrich takes minutes on 2 cores). A copy is used.
+#: `claimtracker ingest/ingest-transcripts/enrich` (enrich takes minutes on 2 cores).
+#: A copy is used, never the file itself.
 PREBUILT_ENV = "CLAIMTRACKER_TEST_ENRICHED_DB"
 PREBUILT_SCORED_ENV = "CLAIMTRACKER_TEST_SCORED_DB"  # the same, after `claimtracker score`
 

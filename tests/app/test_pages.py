@@ -108,6 +108,42 @@ def test_claim_view_shows_verdict_and_evidence_of_the_quarter(monkeypatch,
     assert at.query_params["claim"] in ("own-chips-deployed", ["own-chips-deployed"])
 
 
+def chart_data(at: AppTest, title: str) -> Any:
+    """The data behind the Vega-Lite chart with this title (AppTest has no chart accessor)."""
+    import json
+
+    import pyarrow as pa
+
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if spec.get("title") == title:
+            raw = chart.proto.datasets[0].data.data
+            return pa.ipc.open_stream(raw).read_all().to_pandas()
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_metric_claim_charts_its_scores_and_the_reported_metric(monkeypatch,
+                                                                scored_db_path) -> None:
+    at = render(monkeypatch, scored_db_path, claim="margin-expansion")
+    scores = chart_data(at, "Score by quarter")
+    expected = sql(scored_db_path,
+                   "SELECT fiscal_year, fiscal_quarter, verdict, score FROM claim_scores "
+                   "WHERE article_id = ? AND claim_id = 'margin-expansion' AND ticker = 'AMZN' "
+                   "ORDER BY fiscal_year, fiscal_quarter", [ARTICLE])
+    assert list(scores["quarter"]) == [f"{y}Q{q}" for y, q, _, _ in expected]
+    assert list(scores["verdict"]) == [v for _, _, v, _ in expected]
+    assert list(scores["score"]) == pytest.approx([sc for _, _, _, sc in expected])
+    margin = chart_data(at, "Reported operating_margin").set_index("quarter")["value"]
+    assert set(margin.index) <= set(scores["quarter"])
+    ((revenue, income),) = sql(
+        scored_db_path,
+        "SELECT max(value) FILTER (metric = 'revenue'), max(value) FILTER "
+        "(metric = 'operating_income') FROM facts WHERE fiscal_year = 2024 AND "
+        "fiscal_quarter = 1 AND source = 'inline_xbrl' AND dimensions IS NULL "
+        "AND duration_months = 3 AND cik = 1018724")
+    assert margin["2024Q1"] == pytest.approx(income / revenue)
+
+
 def test_untrusted_sentence_is_shown_as_text(monkeypatch, scored_db_path, tmp_path) -> None:
     hostile = ("<script>alert('x')</script> Trainium <img src=x onerror=alert(1)> "
                "**bold** [click](javascript:alert(2)) :red[red]")
@@ -257,7 +293,14 @@ def test_articles_page_in_read_only_mode_offers_the_command(monkeypatch, shared_
     monkeypatch.setenv("CLAIMTRACKER_APP_READONLY", "1")
     at = render(monkeypatch, shared_db_path, "articles")
     assert [b.label for b in at.button] == ["Propose claims"]
-    assert at.button[0].disabled  # nothing pasted yet
+    at.button[0].click().run()  # nothing pasted yet
+    assert [w.value for w in at.warning] == ["Paste an article or upload a file first."]
+    at.text_area[0].input("Amazon will cut 14,000 manager roles by 2026, Jassy said.").run()
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.label for b in at.button if b.label != "Propose claims"] == []  # no save here
+    assert any("read-only viewer" in i.value for i in at.info)
+    assert any(c.value.startswith("claimtracker score --claims") for c in at.code)
 
 
 # -- empty, missing and locked DBs ---------------------------------------------------------------
@@ -295,6 +338,30 @@ def test_locked_db_shows_retry_then_recovers(monkeypatch, shared_db_path, tmp_pa
     assert not at.exception
     assert not at.warning
     assert at.title[0].value == "Data" and at.metric
+
+
+def test_locked_db_serves_the_data_last_read_with_a_notice(monkeypatch, shared_db_path,
+                                                          tmp_path) -> None:
+    db = tmp_path / "busy.duckdb"
+    shutil.copy(shared_db_path, db)
+    at = render(monkeypatch, db, "data", timeout=30)
+    before = {m.label: m.value for m in at.metric}
+    holder = subprocess.Popen(  # an ingest that has written something and still holds the lock
+        [sys.executable, "-c",
+         "import sys, time; from claimtracker.db import Store; s = Store.open(sys.argv[1]); "
+         "s.con.execute(\"INSERT INTO runs (kind) VALUES ('ingest-dir')\"); "
+         "print('locked', flush=True); time.sleep(120)", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        at.run()
+        assert not at.exception
+        assert any("shows the data as last read" in w.value for w in at.warning)
+        assert {m.label: m.value for m in at.metric} == before
+        assert "Retry" in [b.label for b in at.button]
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_shared_url_opens_the_page_with_its_state(monkeypatch, app_enriched_db) -> None:
