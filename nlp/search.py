@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -198,8 +199,10 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
                             to_quarter=to_quarter, doc_type=doc_type, section=section,
                             role=role, topics=topics)
     candidates = max(CANDIDATES, 2 * k)
+    # The query's embedding (torch) is computed while DuckDB runs BM25: both release the GIL.
+    pending_vector = _encoder_pool().submit(_encode_query, query)
     rankings = [bm25(store, query, filters, limit=candidates)]
-    query_vector = _encode_query(query)
+    query_vector = pending_vector.result()
     index = dense_index(store)
     keep = index.mask(store, filters)
     rankings.append(index.top(query_vector, keep, candidates))
@@ -213,6 +216,11 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
                                   candidates))
     weights = [1.0, 1.0, TOPIC_WEIGHT][: len(rankings)]
     return hydrate(store, rrf(*rankings, weights=weights)[:k])
+
+
+@cache
+def _encoder_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-encoder")
 
 
 def _encode_query(query: str) -> np.ndarray:
