@@ -19,6 +19,8 @@ import yaml
 
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
+from claimtracker.yaml_lines import LINE as _LINE
+from claimtracker.yaml_lines import LineLoader as _LineLoader
 
 DEFAULT_LEDGER_DIR = REPO_DATA_DIR / "claims"
 KINDS = ("narrative", "metric", "both")
@@ -30,20 +32,10 @@ DERIVED_METRICS = ("operating_margin", "operating_leverage")
 METRICS = FACT_METRICS + DERIVED_METRICS
 LANGUAGES = ("ko", "en")
 
-_LINE = "__line__"
 _CLAIM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ARTICLE_KEYS = {"title", "source", "file", "language", "date", "ticker"}
 _CLAIM_KEYS = {"id", "quote", "statement", "topics", "kind", "metric", "direction", "horizon",
                "cues", "ticker", "mentions_support"}
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that records the line of every mapping, so errors can point at it."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
-        return mapping
 
 
 @dataclass(frozen=True)

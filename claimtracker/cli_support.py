@@ -101,3 +101,16 @@ def setup_logging(verbose: int) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+
+
+def emit_summary(summary: Any, fmt: str) -> None:
+    """Print a run summary (`as_dict()` as JSON, else `render()`) and exit with its exit code.
+
+    Every long-running command (ingest, transcripts, enrich, update) returns such a summary.
+    """
+    if fmt == "json":
+        echo_json(summary.as_dict())
+    else:
+        click.echo(summary.render())
+    if summary.exit_code:
+        raise SystemExit(summary.exit_code)

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from claimtracker.cli_support import db_option, echo_json, format_option, handle_errors, open_store
+from claimtracker.cli_support import (
+    db_option,
+    echo_json,
+    emit_summary,
+    format_option,
+    handle_errors,
+    open_store,
+)
 
 
 @click.command()
@@ -59,12 +66,7 @@ def ingest(from_dir, tickers, forms, since, until, cache_dir, no_progress, db, f
                 cache_dir=cache_dir,
                 progress=not no_progress,
             )
-    if fmt == "json":
-        echo_json(summary.as_dict())
-    else:
-        click.echo(summary.render())
-    if summary.exit_code:
-        raise SystemExit(summary.exit_code)
+    emit_summary(summary, fmt)
 
 
 @click.command()

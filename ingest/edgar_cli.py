@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from claimtracker.cli_support import db_option, echo_json, format_option, handle_errors, open_store
+from claimtracker.cli_support import (
+    db_option,
+    echo_json,
+    emit_summary,
+    format_option,
+    handle_errors,
+    open_store,
+)
 
 
 @click.command()
@@ -95,12 +102,7 @@ def update(from_dirs, transcripts, no_fetch, since, cache_dir, log_file, skip_en
             skip_score=skip_score,
             progress=show_progress,
         )
-    if fmt == "json":
-        echo_json(summary.as_dict())
-    else:
-        click.echo(summary.render())
-    if summary.exit_code:
-        raise SystemExit(summary.exit_code)
+    emit_summary(summary, fmt)
 
 
 def register(main: click.Group) -> None:

@@ -131,7 +131,7 @@ def _record_loose(store: Store, catalog: Catalog, state: dict[str, tuple]) -> No
 def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSummary:
     """Ingest every filing under `path` (a folder or one file); see the module docstring."""
     started = time.perf_counter()
-    # Resolved, so that `../shared/edgar` and its absolute path are the same files to `source_files`.
+    # Resolved: `../shared/edgar` and its absolute path are the same files to `source_files`.
     root = Path(path).resolve()
     catalog = discover(root)
     summary = IngestSummary(root=root)

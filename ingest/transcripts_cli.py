@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from claimtracker import config
-from claimtracker.cli_support import db_option, echo_json, format_option, handle_errors, open_store
+from claimtracker.cli_support import (
+    db_option,
+    echo_json,
+    emit_summary,
+    format_option,
+    handle_errors,
+    open_store,
+)
 
 
 @click.command("ingest-transcripts")
@@ -32,12 +39,7 @@ def ingest_transcripts_command(paths, no_progress, db, fmt) -> None:
     targets = list(paths) or [config.DEFAULT_TRANSCRIPTS_DIR]
     with open_store(db) as store:
         summary = ingest_transcripts(store, targets, progress=not no_progress)
-    if fmt == "json":
-        echo_json(summary.as_dict())
-    else:
-        click.echo(summary.render())
-    if summary.exit_code:
-        raise SystemExit(summary.exit_code)
+    emit_summary(summary, fmt)
 
 
 @click.command("calls")

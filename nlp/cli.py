@@ -10,6 +10,7 @@ from claimtracker.cli_support import (
     db_option,
     dumps,
     echo_json,
+    emit_summary,
     format_option,
     handle_errors,
     open_store,
@@ -44,12 +45,7 @@ def enrich(tickers, doc_types, taxonomy, no_progress, db, fmt) -> None:
     with open_store(db) as store:
         summary = run_enrich(store, progress=not no_progress, tickers=tickers or None,
                              doc_types=doc_types or None, taxonomy_path=taxonomy)
-    if fmt == "json":
-        echo_json(summary.as_dict())
-    else:
-        click.echo(summary.render())
-    if summary.exit_code:
-        raise SystemExit(summary.exit_code)
+    emit_summary(summary, fmt)
 
 
 @click.command()

@@ -16,9 +16,10 @@ import yaml
 
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
+from claimtracker.yaml_lines import LINE as _LINE
+from claimtracker.yaml_lines import LineLoader as _LineLoader
 
 DEFAULT_TAXONOMY = REPO_DATA_DIR / "topics.yaml"
-_LINE = "__line__"
 _TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOPIC_KEYS = {
     "description", "label", "gloss", "implies", "terms", "case_terms", "patterns", "ambiguous",
@@ -26,15 +27,6 @@ _TOPIC_KEYS = {
 }
 _AMBIGUOUS_KEYS = {"terms", "require", "exclude"}
 _SEMANTIC_KEYS = {"threshold", "prototypes"}
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that remembers the line of every mapping, for error messages."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
-        return mapping
 
 
 @dataclass(frozen=True)
