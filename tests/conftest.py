@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,19 @@ def enriched_db(enriched_db_path: Path) -> Iterator[Store]:
     store = Store.open(enriched_db_path, read_only=True)
     yield store
     store.close()
+
+
+SEED_LEDGER = REPO_ROOT / "data" / "claims" / "amazon-next-cycle.yaml"
+
+
+@pytest.fixture(scope="session")
+def scored_run(tmp_path_factory: pytest.TempPathFactory,
+               enriched_db_path: Path) -> tuple[Path, list[dict[str, Any]]]:
+    """A copy of the enriched DB scored against the seed ledger, and the results (built once)."""
+    from claims.score import score_claims
+
+    path = tmp_path_factory.mktemp("scored-db") / "claimtracker.duckdb"
+    shutil.copy(enriched_db_path, path)
+    with Store.open(path) as store:
+        results = score_claims(store, [SEED_LEDGER])
+    return path, results

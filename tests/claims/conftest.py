@@ -1,4 +1,4 @@
-"""Claims fixtures: the enriched shared-data DB scored once per session (seed ledger)."""
+"""Claims fixtures: views of the session's scored shared-data DB (seed ledger)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,12 @@ import pytest
 
 from claimtracker.db import Store
 
-REPO = Path(__file__).resolve().parents[2]
-SEED_LEDGER = REPO / "data" / "claims" / "amazon-next-cycle.yaml"
-
 
 @pytest.fixture(scope="session")
-def scored_db_path(tmp_path_factory: pytest.TempPathFactory, enriched_db_path: Path,
+def scored_db_path(scored_run: tuple[Path, list[dict[str, Any]]],
                    ) -> tuple[Path, list[dict[str, Any]]]:
-    """A copy of the enriched DB after `score_claims` on the seed ledger, and the results."""
-    from claims.score import score_claims
-
-    path = tmp_path_factory.mktemp("scored-db") / "claimtracker.duckdb"
-    shutil.copy(enriched_db_path, path)
-    with Store.open(path) as store:
-        results = score_claims(store, [SEED_LEDGER])
-    return path, results
+    """The session's scored DB (tests/conftest.py) and its results."""
+    return scored_run
 
 
 @pytest.fixture(scope="session")
