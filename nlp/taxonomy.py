@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -236,8 +237,22 @@ def _topic(path: Path, topic_id: Any, raw: Any) -> Topic:
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    """Read and validate a taxonomy file (default data/topics.yaml)."""
+    """Read and validate a taxonomy file (default data/topics.yaml).
+
+    Parsed once per file version: search calls this on every query, and a user editing the
+    file (new mtime or size) gets the new topics without restarting the app.
+    """
     file = Path(path) if path else DEFAULT_TAXONOMY
+    try:
+        stat = file.stat()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the topic taxonomy {file}: {exc}; "
+                          "restore data/topics.yaml or pass another file.") from exc
+    return _load_taxonomy_version(file, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_taxonomy_version(file: Path, mtime_ns: int, size: int) -> Taxonomy:
     try:
         raw_bytes = file.read_bytes()
     except OSError as exc:
