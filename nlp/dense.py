@@ -106,11 +106,20 @@ class DenseIndex:
             keep &= topical
         return keep
 
-    def top(self, query: np.ndarray, keep: np.ndarray | None, n: int) -> list[tuple[str, float]]:
-        """(sentence_id, cosine) of the n best allowed rows, best first."""
+    def scores(self, query: np.ndarray) -> np.ndarray:
+        """Cosine of every row with the (normalised) query vector."""
+        return self.matrix @ np.asarray(query, dtype=np.float32).reshape(EMBEDDING_DIM)
+
+    def top(self, query: np.ndarray, keep: np.ndarray | None, n: int, *,
+            scores: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """(sentence_id, cosine) of the n best allowed rows, best first.
+
+        Pass `scores` (from `scores(query)`) to rank several masks with one matrix product.
+        """
         if not len(self.ids):
             return []
-        scores = self.matrix @ np.asarray(query, dtype=np.float32).reshape(EMBEDDING_DIM)
+        if scores is None:
+            scores = self.scores(query)
         if keep is not None:
             scores = np.where(keep, scores, -np.inf)
         n = min(n, int(np.isfinite(scores).sum()))

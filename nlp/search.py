@@ -205,7 +205,8 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
     query_vector = pending_vector.result()
     index = dense_index(store)
     keep = index.mask(store, filters)
-    rankings.append(index.top(query_vector, keep, candidates))
+    cosines = index.scores(query_vector)
+    rankings.append(index.top(query_vector, keep, candidates, scores=cosines))
     query_topics = topics_of(query)
     if query_topics:
         topical = np.logical_and.reduce(
@@ -213,7 +214,7 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
         if not topical.any():
             topical = index.mask(store, Filters(topics=tuple(query_topics)))
         rankings.append(index.top(query_vector, topical if keep is None else keep & topical,
-                                  candidates))
+                                  candidates, scores=cosines))
     weights = [1.0, 1.0, TOPIC_WEIGHT][: len(rankings)]
     return hydrate(store, rrf(*rankings, weights=weights)[:k])
 
