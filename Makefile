@@ -21,7 +21,10 @@ run: install
 
 # Headless Chromium from Debian for the browser test (playwright drives it; no browser download).
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji fonts-nanum >/dev/null)
+	@dpkg -s chromium fonts-noto-color-emoji fonts-nanum >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium fonts-noto-color-emoji fonts-nanum >/dev/null; }
 
 test: install browser
 	$(BIN)/ruff check .
