@@ -15,12 +15,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE as _LINE
-from claimtracker.yaml_lines import LineLoader as _LineLoader
+from claimtracker.yaml_lines import load_yaml
 
 DEFAULT_LEDGER_DIR = REPO_DATA_DIR / "claims"
 KINDS = ("narrative", "metric", "both")
@@ -224,13 +222,7 @@ def load_ledger(path: str | Path, *, topic_ids: set[str] | None = None) -> Ledge
     except OSError as exc:
         raise ConfigError(f"cannot read the claim ledger {file}: {exc.strerror}; "
                           "check the path (ledgers live in data/claims/).") from exc
-    try:
-        data = yaml.load(raw_bytes, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{file}:{mark.line + 1}" if mark else str(file)
-        raise ConfigError(f"{where}: not valid YAML ({exc}); "
-                          "fix the indentation or quoting.") from exc
+    data = load_yaml(raw_bytes, file)
     if not isinstance(data, dict):
         raise _fail(file, 1, "expected a mapping with `article:` and `claims:`.")
     article = _article(file, data.get("article"))

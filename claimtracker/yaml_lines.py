@@ -5,9 +5,12 @@ Topics and claim ledgers are data that users edit by hand; pointing at the line 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from claimtracker.errors import ConfigError
 
 #: Key added to every mapping: the 1-based line where the mapping starts.
 LINE = "__line__"
@@ -20,3 +23,15 @@ class LineLoader(yaml.SafeLoader):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE] = node.start_mark.line + 1
         return mapping
+
+
+def load_yaml(raw: bytes, file: Path) -> Any:
+    """Parse YAML with line marks; a syntax error becomes a ConfigError naming file:line."""
+    try:
+        return yaml.load(raw, Loader=LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}" if mark else str(file)
+        raise ConfigError(
+            f"{where}: not valid YAML ({exc}); fix the indentation or quoting."
+        ) from exc

@@ -13,12 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE as _LINE
-from claimtracker.yaml_lines import LineLoader as _LineLoader
+from claimtracker.yaml_lines import load_yaml
 
 DEFAULT_TAXONOMY = REPO_DATA_DIR / "topics.yaml"
 _TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -258,13 +256,7 @@ def _load_taxonomy_version(file: Path, mtime_ns: int, size: int) -> Taxonomy:
     except OSError as exc:
         raise ConfigError(f"cannot read the topic taxonomy {file}: {exc}; "
                           "restore data/topics.yaml or pass another file.") from exc
-    try:
-        data = yaml.load(raw_bytes, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{file}:{mark.line + 1}" if mark else str(file)
-        raise ConfigError(
-            f"{where}: not valid YAML ({exc}); fix the indentation or quoting.") from exc
+    data = load_yaml(raw_bytes, file)
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
         raise _fail(file, 1, "expected a mapping with `topics:` (topic id -> definition).")
     topics = {tid: _topic(file, tid, raw) for tid, raw in data["topics"].items() if tid != _LINE}
