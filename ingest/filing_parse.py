@@ -409,11 +409,16 @@ def _text_facts(filing: ParsedFiling, fye_month: int, release_blocks: list[Block
         ))
 
 
-def _parse_primary(ctx: _Context) -> ParsedFiling:
-    unit = ctx.unit
+def _require_accession(unit: Unit) -> None:
+    """A bare document or XBRL instance is only a filing when its folder names the accession."""
     if unit.accession is None:
         raise ParseError(f"{unit.main}: cannot tell the accession; keep it in a folder named "
                          "after it.")
+
+
+def _parse_primary(ctx: _Context) -> ParsedFiling:
+    unit = ctx.unit
+    _require_accession(unit)
     raw = unit.main.read_bytes()
     root = parse_html(raw, name=str(unit.main))
     dei = xbrl.dei_values(root)
@@ -473,9 +478,7 @@ def _cik_of(ctx: _Context) -> int | None:
 
 def _parse_instance(ctx: _Context) -> ParsedFiling:
     unit = ctx.unit
-    if unit.accession is None:
-        raise ParseError(f"{unit.main}: cannot tell the accession; keep it in a folder named "
-                         "after it.")
+    _require_accession(unit)
     raw = unit.main.read_bytes()
     facts, dei = xbrl.parse_instance(raw, name=str(unit.main))
     cik_text = dei.get("EntityCentralIndexKey", "")

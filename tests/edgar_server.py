@@ -40,6 +40,17 @@ _TYPES = {".json": "application/json", ".htm": "text/html", ".html": "text/html"
 FAULTS = ("429", "503", "drop", "slow", "truncate", "bad_json", "rate_limit", "undeclared")
 
 
+def max_in_window(times: list[float], window: float = 1.0) -> int:
+    """Most of `times` (seconds) that fall within any `window` seconds: the limiter's promise."""
+    times = sorted(times)
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 @dataclass
 class Fault:
     kind: str
@@ -115,13 +126,7 @@ class EdgarServer:
 
     def max_in_window(self, window: float = 1.0) -> int:
         """Most requests that arrived within any `window` seconds."""
-        times = sorted(h.at for h in self.hits)
-        best, start = 0, 0
-        for end, t in enumerate(times):
-            while t - times[start] >= window:
-                start += 1
-            best = max(best, end - start + 1)
-        return best
+        return max_in_window([h.at for h in self.hits], window)
 
     # -- used by the handler --------------------------------------------------------------------
     def _take_fault(self, path: str) -> Fault | None:

@@ -5,17 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
+from edgar_server import max_in_window
+
 from ingest.rate_limit import SlidingWindowLimiter, process_limiter
-
-
-def max_in_window(times: list[float], window: float) -> int:
-    times = sorted(times)
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def hammer(limiter: SlidingWindowLimiter, threads: int, per_thread: int) -> list[float]:
