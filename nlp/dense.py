@@ -1,22 +1,25 @@
-"""Dense retrieval: every sentence vector in one in-memory float32 matrix, cached per process.
+"""The in-memory sentence index: vectors, filter columns and BM25 postings, cached per process.
 
 Reading vectors from DuckDB costs far more than a matrix-vector product, so the matrix and
 the metadata used by filters (ticker, quarter, doc type, section, role) are loaded once and
 reused until `enrich` changes the sentences (it stamps `enrich_state.sentences_version`).
 Filters become boolean masks; a masked-out row gets score -inf instead of copying the matrix.
+Every sentence has a row, embedded or not, so BM25 (`nlp.lexical`, loaded on first use into
+the same rows) finds a sentence before its vector exists; dense ranking skips such rows.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from claimtracker.db import EMBEDDING_DIM, Store
 from nlp.embedder import MODEL, arrow_matrix
+from nlp.lexical import LexicalIndex
 
 VERSION_KEY = "sentences_version"
 _CACHE: dict[tuple[str, str], DenseIndex] = {}
@@ -35,52 +38,83 @@ class Filters:
     role: str | None = None
     topics: tuple[str, ...] | None = None
 
-    def sql(self, alias: str = "s") -> tuple[str, list[Any]]:
-        """The same filters as a WHERE fragment (for BM25 in DuckDB)."""
-        clauses, params = ["TRUE"], []
-        if self.ticker:
-            clauses.append(f"upper({alias}.ticker) = ?")
-            params.append(self.ticker.upper())
-        if self.quarter_from is not None or self.quarter_to is not None:
-            expr = f"({alias}.fiscal_year * 4 + {alias}.fiscal_quarter - 1)"
-            clauses.append(f"{expr} BETWEEN ? AND ?")
-            params += [self.quarter_from if self.quarter_from is not None else -1,
-                       self.quarter_to if self.quarter_to is not None else 10**9]
-        for column, value in (("doc_type", self.doc_type), ("section", self.section),
-                              ("role", self.role)):
-            if value:
-                clauses.append(f"{alias}.{column} = ?")
-                params.append(value)
-        if self.topics:
-            clauses.append(f"{alias}.sentence_id IN (SELECT sentence_id FROM mentions "
-                           "WHERE topic IN (SELECT unnest(?::VARCHAR[])))")
-            params.append(list(self.topics))
-        return " AND ".join(clauses), params
-
 
 class DenseIndex:
     """Sentence vectors and filter columns of one DB state."""
 
-    def __init__(self, ids: np.ndarray, matrix: np.ndarray, meta: pd.DataFrame):
+    def __init__(self, ids: np.ndarray, matrix: np.ndarray, meta: pd.DataFrame,
+                 embedded: np.ndarray | None = None):
         self.ids = ids
         self.matrix = matrix
         self.meta = meta
+        self.embedded = embedded if embedded is not None else np.ones(len(ids), dtype=bool)
         self.position = pd.Index(ids)
+        self._lexical: LexicalIndex | None = None
+        self._topic_masks: dict[str, np.ndarray] = {}
+        self._by_source: pd.MultiIndex | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, store: Store, model: str = MODEL) -> DenseIndex:
         table = store.con.execute(
             "SELECT s.sentence_id, upper(s.ticker) AS ticker, "
             "s.fiscal_year * 4 + s.fiscal_quarter - 1 AS qindex, s.doc_type, s.section, s.role, "
-            "e.vector FROM sentences s JOIN embeddings e "
+            "s.source_id, s.ord, e.vector IS NOT NULL AS embedded, e.vector "
+            "FROM sentences s LEFT JOIN embeddings e "
             "ON e.text_hash = s.text_hash AND e.model = ?",
             [model],
         ).to_arrow_table()
-        matrix = arrow_matrix(table.column("vector"))
-        meta = table.drop_columns(["vector"]).to_pandas()
-        for column in ("ticker", "doc_type", "section", "role"):
+        embedded = table.column("embedded").to_numpy(zero_copy_only=False).astype(bool)
+        if embedded.all():
+            matrix = arrow_matrix(table.column("vector"))
+        else:  # rows without a vector stay zero (and are masked out of dense ranking)
+            matrix = np.zeros((len(embedded), EMBEDDING_DIM), dtype=np.float32)
+            matrix[embedded] = arrow_matrix(table.filter(pa.array(embedded)).column("vector"))
+        meta = table.drop_columns(["vector", "embedded"]).to_pandas()
+        for column in ("ticker", "doc_type", "section", "role", "source_id"):
             meta[column] = meta[column].astype("category")
-        return cls(meta["sentence_id"].to_numpy(), matrix, meta)
+        return cls(meta["sentence_id"].to_numpy(), matrix, meta, embedded)
+
+    def lexical(self, store: Store) -> LexicalIndex:
+        """BM25 postings over the same rows, read from the FTS index on first use."""
+        with self._lock:
+            if self._lexical is None:
+                self._lexical = LexicalIndex.load(store, self.position)
+            return self._lexical
+
+    def neighbours(self, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        """sentence_id -> (previous, next) sentence ids in the same source, for context."""
+        with self._lock:
+            if self._by_source is None:
+                self._by_source = pd.MultiIndex.from_arrays(
+                    [self.meta["source_id"].astype(str), self.meta["ord"]])
+            by_source = self._by_source
+        rows = self.position.get_indexer(ids)
+        wanted = [(sid, row) for sid, row in zip(ids, rows, strict=True) if row >= 0]
+        keys = [(by_source[row][0], by_source[row][1] + step)
+                for _, row in wanted for step in (-1, 1)]
+        found = by_source.get_indexer(keys) if keys else np.zeros(0, np.int64)
+
+        def sid_at(i: int) -> str | None:
+            return str(self.ids[i]) if i >= 0 else None
+
+        return {sid: (sid_at(found[2 * n]), sid_at(found[2 * n + 1]))
+                for n, (sid, _) in enumerate(wanted)}
+
+    def topic_mask(self, store: Store, topic: str) -> np.ndarray:
+        """Rows with a mention of `topic` (memoised: mentions change only with the version)."""
+        with self._lock:
+            mask = self._topic_masks.get(topic)
+            if mask is None:
+                ids = [r[0] for r in store.con.execute(
+                    "SELECT DISTINCT sentence_id FROM mentions WHERE topic = ?",
+                    [topic]).fetchall()]
+                mask = np.zeros(len(self.ids), dtype=bool)
+                positions = self.position.get_indexer(ids)
+                mask[positions[positions >= 0]] = True
+                mask.flags.writeable = False
+                self._topic_masks[topic] = mask
+            return mask
 
     def mask(self, store: Store, filters: Filters) -> np.ndarray | None:
         """Rows allowed by the filters (None = all)."""
@@ -97,13 +131,7 @@ class DenseIndex:
             if value:
                 keep &= (meta[column] == value).to_numpy(dtype=bool)
         if filters.topics:
-            ids = [r[0] for r in store.con.execute(
-                "SELECT DISTINCT sentence_id FROM mentions WHERE topic IN "
-                "(SELECT unnest(?::VARCHAR[]))", [list(filters.topics)]).fetchall()]
-            topical = np.zeros(len(self.ids), dtype=bool)
-            positions = self.position.get_indexer(ids)
-            topical[positions[positions >= 0]] = True
-            keep &= topical
+            keep &= np.logical_or.reduce([self.topic_mask(store, t) for t in filters.topics])
         return keep
 
     def scores(self, query: np.ndarray) -> np.ndarray:
@@ -120,8 +148,8 @@ class DenseIndex:
             return []
         if scores is None:
             scores = self.scores(query)
-        if keep is not None:
-            scores = np.where(keep, scores, -np.inf)
+        keep = self.embedded if keep is None else keep & self.embedded
+        scores = np.where(keep, scores, -np.inf)
         n = min(n, int(np.isfinite(scores).sum()))
         if n <= 0:
             return []

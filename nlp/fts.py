@@ -5,6 +5,7 @@ DuckDB's default `ignore` pattern drops every non-letter, which would make "Trai
 product names followed by a generation number are glued ("Trainium 3" -> "trainium3"), and
 the index keeps [a-z0-9] so "trainium2" != "trainium3" != "trainium". Queries get the same
 normalisation, so a search for "Trainium 3" matches "Trainium3" and nothing else.
+Scoring happens in memory over this index's postings (`nlp.lexical`).
 """
 
 from __future__ import annotations
@@ -46,32 +47,3 @@ def index_exists(store: Store) -> bool:
         "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", [FTS_SCHEMA]
     ).fetchone()
     return bool(row and row[0])
-
-
-def bm25_sql(where: str) -> str:
-    """Set-based BM25 (k1=1.2, b=0.75, the formula of DuckDB's match_bm25) within `where`.
-
-    DuckDB's `match_bm25` macro is a correlated subquery evaluated once per sentence; this
-    reads only the postings of the query's terms and scores every matching sentence at once,
-    so its cost grows with the number of matches, not with the size of the corpus. The first
-    parameter is the query text, then the `where` parameters, then the limit.
-    """
-    schema = FTS_SCHEMA
-    return f"""
-WITH tokens AS (SELECT DISTINCT stem(unnest({schema}.tokenize(?)), 'porter') AS t),
-qterms AS (SELECT d.termid, d.df FROM {schema}.dict d JOIN tokens ON d.term = tokens.t),
-tf AS (SELECT t.docid, t.termid, count(*) AS tf FROM {schema}.terms t
-       JOIN qterms q ON q.termid = t.termid GROUP BY t.docid, t.termid),
-stats AS (SELECT num_docs, avgdl FROM {schema}.stats),
-scores AS (
-  SELECT docs.name AS sentence_id,
-         sum(log((stats.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
-             * tf.tf * 2.2 / (tf.tf + 1.2 * (0.25 + 0.75 * docs.len / stats.avgdl))) AS score
-  FROM tf JOIN qterms q ON q.termid = tf.termid
-  JOIN {schema}.docs docs ON docs.docid = tf.docid, stats
-  GROUP BY docs.name)
-SELECT scores.sentence_id, scores.score FROM scores
-JOIN sentences s ON s.sentence_id = scores.sentence_id
-WHERE {where}
-ORDER BY scores.score DESC, scores.sentence_id LIMIT ?
-"""

@@ -48,3 +48,20 @@ def test_fts_text_glues_only_product_generations() -> None:
     versioned = fts.versioned_regex(["trainium", "graviton"])
     assert fts.fts_text("Trainium 3 and Graviton-4", versioned) == "trainium3 and graviton4"
     assert fts.fts_text("Item 2 of 3 million robots", versioned) == "item 2 of 3 million robots"
+
+
+def test_in_memory_bm25_equals_duckdb_match_bm25(enriched_db: Store) -> None:
+    """Same tokens, same formula: our scores are DuckDB's own `match_bm25` scores."""
+    enriched_db.load_fts()
+    for query in ("Trainium2 capacity demand", "robotics fulfillment network", "capex"):
+        ours = bm25(enriched_db, query, Filters(), limit=25)
+        theirs = enriched_db.con.execute(
+            f"SELECT sentence_id, score FROM (SELECT sentence_id, "
+            f"{fts.FTS_SCHEMA}.match_bm25(sentence_id, ?) AS score FROM sentences) "
+            "WHERE score IS NOT NULL ORDER BY score DESC, sentence_id LIMIT 25",
+            [query.lower()]).fetchall()
+        assert len(ours) == len(theirs) == 25
+        assert [round(s, 3) for _, s in ours] == [round(s, 3) for _, s in theirs]
+        # Equal scores may swap places; the sets of hits above the cut-off score agree.
+        cut = theirs[-1][1] + 1e-3
+        assert {i for i, s in ours if s > cut} == {i for i, s in theirs if s > cut}
