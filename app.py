@@ -1,69 +1,21 @@
 """claimtracker's Streamlit app: `streamlit run app.py` (reads the DB named by CLAIMTRACKER_DB).
 
-One page per job (st.navigation); every page reads through `claimtracker.views` with short
-read-only connections, so an ingest can hold the write lock while the app stays up.
-`?page=search&query=...` in a URL opens that page with its state (the page's path works too).
+This file is both the entry point and the page script. `streamlit run` first imports it to
+look for an ASGI app and finds `app` below: a `st.App` that serves this same file and warms
+the server up before it accepts connections (`app_pages.warmup`), so the first visitor does
+not wait for imports. Streamlit then runs the file as `__main__` on every rerun, which draws
+the app (`app_pages.shell`). AppTest runs it the same way.
 """
 
 from __future__ import annotations
 
-import duckdb
 import streamlit as st
 
-from app_pages.common import STALE_FLAG
-from claimtracker.errors import ClaimtrackerError, DatabaseLockedError
+if __name__ == "__main__":
+    from app_pages.shell import main
 
-st.set_page_config(page_title="claimtracker", page_icon=":material/fact_check:", layout="wide")
+    main()
+else:
+    from app_pages.warmup import lifespan
 
-#: url path -> (title, Material icon); the first is the default page, served at "/".
-_PAGES = {
-    "claims": ("Claims", "fact_check"),
-    "search": ("Search", "search"),
-    "topics": ("Topics", "grid_view"),
-    "metrics": ("Metrics", "monitoring"),
-    "articles": ("Articles", "article"),
-    "data": ("Data", "database"),
-}
-PAGES = {
-    path: st.Page(f"app_pages/{path}.py", title=title, icon=f":material/{icon}:", url_path=path,
-                  default=index == 0)
-    for index, (path, (title, icon)) in enumerate(_PAGES.items())
-}
-
-current = st.navigation(list(PAGES.values()), position="top")
-
-wanted = st.query_params.get("page")
-if wanted in PAGES and PAGES[wanted].url_path != current.url_path:
-    params = {k: st.query_params.get_all(k) for k in st.query_params if k != "page"}
-    st.switch_page(PAGES[wanted], query_params=params)
-
-
-def _locked(message: str) -> None:
-    st.warning(
-        "The database is busy: an ingest, enrich or score run is writing to it right now. "
-        "The app shows everything again as soon as that run finishes."
-    )
-    st.caption(message)
-    st.button("Retry", type="primary", key="retry_locked")
-
-
-notice = st.empty()  # filled after the page ran, if it had to show data as last read
-st.session_state[STALE_FLAG] = False
-
-try:
-    current.run()
-except DatabaseLockedError as exc:
-    _locked(str(exc))
-except duckdb.IOException as exc:
-    if "lock" not in str(exc).lower():
-        raise
-    _locked(str(exc))
-except ClaimtrackerError as exc:
-    st.error(str(exc))
-    st.button("Retry", key="retry_error")
-
-if st.session_state.get(STALE_FLAG):
-    with notice.container():
-        st.warning("The database is busy (an ingest, enrich or score run is writing): this page "
-                   "shows the data as last read. Retry when the run has finished.")
-        st.button("Retry", key="retry_stale")
+    app = st.App(__file__, lifespan=lifespan)

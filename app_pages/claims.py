@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import charts, common
 
 STANCE_BADGE = {"supports": "green", "contradicts": "red", "neutral": "gray"}
 
@@ -55,30 +53,34 @@ def verdict_text(point: dict[str, Any] | None) -> str:
     return f"{mark} {point['verdict']} ({point['quarter']})"
 
 
-overview = pd.DataFrame([
-    {
-        "claim": c["claim_id"],
-        "latest": verdict_text(p[-1]) if (p := points_of(c)) else "not scored",
-        "last discussed": verdict_text(
-            next((x for x in reversed(points_of(c)) if x["verdict"] != "not_discussed"), None)),
-        "score trend": [x["score"] for x in points_of(c)],
-        "timeline": "".join(common.VERDICT_MARKS.get(x["verdict"], "?") for x in points_of(c)),
-        "quarters": f"{p[0]['quarter']}–{p[-1]['quarter']}" if (p := points_of(c)) else "",
-        "statement": c["statement"],
+RECENT = 8  # quarters in the overview's timeline; a claim's chart below has them all
+OVERVIEW_COLUMNS = ["claim", "statement", "latest", "last discussed", "timeline", "trend"]
+
+
+def overview_row(claim: dict[str, Any]) -> dict[str, str]:
+    points = points_of(claim)
+    recent = points[-RECENT:]
+    discussed = next((x for x in reversed(points) if x["verdict"] != "not_discussed"), None)
+    return {
+        "claim": claim["claim_id"],
+        "statement": claim["statement"],
+        "latest": verdict_text(points[-1]) if points else "not scored",
+        "last discussed": verdict_text(discussed),
+        "timeline": "".join(common.VERDICT_MARKS.get(x["verdict"], "?") for x in recent),
+        "trend": common.sparkline([x["score"] for x in recent]),
     }
-    for c in claims
-])
+
+
+span = sorted({p["quarter"] for c in claims for p in points_of(c)})  # "2025Q3" sorts as text
 st.subheader("Claims and their verdicts by quarter")
-st.caption("Timeline, oldest quarter first: 🟩 supported · 🟨 mixed · 🟥 contradicted · "
-           "⬜ not discussed. Score trend: the score in [-1, 1] per quarter.")
-st.dataframe(
-    overview, hide_index=True, key="claims_table",
-    column_config={
-        "statement": st.column_config.TextColumn(width="large"),
-        "score trend": st.column_config.LineChartColumn(y_min=-1, y_max=1, width="small"),
-        "timeline": st.column_config.TextColumn(width="large"),
-    },
-)
+st.caption(
+    f"Timeline and trend: the last {RECENT} scored quarters"
+    + (f" (of {span[0]}–{span[-1]})" if span else "")
+    + ", oldest first: 🟩 supported · 🟨 mixed · 🟥 contradicted · ⬜ not discussed; "
+    "trend bars from -1 (▁) to +1 (█). Pick a claim below for every quarter and its evidence.")
+# A markdown table, not st.dataframe: it is the page's first render, and it needs neither
+# pandas nor the browser's canvas grid (together ~1 s on a cold server and browser).
+st.markdown(common.markdown_table([overview_row(c) for c in claims], OVERVIEW_COLUMNS))
 
 claim_ids = [c["claim_id"] for c in claims]
 statements = {c["claim_id"]: c["statement"] for c in claims}
@@ -101,32 +103,31 @@ scores = [s for s in common.query("claim_scores", article_id, claim_id) if s["ti
 if not scores:
     st.info("No verdicts for this claim yet: run `claimtracker score`.")
     st.stop()
-frame = pd.DataFrame(scores)
-quarter_order = frame["quarter"].tolist()
-colours = alt.Scale(domain=list(common.VERDICT_COLOURS),
-                    range=list(common.VERDICT_COLOURS.values()))
-score_chart = (
-    alt.Chart(frame).mark_bar().encode(
-        x=alt.X("quarter:N", sort=quarter_order, title="Fiscal quarter"),
-        y=alt.Y("score:Q", scale=alt.Scale(domain=[-1, 1]), title="Score"),
-        color=alt.Color("verdict:N", scale=colours, title="Verdict"),
-        tooltip=["quarter", "verdict", alt.Tooltip("score:Q", format=".2f"), "reason"],
-    ).properties(title="Score by quarter")
+quarter_order = [s["quarter"] for s in scores]
+st.vega_lite_chart(
+    [{k: s[k] for k in ("quarter", "verdict", "score", "reason")} for s in scores],
+    charts.by_quarter(
+        mark="bar", y="score", y_title="Score", title="Score by quarter", quarters=quarter_order,
+        y_domain=(-1, 1),
+        colour=charts.category_colours("verdict", common.VERDICT_COLOURS, "Verdict"),
+        tooltip=[charts.tip("quarter"), charts.tip("verdict"),
+                 charts.tip("score", "quantitative", ".2f"), charts.tip("reason")]),
+    width="stretch", height=260,
 )
-st.altair_chart(score_chart, width="stretch", height=260)
 
 left, right = st.columns(2)
 with left:
-    attention = frame.dropna(subset=["attention"])
-    if attention.empty:
+    attention = [{"quarter": s["quarter"], "attention": s["attention"]} for s in scores
+                 if s["attention"] is not None]
+    if not attention:
         st.caption("No attention figures for this claim.")
     else:
-        st.altair_chart(
-            alt.Chart(attention).mark_line(point=True).encode(
-                x=alt.X("quarter:N", sort=quarter_order, title="Fiscal quarter"),
-                y=alt.Y("attention:Q", title="Share of management sentences"),
-                tooltip=["quarter", alt.Tooltip("attention:Q", format=".2f")],
-            ).properties(title="Attention to the claim's topics"),
+        st.vega_lite_chart(
+            attention,
+            charts.by_quarter(
+                mark="line", y="attention", y_title="Share of management sentences",
+                title="Attention to the claim's topics", quarters=quarter_order,
+                tooltip=[charts.tip("quarter"), charts.tip("attention", "quantitative", ".2f")]),
             width="stretch", height=240,
         )
 with right:
@@ -134,12 +135,14 @@ with right:
         series = [m for m in common.query("metric_series", ticker, claim["metric"])
                   if m["quarter"] in set(quarter_order)]
         if series:
-            st.altair_chart(
-                alt.Chart(pd.DataFrame(series)).mark_line(point=True, color="#1565c0").encode(
-                    x=alt.X("quarter:N", sort=quarter_order, title="Fiscal quarter"),
-                    y=alt.Y("value:Q", title=claim["metric"]),
-                    tooltip=["quarter", "value", "source"],
-                ).properties(title=f"Reported {claim['metric']}"),
+            st.vega_lite_chart(
+                series,
+                charts.by_quarter(
+                    mark="line", y="value", y_title=claim["metric"],
+                    title=f"Reported {claim['metric']}", quarters=quarter_order,
+                    line_colour="#1565c0",
+                    tooltip=[charts.tip("quarter"), charts.tip("value", "quantitative"),
+                             charts.tip("source")]),
                 width="stretch", height=240,
             )
         else:

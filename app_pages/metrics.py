@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import charts, common
 
 st.title("Metrics")
 common.require_data("facts", what="the Metrics page")
@@ -74,22 +73,22 @@ table = pd.DataFrame([
 order = table["quarter"].tolist()
 
 
-def line(column: str, title: str, fmt: str) -> alt.Chart:
-    data = table.dropna(subset=[column])
-    return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("quarter:N", sort=order, title="Fiscal quarter"),
-        y=alt.Y(f"{column}:Q", title=title),
-        tooltip=["quarter", alt.Tooltip(f"{column}:Q", format=fmt)],
-    ).properties(title=title)
+def line(where: Any, column: str, title: str, fmt: str) -> None:
+    data = table.dropna(subset=[column])[["quarter", column]]
+    where.vega_lite_chart(
+        data,
+        charts.by_quarter(mark="line", y=column, y_title=title, title=title,
+                          quarters=order, tooltip=[charts.tip("quarter"),
+                                                   charts.tip(column, "quantitative", fmt)]),
+        width="stretch", height=260,
+    )
 
 
 left, right = st.columns(2)
-left.altair_chart(line("revenue ($B)", "Revenue ($B)", ",.1f"), width="stretch", height=260)
-right.altair_chart(line("operating margin (%)", "Operating margin (%)", ".1f"), width="stretch",
-                   height=260)
-left.altair_chart(line("operating income ($B)", "Operating income ($B)", ",.2f"),
-                  width="stretch", height=260)
-right.altair_chart(line("capex ($B)", "Capex ($B)", ",.2f"), width="stretch", height=260)
+line(left, "revenue ($B)", "Revenue ($B)", ",.1f")
+line(right, "operating margin (%)", "Operating margin (%)", ".1f")
+line(left, "operating income ($B)", "Operating income ($B)", ",.2f")
+line(right, "capex ($B)", "Capex ($B)", ",.2f")
 
 st.subheader("By quarter, with sources")
 st.caption("Quarterly (three-month) values; operating margin = operating income / revenue. "

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import charts, common
 from claimtracker import views
 from claimtracker.db import Store
 
@@ -105,12 +103,11 @@ st.subheader(f"{len(hits)} hits")
 counts = views.hit_counts_by_quarter(hits)
 if counts:
     order = [c["quarter"] for c in counts]
-    st.altair_chart(
-        alt.Chart(pd.DataFrame(counts)).mark_bar().encode(
-            x=alt.X("quarter:N", sort=order, title="Fiscal quarter"),
-            y=alt.Y("hits:Q", title="Hits"),
-            tooltip=["quarter", "hits"],
-        ).properties(title="Hits by quarter"),
+    st.vega_lite_chart(
+        counts,
+        charts.by_quarter(mark="bar", y="hits", y_title="Hits", title="Hits by quarter",
+                          quarters=order,
+                          tooltip=[charts.tip("quarter"), charts.tip("hits", "quantitative")]),
         width="stretch", height=200,
     )
 terms = common.query_terms(query_text)

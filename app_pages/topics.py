@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import charts, common
 
 
 @st.cache_data(show_spinner=False)
@@ -62,15 +61,15 @@ grid = pd.DataFrame([
      "management_sentences": base[q]}
     for t in topics for q in quarters
 ])
-st.altair_chart(
-    alt.Chart(grid).mark_rect().encode(
-        x=alt.X("quarter:N", sort=quarters, title="Fiscal quarter"),
-        y=alt.Y("topic:N", sort=topics, title=None, axis=alt.Axis(labelLimit=240)),
-        color=alt.Color("per_1000:Q", title="per 1,000", scale=alt.Scale(scheme="orangered")),
-        tooltip=["topic", "quarter", "sentences", "management_sentences",
-                 alt.Tooltip("per_1000:Q", format=".1f")],
-    ).properties(height={"step": 26}, title=f"{ticker}: mentions per 1,000 management "
-                 "sentences"),
+st.vega_lite_chart(
+    grid,
+    charts.heatmap(
+        x="quarter", y="topic", value="per_1000", x_order=quarters, y_order=topics,
+        title=f"{ticker}: mentions per 1,000 management sentences", value_title="per 1,000",
+        tooltip=[charts.tip("topic"), charts.tip("quarter"),
+                 charts.tip("sentences", "quantitative"),
+                 charts.tip("management_sentences", "quantitative"),
+                 charts.tip("per_1000", "quantitative", ".1f")]),
     width="stretch",
 )
 

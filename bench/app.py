@@ -3,11 +3,14 @@
 Usage: .venv/bin/python bench/app.py [--db PATH] [--runs 3]
 (DB: --db, else CLAIMTRACKER_DB, else data/claimtracker.duckdb; it should hold scored claims.)
 
-Browser figure: from navigation to the Claims page until its claims table and evidence are
-in the DOM and Streamlit has finished the script run. "cold" is the first load after the server
-starts (server and browser caches empty); "warm" loads reuse the server's query cache and the
-browser's HTTP cache, as a returning user does.
-AppTest figure: one in-process script run of app.py with a cold query cache.
+Browser figure: from navigation to the Claims page until its claims table is in the DOM (the
+first render: the overview a user came for), and until the evidence is there and Streamlit has
+finished the script run (page complete). "cold" is the first load after `streamlit run app.py`
+reports healthy: the server has run its start-up warm-up (imports, `app_pages.warmup`) but its
+query cache is empty, and the browser has an empty HTTP cache. "warm" loads reuse the server's
+query cache and the browser's HTTP cache, as a returning user does.
+AppTest figure: one in-process script run of app.py with a cold query cache and no warm-up
+(AppTest does not start a server), i.e. the server-side cost without any head start.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ def browser_times(db: Path, runs: int, path: str = "/") -> list[tuple[float, flo
             page = context.new_page()
             start = time.perf_counter()
             page.goto(base + path, wait_until="commit")
-            page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
+            page.locator("[data-testid='stMarkdownContainer'] table").first.wait_for(
+                timeout=120_000)
             first = time.perf_counter() - start
             page.get_by_text(DONE).first.wait_for(timeout=120_000)
             page.wait_for_function(

@@ -54,6 +54,21 @@ def frame_with(at: AppTest, *columns: str) -> Any:
     return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
 
 
+def markdown_table(at: AppTest, *columns: str) -> dict[str, list[str]]:
+    """Columns of the (first) markdown table on the page with these headers, unescaped."""
+    for element in at.markdown:
+        lines = str(element.value).splitlines()
+        if len(lines) < 2 or not lines[0].startswith("|"):
+            continue
+        rows = [[re.sub(r"\\(.)", r"\1", cell).strip()
+                 for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+                for line in lines if not line.startswith("|---")]
+        header, body = rows[0], rows[1:]
+        if set(columns) <= set(header):
+            return {name: [row[i] for row in body] for i, name in enumerate(header)}
+    raise AssertionError(f"no markdown table with columns {columns}")
+
+
 def texts(at: AppTest, kind: str) -> list[str]:
     return [str(el.value) for el in getattr(at, kind)]
 
@@ -63,20 +78,27 @@ def test_claims_page_lists_every_claim_with_its_timeline(monkeypatch, scored_db_
     at = render(monkeypatch, scored_db_path)
     article_box = next(s for s in at.selectbox if s.label == "Article")
     assert article_box.value == ARTICLE
-    table = frame_with(at, "claim", "timeline")
-    expected = {cid for (cid,) in sql(scored_db_path,
-                                      "SELECT claim_id FROM claims WHERE article_id = ?",
-                                      [ARTICLE])}
-    assert set(table["claim"]) == expected
-    assert {"robots-deployed", "own-chips-deployed", "capex-burden"} <= expected
-    for claim_id, timeline, latest in zip(table["claim"], table["timeline"], table["latest"],
-                                          strict=True):
-        verdicts = [v for (v,) in sql(
+    table = markdown_table(at, "claim", "statement", "timeline", "trend")
+    expected = dict(sql(scored_db_path, "SELECT claim_id, statement FROM claims "
+                        "WHERE article_id = ?", [ARTICLE]))
+    assert dict(zip(table["claim"], table["statement"], strict=True)) == expected
+    assert {"robots-deployed", "own-chips-deployed", "capex-burden"} <= set(expected)
+    marks = {"supported": "🟩", "mixed": "🟨", "contradicted": "🟥", "not_discussed": "⬜"}
+    for claim_id, timeline, latest, trend in zip(
+            table["claim"], table["timeline"], table["latest"], table["trend"], strict=True):
+        scored = sql(
             scored_db_path,
-            "SELECT verdict FROM claim_scores WHERE article_id = ? AND claim_id = ? "
-            "AND ticker = 'AMZN' ORDER BY fiscal_year, fiscal_quarter", [ARTICLE, claim_id])]
-        assert len(timeline) == len(verdicts), claim_id  # one mark per scored quarter
-        assert latest.split()[1] == verdicts[-1], claim_id
+            "SELECT verdict, score FROM claim_scores WHERE article_id = ? AND claim_id = ? "
+            "AND ticker = 'AMZN' ORDER BY fiscal_year, fiscal_quarter", [ARTICLE, claim_id])
+        recent = scored[-8:]  # the overview shows the last 8 scored quarters
+        assert timeline == "".join(marks[v] for v, _ in recent), claim_id
+        assert latest.split()[1] == scored[-1][0], claim_id
+        # The sparkline has one bar per quarter, higher for a clearly higher score.
+        levels = ["▁▂▃▄▅▆▇█".index(ch) for ch in trend]
+        assert len(levels) == len(recent), claim_id
+        for (_, a), (_, b), la, lb in zip(recent, recent[1:], levels, levels[1:], strict=False):
+            if b - a > 0.3:
+                assert lb > la, (claim_id, a, b, trend)
 
 
 def test_claim_view_shows_verdict_and_evidence_of_the_quarter(monkeypatch,
@@ -117,7 +139,7 @@ def chart_data(at: AppTest, title: str) -> Any:
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         if spec.get("title") == title:
-            raw = chart.proto.datasets[0].data.data
+            raw = chart.proto.data.data or chart.proto.datasets[0].data.data
             return pa.ipc.open_stream(raw).read_all().to_pandas()
     raise AssertionError(f"no chart titled {title!r}")
 

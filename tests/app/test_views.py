@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app_pages.common import highlight, md_escape
+from app_pages.common import highlight, markdown_table, md_escape, sparkline
 from app_pages.updater import parse_progress
 from claimtracker import views
 from claimtracker.db import Store
@@ -121,6 +121,22 @@ def test_md_escape_makes_markup_inert() -> None:
     assert "<" not in re.sub(r"\\<", "", escaped)
     assert "**" not in escaped and "](" not in escaped and ":red[" not in escaped
     assert re.sub(r"\\(.)", r"\1", escaped) == hostile  # nothing lost, only escaped
+
+
+def test_markdown_table_keeps_each_value_in_its_cell_and_inert() -> None:
+    rows = [{"claim": "a|b", "statement": "<script>x</script>\nnext line", "n": None},
+            {"claim": "plain", "statement": "**bold**", "n": 3}]
+    lines = markdown_table(rows, ["claim", "statement", "n"]).splitlines()
+    assert len(lines) == 4  # header, rule, one line per row: a newline cannot split a row
+    cells = [re.split(r"(?<!\\)\|", line)[1:-1] for line in lines]
+    assert all(len(row) == 3 for row in cells)
+    assert re.sub(r"\\(.)", r"\1", cells[2][0]).strip() == "a|b"
+    assert "<" not in re.sub(r"\\<", "", lines[2]) and "**" not in lines[3]
+
+
+def test_sparkline_maps_scores_to_bar_heights() -> None:
+    assert sparkline([-1.0, 0.0, 1.0, 5.0, -3.0]) == "▁▅██▁"
+    assert sparkline([]) == ""
 
 
 def test_highlight_marks_terms_and_escapes_the_rest() -> None:
