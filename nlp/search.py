@@ -124,7 +124,7 @@ _CALL_LINKS_SQL = "SELECT call_id, source_files, title FROM calls WHERE call_id 
 
 
 def _placeholders(values: Sequence[Any]) -> str:
-    """"?, ?, ?" for a parameterised IN list (an IN of constants plans an index lookup)."""
+    """The "?, ?, ?" of a parameterised IN list, one placeholder per value."""
     return ", ".join("?" * len(values))
 
 
@@ -148,8 +148,9 @@ def hydrate(store: Store, scored: list[tuple[str, float]]) -> list[dict[str, Any
 
     A few small lookups by key instead of one query joining whole tables: hydrating ten
     hits must not cost a scan of every sentence, section and call. An IN list of bound
-    parameters is 5x faster than `list_contains(?, id)` and 10x faster than
-    `IN (SELECT unnest(?))`, a semi-join, at 100k sentences.
+    parameters on a primary key is an index lookup: at 100k sentences 5x faster than
+    `list_contains(?, id)` and 10x faster than `IN (SELECT unnest(?))`, a semi-join. The
+    neighbours' ids come from the in-memory index, so their text is part of the same lookup.
     """
     if not scored:
         return []
