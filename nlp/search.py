@@ -20,7 +20,7 @@ from claimtracker.db import Store
 from claimtracker.errors import InputError
 from claimtracker.quarters import FiscalQuarter
 from nlp import fts
-from nlp.dense import Filters, dense_index
+from nlp.dense import DenseIndex, Filters, dense_index
 from nlp.sources import ALL_DOC_TYPES, EARNINGS_RELEASE
 from nlp.taxonomy import load_taxonomy
 
@@ -95,7 +95,8 @@ def dense(store: Store, query: str, filters: Filters, *, limit: int = CANDIDATES
           ) -> list[tuple[str, float]]:
     """Cosine hits within the filters, best first."""
     index = dense_index(store)
-    return index.top(_encode_query(query), index.mask(store, filters), limit)
+    vector, cosines = _torch_thread().submit(_encode_and_score, index, query).result()
+    return index.top(vector, index.mask(store, filters), limit, scores=cosines)
 
 
 def rrf(*rankings: list[tuple[str, float]], k: int = RRF_K,
@@ -209,14 +210,13 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
                             to_quarter=to_quarter, doc_type=doc_type, section=section,
                             role=role, topics=topics)
     candidates = max(CANDIDATES, 2 * k)
-    # The query's embedding (torch) is computed while BM25 runs: both release the GIL.
-    pending_vector = _encoder_pool().submit(_encode_query, query)
     index = dense_index(store)
+    # Query embedding and cosines (torch) run on their thread while BM25 runs here.
+    pending = _torch_thread().submit(_encode_and_score, index, query)
     keep = index.mask(store, filters)
     rankings = [bm25(store, query, filters, limit=candidates, keep=keep)]
     query_topics = topics_of(query)
-    query_vector = pending_vector.result()
-    cosines = index.scores(query_vector)
+    query_vector, cosines = pending.result()
     rankings.append(index.top(query_vector, keep, candidates, scores=cosines))
     if query_topics:
         masks = [index.topic_mask(store, topic) for topic in query_topics]
@@ -230,14 +230,25 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
 
 
 @cache
-def _encoder_pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-encoder")
+def _torch_thread() -> ThreadPoolExecutor:
+    """The one thread that runs torch for searches in this process.
+
+    libgomp keeps a team of OpenMP threads per calling thread; torch work from several
+    threads (the app runs each session on its own) would multiply the teams and make them
+    spin against each other on 2 cores. One thread means one team.
+    """
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-torch")
 
 
 def _encode_query(query: str) -> np.ndarray:
     from nlp.embedder import encode_texts
 
     return encode_texts([query])[0]
+
+
+def _encode_and_score(index: DenseIndex, query: str) -> tuple[np.ndarray, np.ndarray]:
+    vector = _encode_query(query)
+    return vector, index.scores(vector)
 
 
 @cache
