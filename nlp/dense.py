@@ -119,8 +119,8 @@ class DenseIndex:
                 self._topic_masks[topic] = mask
             return mask
 
-    def mask(self, store: Store, filters: Filters) -> np.ndarray | None:
-        """Rows allowed by the filters (None = all)."""
+    def mask(self, store: Store, filters: Filters) -> np.ndarray:
+        """Rows allowed by the filters."""
         keep = np.ones(len(self.ids), dtype=bool)
         meta = self.meta
         if filters.ticker:

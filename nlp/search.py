@@ -75,12 +75,14 @@ def build_filters(*, ticker: str | None = None, quarter: str | None = None,
 
 
 def bm25(store: Store, query: str, filters: Filters, *, limit: int = CANDIDATES,
-         keep: np.ndarray | None = None) -> list[tuple[str, float]]:
+         index: DenseIndex | None = None, keep: np.ndarray | None = None,
+         ) -> list[tuple[str, float]]:
     """BM25 hits within the filters, best first (empty when no index has been built).
 
-    Pass `keep` (the filters' mask) when the caller has computed it already.
+    `search` passes the index and the filters' mask it already has.
     """
-    index = dense_index(store)
+    if index is None:
+        index = dense_index(store)
     lexical = index.lexical(store)
     versioned = fts.versioned_regex(load_taxonomy().versioned_words())
     terms = lexical.query_terms(store, fts.fts_text(query, versioned))
@@ -144,7 +146,8 @@ def _transcript_file(files: list[str] | None, section: str | None) -> str | None
     return files[0]
 
 
-def hydrate(store: Store, scored: list[tuple[str, float]]) -> list[dict[str, Any]]:
+def hydrate(store: Store, scored: list[tuple[str, float]], *,
+            index: DenseIndex | None = None) -> list[dict[str, Any]]:
     """The JSON objects of `claimtracker search --format json`, in the given order.
 
     A few small lookups by key instead of one query joining whole tables: hydrating ten
@@ -156,7 +159,9 @@ def hydrate(store: Store, scored: list[tuple[str, float]]) -> list[dict[str, Any
     if not scored:
         return []
     con = store.con
-    neighbours = dense_index(store).neighbours([sid for sid, _ in scored])
+    if index is None:
+        index = dense_index(store)
+    neighbours = index.neighbours([sid for sid, _ in scored])
     ids = list({sid: None for sid, _ in scored}
                | {n: None for pair in neighbours.values() for n in pair if n})
     cursor = con.execute(_HITS_SQL.format(ids=_placeholders(ids)), ids)
@@ -214,7 +219,7 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
     # Query embedding and cosines (torch) run on their thread while BM25 runs here.
     pending = _torch_thread().submit(_encode_and_score, index, query)
     keep = index.mask(store, filters)
-    rankings = [bm25(store, query, filters, limit=candidates, keep=keep)]
+    rankings = [bm25(store, query, filters, limit=candidates, index=index, keep=keep)]
     query_topics = topics_of(query)
     query_vector, cosines = pending.result()
     rankings.append(index.top(query_vector, keep, candidates, scores=cosines))
@@ -223,10 +228,9 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
         topical = np.logical_and.reduce(masks)
         if not topical.any():
             topical = np.logical_or.reduce(masks)
-        rankings.append(index.top(query_vector, topical if keep is None else keep & topical,
-                                  candidates, scores=cosines))
+        rankings.append(index.top(query_vector, keep & topical, candidates, scores=cosines))
     weights = [1.0, 1.0, TOPIC_WEIGHT][: len(rankings)]
-    return hydrate(store, rrf(*rankings, weights=weights)[:k])
+    return hydrate(store, rrf(*rankings, weights=weights)[:k], index=index)
 
 
 @cache

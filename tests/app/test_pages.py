@@ -139,7 +139,7 @@ def chart_data(at: AppTest, title: str) -> Any:
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         if spec.get("title") == title:
-            raw = chart.proto.data.data or chart.proto.datasets[0].data.data
+            raw = chart.proto.data.data
             return pa.ipc.open_stream(raw).read_all().to_pandas()
     raise AssertionError(f"no chart titled {title!r}")
 
