@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import charts, common
+from claimtracker.frames import frame_verdict
 
 STANCE_BADGE = {"supports": "green", "contradicts": "red", "neutral": "gray"}
 
@@ -39,6 +40,10 @@ elif all_tickers:
 
 
 def points_of(claim: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claim's own company; the chosen one when a claim is scored for several."""
+    own = {p["ticker"] for p in claim["timeline"]}
+    if len(own) <= 1:
+        return claim["timeline"]
     return [p for p in claim["timeline"] if p["ticker"] == ticker]
 
 
@@ -54,7 +59,8 @@ def verdict_text(point: dict[str, Any] | None) -> str:
 
 
 RECENT = 8  # quarters in the overview's timeline; a claim's chart below has them all
-OVERVIEW_COLUMNS = ["claim", "statement", "latest", "last discussed", "timeline", "trend"]
+OVERVIEW_COLUMNS = ["claim", "company", "statement", "latest", "last discussed", "timeline",
+                    "trend"]
 
 
 def overview_row(claim: dict[str, Any]) -> dict[str, str]:
@@ -63,8 +69,12 @@ def overview_row(claim: dict[str, Any]) -> dict[str, str]:
     discussed = next((x for x in reversed(points) if x["verdict"] != "not_discussed"), None)
     return {
         "claim": claim["claim_id"],
+        "company": ", ".join(sorted({p["ticker"] for p in points})),
         "statement": claim["statement"],
-        "latest": verdict_text(points[-1]) if points else "not scored",
+        # The verdict that answers the claim: its time frame's quarter (claimtracker.frames).
+        "latest": verdict_text(frame_verdict(points, horizon=claim["horizon"],
+                                             frame=claim.get("frame"))) if points
+        else "not scored",
         "last discussed": verdict_text(discussed),
         "timeline": "".join(common.VERDICT_MARKS.get(x["verdict"], "?") for x in recent),
         "trend": common.sparkline([x["score"] for x in recent]),

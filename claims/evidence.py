@@ -1,27 +1,79 @@
 """Evidence for a claim in one quarter: the best sentences of management language.
 
-Retrieval is the NLP stage's hybrid search restricted to the claim's topics, the ticker and
-the quarter. Only management speaks for the company here: management turns of calls and the
-sentences of earnings releases and filings (role NULL). Analysts' questions, operator lines
-and investor-relations boilerplate are dropped, whatever their rank. The same call can be
-ingested in two formats, so identical sentences are kept once.
+Retrieval is driven by the claim's own words (claims.query), not by a fixed taxonomy: hybrid
+search over the claim's company and timeline, fused with a topic-restricted search when the
+ledger names topics (topics only add recall). A Korean claim is searched with its English
+names and glossary terms, then each quarter's shortlist is reranked by multilingual-e5 on the
+Korean quote itself (claims.crosslingual). Only management speaks for the company here:
+management turns of calls and the sentences of earnings releases and filings (role NULL).
+Analysts' questions, operator lines and investor-relations boilerplate are dropped, whatever
+their rank. The same call can be ingested in two formats, so identical sentences are kept once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from claims.crosslingual import CrossLingualReranker, default_reranker
 from claims.ledger import Claim
+from claims.query import ClaimQuery, claim_query
 from claims.stance import NEUTRAL, StanceModel, StanceResult
+from claimtracker.config import REPO_DATA_DIR
 from claimtracker.db import Store
+from claimtracker.errors import ConfigError
 from claimtracker.quarters import FiscalQuarter
+from claimtracker.yaml_lines import LINE, load_yaml
 
-CANDIDATES_ALL = 3000  # hits asked from one search over all quarters, before role filtering
-EVIDENCE_K = 6  # sentences kept per claim and quarter
+RETRIEVAL_FILE = REPO_DATA_DIR / "retrieval.yaml"
+RRF_K = 60
 
 SearchFn = Callable[..., list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    candidates: int = 3000
+    topic_weight: float = 0.5
+    pool: int = 12
+    evidence_k: int = 6
+    rerank_pool: int = 16
+    rerank_quarters: int = 12
+    rerank_weight: float = 2.0
+
+
+@cache
+def _load_settings(path: Path, mtime: float) -> RetrievalSettings:
+    raw = load_yaml(path.read_bytes(), path)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of retrieval settings.")
+    fields = {f.name: f.type for f in dataclasses.fields(RetrievalSettings)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == LINE:
+            continue
+        if key not in fields:
+            raise ConfigError(f"{path}:{raw[LINE]}: unknown setting `{key}`; "
+                              f"allowed: {', '.join(fields)}.")
+        want = float if fields[key] == "float" else int
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{path}:{raw[LINE]}: `{key}` must be a positive number, "
+                              f"got {value!r}.")
+        values[key] = want(value)
+    return RetrievalSettings(**values)
+
+
+def retrieval_settings(path: Path | None = None) -> RetrievalSettings:
+    """data/retrieval.yaml, parsed once per file version."""
+    path = Path(path or RETRIEVAL_FILE)
+    if not path.exists():
+        raise ConfigError(f"{path} is missing: restore data/retrieval.yaml from the repo.")
+    return _load_settings(path.resolve(), path.stat().st_mtime)
 
 
 def is_management(hit: dict[str, Any]) -> bool:
@@ -41,41 +93,90 @@ def default_search() -> SearchFn:
     return search
 
 
-def claim_hits(store: Store, claim: Claim, ticker: str, quarters: list[FiscalQuarter], *,
-               search: SearchFn | None = None) -> dict[FiscalQuarter, list[dict[str, Any]]]:
-    """Management hits for a claim in every quarter, from ONE search over the whole range.
+def _fuse(rankings: list[tuple[float, list[dict[str, Any]]]]) -> list[dict[str, Any]]:
+    """Reciprocal rank fusion of hit lists by sentence id (weight, hits) -> fused hits."""
+    scores: dict[str, float] = {}
+    first: dict[str, dict[str, Any]] = {}
+    for weight, hits in rankings:
+        for rank, hit in enumerate(hits, start=1):
+            sid = hit["sentence_id"]
+            scores[sid] = scores.get(sid, 0.0) + weight / (RRF_K + rank)
+            first.setdefault(sid, hit)
+    order = sorted(scores, key=lambda sid: (-scores[sid], sid))
+    return [{**first[sid], "score": round(scores[sid], 6)} for sid in order]
 
-    Restricted to the claim's topics, the candidate set is small (hundreds of sentences), so
-    one wide search ranks all of it; per quarter, the order is that global ranking. This is
-    one search per claim instead of one per claim and quarter.
-    """
+
+def claim_hits(store: Store, claim: Claim, ticker: str, quarters: list[FiscalQuarter], *,
+               search: SearchFn | None = None, reranker: CrossLingualReranker | None = None,
+               settings: RetrievalSettings | None = None,
+               ) -> dict[FiscalQuarter, list[dict[str, Any]]]:
+    """Management hits for a claim in every quarter, from one search over the whole range
+    (plus one restricted to the ledger's topics, when it names any), best first per quarter."""
     if not quarters:
         return {}
+    settings = settings or retrieval_settings()
     search = search or default_search()
-    hits = search(store, claim.statement, ticker=ticker, from_quarter=str(min(quarters)),
-                  to_quarter=str(max(quarters)), topics=list(claim.topics), k=CANDIDATES_ALL)
+    query = claim_query(claim)
+    span = {"ticker": ticker, "from_quarter": str(min(quarters)),
+            "to_quarter": str(max(quarters)), "k": settings.candidates}
+    rankings = [(1.0, search(store, query.text, **span))]
+    if claim.topics:
+        rankings.append((settings.topic_weight,
+                         search(store, query.text, topics=list(claim.topics), **span)))
     by_quarter: dict[FiscalQuarter, list[dict[str, Any]]] = {}
-    for hit in hits:
+    for hit in _fuse(rankings):
         if hit.get("fiscal_year") is None or hit.get("fiscal_quarter") is None:
             continue
         if is_management(hit):
             quarter = FiscalQuarter(hit["fiscal_year"], hit["fiscal_quarter"])
             by_quarter.setdefault(quarter, []).append(hit)
+    if query.crosslingual:
+        _rerank(query, by_quarter, reranker or default_reranker(), settings)
     return by_quarter
 
 
-def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
-         k: int = EVIDENCE_K) -> list[tuple[dict[str, Any], StanceResult]]:
-    """Up to k (hit, stance) pairs: sentences that take a side first, the firmest (realised,
-    unhedged) before the hedged or forward-looking ones, then by search rank."""
+def _rerank(query: ClaimQuery, by_quarter: dict[FiscalQuarter, list[dict[str, Any]]],
+            reranker: CrossLingualReranker, settings: RetrievalSettings) -> None:
+    """Rerank each quarter's shortlist (most recent quarters first, within the budget)."""
+    for quarter in sorted(by_quarter, reverse=True)[:settings.rerank_quarters]:
+        hits = by_quarter[quarter]
+        head = _distinct(hits)[:settings.rerank_pool]
+        rest = [h for h in hits if h not in head]
+        by_quarter[quarter] = reranker.rerank(query.native, head,
+                                              weight=settings.rerank_weight) + rest
+
+
+def _distinct(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
-    judged: list[tuple[dict[str, Any], StanceResult]] = []
+    out = []
     for hit in hits:
         key = _key(hit["text"])
-        if not is_management(hit) or key in seen:
-            continue
-        seen.add(key)
-        judged.append((hit, stance_model.judge(hit["text"], claim)))
+        if key not in seen and is_management(hit):
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+def stance_claim(claim: Claim) -> Claim:
+    """The claim as the stance rules see it: without hand cues, its English subjects."""
+    if claim.cues or not hasattr(claim, "terms"):
+        return claim
+    subjects = claim_query(claim).subjects
+    return dataclasses.replace(claim, terms=subjects) if subjects else claim
+
+
+def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
+         k: int | None = None, pool: int | None = None,
+         ) -> list[tuple[dict[str, Any], StanceResult]]:
+    """Up to k (hit, stance) pairs from the quarter's best `pool` distinct sentences: those
+    that take a side first, the firmest (realised, unhedged) before the hedged or
+    forward-looking ones, then by search rank. Sentences below the pool are not relevant
+    enough to count, whatever direction words they hold."""
+    settings = retrieval_settings()
+    k = k or settings.evidence_k
+    judged_claim = stance_claim(claim)
+    judged = [(hit, stance_model.judge(hit["text"], judged_claim))
+              for hit in _distinct(hits)[:pool or settings.pool]]
     sided = sorted((pair for pair in judged if pair[1].stance != NEUTRAL),
                    key=lambda pair: -pair[1].weight)  # stable: search rank breaks ties
     neutral = [pair for pair in judged if pair[1].stance == NEUTRAL]

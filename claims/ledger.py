@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,25 @@ from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE as _LINE
 from claimtracker.yaml_lines import load_yaml
 
+from .ledger_fields import (  # noqa: F401  (re-exported: PLACEHOLDERS, DIRECTIONS)
+    DIRECTIONS,
+    PLACEHOLDERS,
+    _article_tickers,
+    _choice,
+    _compare,
+    _cues,
+    _fail,
+    _flag,
+    _not_placeholder,
+    _quarter,
+    _terms,
+    _text,
+    _ticker,
+    _unknown_keys,
+)
+
 DEFAULT_LEDGER_DIR = REPO_DATA_DIR / "claims"
 KINDS = ("narrative", "metric", "both")
-DIRECTIONS = ("up", "down", "flat")
 HORIZONS = ("past", "forecast")
 #: Metrics read from the facts table, and the ones derived from them (claims.metrics).
 FACT_METRICS = ("revenue", "operating_income", "net_income", "capex", "employees")
@@ -31,9 +47,19 @@ METRICS = FACT_METRICS + DERIVED_METRICS
 LANGUAGES = ("ko", "en")
 
 _CLAIM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ARTICLE_KEYS = {"title", "source", "file", "language", "date", "ticker"}
+_ARTICLE_KEYS = {"title", "source", "file", "language", "date", "ticker", "tickers",
+                 "date_source"}
 _CLAIM_KEYS = {"id", "quote", "statement", "topics", "kind", "metric", "direction", "horizon",
-               "cues", "ticker", "mentions_support"}
+               "cues", "ticker", "mentions_support", "terms", "quarter", "compare"}
+
+
+def metric_ids() -> tuple[str, ...]:
+    """Metric ids a claim may name: the metric catalogue's, else the built-in METRICS."""
+    try:
+        from claimtracker.metric_catalog import load_catalog
+    except ImportError:
+        return METRICS
+    return tuple(load_catalog().ids())
 
 
 @dataclass(frozen=True)
@@ -45,30 +71,56 @@ class Article:
     date: dt.date
     ticker: str
     file: str | None = None
+    #: Every company the article names (claims may speak of any of them).
+    tickers: tuple[str, ...] = ()
+    #: Where the date came from: text, flag, file or today (said out loud by the drafter).
+    date_source: str | None = None
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One checkable claim; `cues` maps a phrase to the direction of it that supports the claim."""
+    """One checkable claim; `cues` maps a phrase to the direction of it that supports the claim.
+
+    `terms` are the claim's own key phrases (products, segments, metrics, places) for retrieval
+    and stance; `quarter` is the fiscal quarter it speaks of ("2025Q3"); `compare` holds
+    `{with: [TICKER...], expect: higher|lower, basis: value|yoy}` for comparative claims.
+    `statement` defaults to the quote and `topics` may be empty (a recall hint only).
+    """
 
     claim_id: str
     quote: str
-    statement: str
-    topics: tuple[str, ...]
-    kind: str
-    direction: str
-    horizon: str
+    statement: str = ""
+    topics: tuple[str, ...] = ()
+    kind: str = "narrative"
+    direction: str = "up"
+    horizon: str = "past"
     metric: str | None = None
     cues: dict[str, str] = field(default_factory=dict)
     ticker: str | None = None
     mentions_support: bool = False
     line: int = 0
+    terms: tuple[str, ...] = ()
+    quarter: str | None = None
+    compare: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.statement:
+            object.__setattr__(self, "statement", self.quote)
 
     def spec_json(self) -> str:
-        """The claim as canonical JSON: stored in `claims.spec` and hashed for rescoring."""
+        """The claim as canonical JSON: stored in `claims.spec` and hashed for rescoring.
+
+        The optional fields appear only when set, so a ledger that does not use them keeps
+        the spec (and the stored scores' hashes) it had before they existed.
+        """
         data = asdict(self)
         data.pop("line")
         data["topics"] = list(self.topics)
+        for key, empty in (("terms", ()), ("quarter", None), ("compare", None)):
+            if data[key] in (empty, [], None):
+                data.pop(key)
+        if "terms" in data:
+            data["terms"] = list(self.terms)
         return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
@@ -86,36 +138,6 @@ class Ledger:
         raise KeyError(claim_id)
 
 
-def _fail(path: Path, line: int | str, message: str) -> ConfigError:
-    return ConfigError(f"{path}:{line}: {message}")
-
-
-def _text(path: Path, raw: dict[str, Any], key: str, what: str, *, required: bool = True) -> str:
-    value = raw.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise _fail(path, raw[_LINE], f"{what} has no `{key}`; add `{key}: ...`.")
-        return ""
-    if not isinstance(value, (str, int, float)):
-        raise _fail(path, raw[_LINE], f"{what}: `{key}` must be text, got {value!r}.")
-    return str(value).strip()
-
-
-def _choice(path: Path, raw: dict[str, Any], key: str, what: str, choices: tuple[str, ...]) -> str:
-    value = _text(path, raw, key, what)
-    if value not in choices:
-        raise _fail(path, raw[_LINE],
-                    f"{what}: `{key}: {value}` is not one of {', '.join(choices)}.")
-    return value
-
-
-def _unknown_keys(path: Path, raw: dict[str, Any], allowed: set[str], what: str) -> None:
-    unknown = sorted(str(k) for k in raw if k != _LINE and k not in allowed)
-    if unknown:
-        raise _fail(path, raw[_LINE],
-                    f"{what}: unknown key(s) {unknown}; allowed: {sorted(allowed)}.")
-
-
 def _article(path: Path, raw: Any) -> Article:
     if not isinstance(raw, dict):
         raise _fail(path, 1, "expected `article:` with title, source, language, date, ticker.")
@@ -128,9 +150,7 @@ def _article(path: Path, raw: Any) -> Article:
             raise _fail(path, raw[_LINE], f"article: date {date!r} is not YYYY-MM-DD.") from exc
     if not isinstance(date, dt.date):
         raise _fail(path, raw[_LINE], "article has no `date`; write e.g. `date: 2025-11-30`.")
-    ticker = _text(path, raw, "ticker", "article").upper()
-    if not re.fullmatch(r"[A-Z][A-Z0-9.\-]{0,9}", ticker):
-        raise _fail(path, raw[_LINE], f"article: ticker {ticker!r} is not a ticker like AMZN.")
+    ticker = _ticker(path, raw, "article", required=False) or ""
     return Article(
         article_id=path.stem,
         title=_text(path, raw, "title", "article"),
@@ -139,30 +159,10 @@ def _article(path: Path, raw: Any) -> Article:
         date=date,
         ticker=ticker,
         file=_text(path, raw, "file", "article", required=False) or None,
+        tickers=_article_tickers(path, raw),
+        date_source=_text(path, raw, "date_source", "article", required=False) or None,
     )
 
-
-def _cues(path: Path, raw: dict[str, Any], what: str) -> dict[str, str]:
-    value = raw.get("cues") or {}
-    if not isinstance(value, dict):
-        raise _fail(path, raw[_LINE], f"{what}: `cues` must map a phrase to up|down|flat.")
-    cues: dict[str, str] = {}
-    for phrase, direction in value.items():
-        if phrase == _LINE:
-            continue
-        if direction not in DIRECTIONS:
-            raise _fail(path, value.get(_LINE, raw[_LINE]),
-                        f"{what}: cue {phrase!r} has direction {direction!r}; "
-                        "use up, down or flat.")
-        cues[str(phrase)] = str(direction)
-    return cues
-
-
-def _flag(path: Path, raw: dict[str, Any], key: str, what: str) -> bool:
-    value = raw.get(key, False)
-    if not isinstance(value, bool):
-        raise _fail(path, raw[_LINE], f"{what}: `{key}` must be true or false, got {value!r}.")
-    return value
 
 
 def _claim(path: Path, raw: Any, index: int, topic_ids: set[str] | None) -> Claim:
@@ -174,9 +174,9 @@ def _claim(path: Path, raw: Any, index: int, topic_ids: set[str] | None) -> Clai
     if not _CLAIM_ID.match(claim_id):
         raise _fail(path, line, f"{what}: id must be lower-case words joined by dashes.")
     _unknown_keys(path, raw, _CLAIM_KEYS, what)
-    topics = raw.get("topics")
-    if not isinstance(topics, list) or not topics or not all(isinstance(t, str) for t in topics):
-        raise _fail(path, line, f"{what}: `topics` must be a non-empty list of topic ids.")
+    topics = raw.get("topics") or []
+    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+        raise _fail(path, line, f"{what}: `topics` must be a list of topic ids (may be empty).")
     if topic_ids is not None:
         unknown = [t for t in topics if t not in topic_ids]
         if unknown:
@@ -184,17 +184,20 @@ def _claim(path: Path, raw: Any, index: int, topic_ids: set[str] | None) -> Clai
                                     f"known in data/topics.yaml: {sorted(topic_ids)}.")
     kind = _choice(path, raw, "kind", what, KINDS)
     metric = _text(path, raw, "metric", what, required=False) or None
+    metrics = metric_ids()
     if kind in ("metric", "both") and metric is None:
-        raise _fail(path, line, f"{what}: kind {kind} needs `metric:` ({', '.join(METRICS)}).")
-    if metric is not None and metric not in METRICS:
-        raise _fail(path, line, f"{what}: metric {metric!r} is not one of {', '.join(METRICS)}.")
+        raise _fail(path, line, f"{what}: kind {kind} needs `metric:` ({', '.join(metrics)}).")
+    if metric is not None and metric not in metrics:
+        raise _fail(path, line, f"{what}: metric {metric!r} is not one of {', '.join(metrics)}.")
     if kind == "narrative" and metric is not None:
         raise _fail(path, line, f"{what}: a narrative claim has no metric; use kind: both.")
-    ticker = _text(path, raw, "ticker", what, required=False).upper() or None
+    ticker = _ticker(path, raw, what, required=False)
+    quote = _not_placeholder(path, raw, "quote", what, _text(path, raw, "quote", what))
+    statement = _text(path, raw, "statement", what, required=False) or quote
     return Claim(
         claim_id=claim_id,
-        quote=_text(path, raw, "quote", what),
-        statement=_text(path, raw, "statement", what),
+        quote=quote,
+        statement=_not_placeholder(path, raw, "statement", what, statement),
         topics=tuple(topics),
         kind=kind,
         direction=_choice(path, raw, "direction", what, DIRECTIONS),
@@ -204,6 +207,9 @@ def _claim(path: Path, raw: Any, index: int, topic_ids: set[str] | None) -> Clai
         ticker=ticker,
         mentions_support=_flag(path, raw, "mentions_support", what),
         line=line,
+        terms=_terms(path, raw, what),
+        quarter=_quarter(path, raw, what),
+        compare=_compare(path, raw, what),
     )
 
 
@@ -231,6 +237,13 @@ def load_ledger(path: str | Path, *, topic_ids: set[str] | None = None) -> Ledge
         raise _fail(file, data.get(_LINE, 1), "expected `claims:` with at least one claim.")
     ids = known_topic_ids() if topic_ids is None else topic_ids
     claims = tuple(_claim(file, raw, i, ids) for i, raw in enumerate(raw_claims))
+    if not article.ticker:
+        missing = [c for c in claims if not c.ticker]
+        if missing:
+            raise _fail(file, missing[0].line,
+                        f"claim {missing[0].claim_id} has no `ticker` and the article has none; "
+                        "add `ticker: AMZN` to the claim or to `article:`.")
+        article = replace(article, ticker=claims[0].ticker or "")
     seen: dict[str, int] = {}
     for claim in claims:
         if claim.claim_id in seen:

@@ -15,16 +15,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from claims.attention import MANAGEMENT_SQL, Attention, attention_timeline
-from claims.evidence import SearchFn, claim_hits, pick
+from claims.evidence import RETRIEVAL_FILE, SearchFn, claim_hits, pick
 from claims.ledger import Claim, Ledger, load_ledger
 from claims.ledger import ledger_paths as resolve_ledger_paths
 from claims.metrics import MetricSeries
+from claims.query import GLOSSARY_FILE
 from claims.stance import StanceModel, default_stance_model
 from claims.verdict import decide
 from claimtracker.db import Store
@@ -34,10 +36,45 @@ from claimtracker.runs import record_run
 log = logging.getLogger(__name__)
 
 #: Changes whenever the scoring code changes, so stored verdicts are recomputed.
+_SCORER_FILES = ("score.py", "verdict.py", "evidence.py", "metrics.py", "attention.py",
+                 "query.py", "crosslingual.py", "compare.py")
 SCORER_VERSION = "claims-score-" + hashlib.sha256(b"".join(
     (Path(__file__).parent / name).read_bytes()
-    for name in ("score.py", "verdict.py", "evidence.py", "metrics.py", "attention.py")
+    for name in _SCORER_FILES if (Path(__file__).parent / name).exists()
 )).hexdigest()[:12]
+
+
+def _data_version() -> str:
+    """The retrieval settings and glossary the evidence depends on (data files users edit)."""
+    paths = (RETRIEVAL_FILE, GLOSSARY_FILE)
+    return _data_digest(tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths))
+
+
+@cache
+def _data_digest(mtimes: tuple[float, ...]) -> str:
+    digest = hashlib.sha256()
+    for path in (RETRIEVAL_FILE, GLOSSARY_FILE):
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:12]
+
+
+def canonical(store: Store, ticker: str) -> str:
+    """One ticker per company (GOOG and GOOGL are one CIK): claimtracker.tickers decides."""
+    try:
+        from claimtracker.tickers import canonical_ticker
+    except ImportError:  # pragma: no cover - older trees without share-class resolution
+        return ticker.upper()
+    return canonical_ticker(store.con, ticker)
+
+
+def metric_change(store: Store, metrics: MetricSeries, claim: Claim, ticker: str,
+                  quarter: FiscalQuarter) -> dict[str, Any] | None:
+    """The claim's number for the quarter: against its peers for a comparative claim."""
+    if getattr(claim, "compare", None):
+        from claims.compare import compare_change
+
+        return compare_change(store, claim, ticker, quarter)
+    return metrics.change(claim.metric, quarter, claim.direction) if claim.metric else None
 EVIDENCE_KEYS = ("text", "speaker", "role", "doc_type", "source", "url")
 
 
@@ -98,7 +135,8 @@ def input_hash(claim: Claim, quarter: FiscalQuarter, fingerprint: str | None,
                attention: Attention | None, metric: dict[str, Any] | None,
                stance_name: str) -> str:
     payload = json.dumps(
-        [SCORER_VERSION, stance_name, claim.spec_json(), str(quarter), fingerprint,
+        [SCORER_VERSION, _data_version(), stance_name, claim.spec_json(), str(quarter),
+         fingerprint,
          attention.as_dict() if attention else None, metric],
         sort_keys=True, default=str,
     )
@@ -203,7 +241,7 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
     fingerprints: dict[str, dict[FiscalQuarter, str]] = {}
     for claim in tqdm(ledger.claims, desc=f"scoring {ledger.article.article_id}",
                       unit="claim", disable=not progress):
-        ticker = claim.ticker or ledger.article.ticker
+        ticker = canonical(store, claim.ticker or ledger.article.ticker)
         if ticker not in series:
             series[ticker] = MetricSeries(store, ticker)
             fingerprints[ticker] = sentence_fingerprints(store, ticker)
@@ -219,8 +257,7 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
             )
             hits: dict[FiscalQuarter, list[dict[str, Any]]] | None = None
             for quarter in quarters:
-                metric = (metrics.change(claim.metric, quarter, claim.direction)
-                          if claim.metric else None)
+                metric = metric_change(store, metrics, claim, ticker, quarter)
                 digest = input_hash(claim, quarter, prints.get(quarter), attention.get(quarter),
                                     metric, stance_model.name)
                 stored = _stored(store, ledger.article.article_id, claim.claim_id, ticker, quarter)

@@ -1,10 +1,14 @@
 """Stance of one management sentence towards one claim: supports, contradicts or neutral.
 
-The rules are deliberately transparent so a user can see why a sentence counted: find the
-claim's cue phrases in the sentence, read the direction word nearest to each (increase,
-reduce, flat ...), flip it under negation, and compare it with the direction of that cue
-which supports the claim. Hedged ("may", "could") and forward-looking ("we expect") sentences
-weigh less as evidence for a claim about what has already happened.
+The rules are deliberately transparent so a user can see why a sentence counted. A claim's
+subjects are what rises or falls (its hand-written `cues` when the ledger gives them, else its
+`terms` and metric aliases). Phrase rules ("upward pressure on {subject}", "sold out",
+"demand exceeds supply") give a subject its direction directly; otherwise the direction word
+attached to the subject decides (the nearest one, or the one the dependency parse links to it
+when the window is ambiguous), flipped under negation and compared with the direction that
+supports the claim. Hedged ("may") and forward-looking ("we expect") sentences weigh less as
+evidence for a claim about what has already happened. Every word list, rule, window and
+weight lives in data/stance.yaml (claims.stance_rules).
 
 Anything with `judge(sentence, claim) -> StanceResult` is a `StanceModel`, so an NLI model a
 user has on disk can replace `RuleStance` without touching the scorer.
@@ -19,46 +23,17 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from claims.ledger import Claim
+from claims.stance_match import RuleHit, Subject, match_rules, subject_spans, tokenize
+from claims.stance_parse import attach
+from claims.stance_rules import StanceRules, load_stance_rules
 
 SUPPORTS = "supports"
 CONTRADICTS = "contradicts"
 NEUTRAL = "neutral"
-
-#: Direction words, matched at the start of a lower-cased token ("increas" -> increased).
-UP_WORDS = (
-    "increas", "grow", "grew", "growth", "expand", "expansion", "accelerat", "rise", "rose",
-    "rising", "higher", "more", "improv", "gain", "record", "strong", "doubl", "tripl", "ramp",
-    "add", "launch", "deploy", "rolled", "roll", "introduc", "invest", "scal", "larger",
-    "largest", "biggest", "lead", "momentum", "extend", "up", "multibillion", "subscribed",
-    "taken", "advantag", "better", "best", "boost", "double-digit", "triple-digit", "faster",
-    "fastest", "outpac", "significant", "substantial", "leverag", "ahead",
-)
-DOWN_WORDS = (
-    "decreas", "declin", "reduc", "cut", "lower", "fell", "fall", "drop", "shrink", "less",
-    "fewer", "slow", "flatten", "eliminat", "remov", "decelerat", "down", "weak", "headwind",
-    "pressure", "sav", "contract", "trim", "layoff", "flatter",
-)
-FLAT_WORDS = ("flat", "stable", "unchanged", "steady", "similar", "consistent", "maintain")
-#: Tokens that look like direction words but are not ("overall", "upon", "addition").
-NOT_DIRECTION = {
-    "overall", "upon", "addition", "additional", "additionally", "address", "leading-edge",
-    "overview", "lead-in", "leadership",  # leadership is a noun, not a change
-    "more-or-less", "downstream", "lowercase", "update", "updated", "updates",
-}
-NEGATIONS = {"not", "no", "never", "n't", "without", "neither", "nor", "hardly", "cannot",
-             "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "won't"}
-HEDGES = {"may", "might", "could", "possibly", "perhaps", "potential", "potentially",
-          "uncertain", "uncertainty", "unclear", "hope", "hopefully", "try", "depend", "depends",
-          "fluctuate", "likely", "unlikely"}
-#: Generic or conditional language (10-K risk factors, policy statements) takes no side.
-GENERIC = {"generally", "failure", "seek", "seeks", "unless", "risk", "risks", "typically"}
-FORWARD = {"will", "expect", "expects", "expected", "anticipate", "anticipates", "plan",
-           "plans", "intend", "intends", "outlook", "guidance", "forecast", "next", "should",
-           "aim", "going", "future", "continue", "upcoming", "'ll", "believe"}
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*|n't|[;:]", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
-WINDOW = 8  # tokens either side of a cue in which a direction word is read
-EXISTENCE_WINDOW = 3
+_CLAUSE = {";", ":"}
+_CODE_DIGEST = hashlib.sha256(b"".join(
+    p.read_bytes() for p in sorted(Path(__file__).parent.glob("stance*.py")))).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -90,128 +65,206 @@ class StanceModel(Protocol):
     def judge(self, sentence: str, claim: Claim) -> StanceResult: ...
 
 
-def _tokens(text: str) -> list[str]:
-    return [t.lower() for t in _TOKEN.findall(text.replace("’", "'"))]
+def _metric_aliases(metric: str) -> tuple[str, ...]:
+    """A metric's names in management language, from the metric catalog when it exists."""
+    try:
+        from claimtracker.metric_catalog import load_catalog  # type: ignore[import-not-found]
+
+        entry = load_catalog().get(metric)
+        aliases = tuple(getattr(entry, "aliases", ()) or ()) if entry is not None else ()
+    except (ImportError, AttributeError, KeyError):
+        aliases = ()
+    return aliases or (metric.replace("_", " "),)
 
 
-def word_direction(token: str) -> str | None:
-    """'up', 'down', 'flat' or None for one lower-cased token."""
-    if token in NOT_DIRECTION:
-        return None
-    for words, direction in ((FLAT_WORDS, "flat"), (DOWN_WORDS, "down"), (UP_WORDS, "up")):
-        for word in words:
-            if token == word or (len(word) >= 3 and token.startswith(word)):
-                return direction
-    return None
+def claim_subjects(claim: Claim) -> list[tuple[str, str]]:
+    """(phrase, direction of it that supports the claim): the ledger's cues override; else the
+    claim's key terms and its metric's aliases, each supporting the claim's direction."""
+    cues = getattr(claim, "cues", None) or {}
+    if cues:
+        return list(cues.items())
+    phrases = [str(t) for t in getattr(claim, "terms", ()) or ()]
+    metric = getattr(claim, "metric", None)
+    if metric:
+        phrases.extend(_metric_aliases(metric))
+    return [(p, claim.direction) for p in dict.fromkeys(p for p in phrases if p.strip())]
 
 
 def _flip(direction: str) -> str:
     return {"up": "down", "down": "up"}.get(direction, direction)
 
 
-def _cue_spans(tokens: list[str], cue: str) -> list[tuple[int, int]]:
-    """Token spans where a cue phrase occurs (a final 's' or 'es' is allowed on its last word)."""
-    words = _tokens(cue)
-    if not words:
-        return []
-    last = re.compile(rf"{re.escape(words[-1])}(?:s|es|\d+[a-z]?|-[a-z\-]+)?")
-    spans = []
-    for i in range(len(tokens) - len(words) + 1):
-        window = tokens[i:i + len(words)]
-        if window[:-1] == words[:-1] and last.fullmatch(window[-1]):
-            spans.append((i, i + len(words)))
-    return spans
+@dataclass(frozen=True)
+class _Candidate:
+    """A direction word (or a direction phrase rule) at a token position."""
 
-
-def _direction_at(tokens: list[str], pos: int) -> str | None:
-    """The direction of the token at pos; "up to 50%" is a bound, not a direction."""
-    if tokens[pos] == "up" and pos + 2 < len(tokens) and tokens[pos + 1] == "to" \
-            and _NUMBER.match(tokens[pos + 2]):
-        return None
-    if tokens[pos] == "over":  # "over 1 million robots" is a scale, "over time" is not
-        return "up" if pos + 1 < len(tokens) and _NUMBER.match(tokens[pos + 1]) else None
-    return word_direction(tokens[pos])
-
-
-def _nearest_direction(tokens: list[str], start: int, end: int,
-                       window: int = WINDOW) -> tuple[str, int] | None:
-    """The direction word closest to a cue, within `window` tokens and the same clause."""
-    best: tuple[int, str, int] | None = None
-    for pos in range(max(0, start - window), min(len(tokens), end + window)):
-        if start <= pos < end:
-            continue
-        between = tokens[min(pos, start):max(pos, end)]
-        if ";" in between or ":" in between:
-            continue
-        direction = _direction_at(tokens, pos)
-        if direction is None:
-            continue
-        distance = start - pos if pos < start else pos - end + 1
-        if best is None or distance < best[0]:
-            best = (distance, direction, pos)
-    return (best[1], best[2]) if best else None
-
-
-def _negated(tokens: list[str], pos: int) -> bool:
-    return any(t in NEGATIONS for t in tokens[max(0, pos - 3):pos])
+    pos: int
+    direction: str
+    word: str
+    window: int | None  # its own reach (phrase rules), else the claim's window
+    negated: bool
+    rule: str | None = None
 
 
 class RuleStance:
-    """Direction words against the claim's cue directions, with negation and hedging."""
+    """Direction words and phrase rules attached to the claim's subjects (data/stance.yaml)."""
 
-    #: Changes whenever the rules (this file) change, so stored verdicts are recomputed.
-    name = "rules-" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    def __init__(self, rules_path: str | Path | None = None) -> None:
+        self._rules_path = rules_path
+
+    @property
+    def rules(self) -> StanceRules:
+        return load_stance_rules(self._rules_path)  # cached per file version
+
+    @property
+    def name(self) -> str:
+        """Changes whenever the rules (code or data file) change, so verdicts are recomputed."""
+        digest = hashlib.sha256(f"{_CODE_DIGEST}:{self.rules.digest}".encode()).hexdigest()
+        return "rules-" + digest[:12]
 
     def judge(self, sentence: str, claim: Claim) -> StanceResult:
-        tokens = _tokens(sentence)
-        if any(t in GENERIC for t in tokens):
+        rules = self.rules
+        tokens = tokenize(sentence)
+        words = tokens.words
+        if any(w in rules.generic for w in words):
             return StanceResult(NEUTRAL, 0.0, [{"generic": True}])
-        hedged = any(t in HEDGES for t in tokens)
-        forward = any(t in FORWARD for t in tokens) or "going to" in sentence.lower()
-        found: list[dict[str, Any]] = []
-        used: set[tuple[int, int]] = set()
-        # Existence claims read only adjacent words: "Trainium-powered instances let customers
-        # save 50%" is about the customers' costs, not fewer chips.
-        window = EXISTENCE_WINDOW if claim.mentions_support else WINDOW
-        # Longer cues first, so "cost to serve" claims its tokens before "cost".
-        for cue, supporting in sorted(claim.cues.items(), key=lambda kv: -len(kv[0])):
-            for start, end in _cue_spans(tokens, cue):
-                if any(s <= start < e or s < end <= e for s, e in used):
-                    continue
-                used.add((start, end))
-                hit = _nearest_direction(tokens, start, end, window)
-                if hit is None and claim.kind == "metric":
-                    # "CapEx to be about $125 billion ... and that amount will increase"
-                    hit = _nearest_direction(tokens, start, end, window=len(tokens))
-                if hit is None:
-                    if (claim.kind == "narrative" and supporting == "up"
-                            and _NUMBER.search(" ".join(tokens[max(0, start - 4):end + 4]))):
-                        found.append({"cue": cue, "word": "<quantity>", "direction": "up",
-                                      "negated": False, "expects": supporting})
-                    continue
-                direction, pos = hit
-                negated = _negated(tokens, pos)
-                if negated:
-                    direction = _flip(direction)
-                found.append({"cue": cue, "word": tokens[pos], "direction": direction,
-                              "negated": negated, "expects": supporting})
+        hedged = any(w in rules.hedges for w in words)
+        lower = sentence.lower()
+        forward = any(w in rules.forward for w in words) or any(
+            p in lower for p in rules.forward_phrases)
+        existence = bool(getattr(claim, "mentions_support", False))
+        subjects_all = claim_subjects(claim)
+        subjects = subject_spans(words, subjects_all)
+        windows = rules.windows
+        hits = match_rules(words, subjects, rules.phrase_rules, gap=windows["gap"],
+                           slot_gap=windows["slot_gap"])
+        found, decided = self._rule_votes(words, hits, subjects, subjects_all, rules)
+        candidates = self._candidates(words, hits, rules)
+        window = windows["existence"] if existence else windows["cue"]
+        for subject in subjects:
+            if subject in decided:
+                continue
+            hit = self._attach(sentence, tokens, subject, candidates, window, rules, claim)
+            if hit is not None:
+                found.append({"cue": subject.phrase, "word": hit.word,
+                              "direction": _flip(hit.direction) if hit.negated else hit.direction,
+                              "negated": hit.negated, "expects": subject.expects,
+                              **({"rule": hit.rule} if hit.rule else {})})
+            elif claim.kind == "narrative" and subject.expects == "up" and _NUMBER.search(
+                    " ".join(words[max(0, subject.start - windows["quantity"]):
+                                   subject.end + windows["quantity"]])):
+                found.append({"cue": subject.phrase, "word": "<quantity>", "direction": "up",
+                              "negated": False, "expects": subject.expects})
         votes = sum(1 if c["direction"] == c["expects"] else -1 for c in found)
         weight = 1.0
-        if not found and used and claim.mentions_support:
+        if not found and subjects and existence:
             # Existence claims: management naming the robot / chip is itself weak support.
-            start = min(s for s, _ in used)
-            if not _negated(tokens, start):
-                found.append({"cue": " ".join(tokens[start:start + 3]), "word": "<mention>",
+            start = subjects[0].start
+            if not self._negated(words, start, rules):
+                found.append({"cue": " ".join(words[start:start + 3]), "word": "<mention>",
                               "direction": "up", "negated": False, "expects": "up"})
-                votes, weight = 1, 0.5
+                votes, weight = 1, rules.weights["mention"]
         if not found or votes == 0:
             return StanceResult(NEUTRAL, 0.0, found, hedged, forward)
         if hedged:
-            weight *= 0.5
+            weight *= rules.weights["hedged"]
         if forward:
-            weight *= 0.5 if claim.horizon == "past" else 0.8
+            weight *= rules.weights["forward_past" if claim.horizon == "past"
+                                    else "forward_forecast"]
         stance = SUPPORTS if votes > 0 else CONTRADICTS
         return StanceResult(stance, round(weight, 3), found, hedged, forward)
+
+    @staticmethod
+    def _negated(words: list[str], pos: int, rules: StanceRules) -> bool:
+        return any(t in rules.negations for t in words[max(0, pos - rules.windows["negation"]):pos])
+
+    def _hit_negated(self, words: list[str], hit: RuleHit, rules: StanceRules) -> bool:
+        """A negation just before the phrase, or inside it ("demand did not exceed supply")."""
+        first = min(hit.consumed)
+        inside = [words[p] for p in range(first, hit.end) if p not in hit.consumed
+                  and not (hit.subject and hit.subject.start <= p < hit.subject.end)]
+        return self._negated(words, first, rules) or any(w in rules.negations for w in inside)
+
+    def _rule_votes(self, words: list[str], hits: list[RuleHit], subjects: list[Subject],
+                    subjects_all: list[tuple[str, str]], rules: StanceRules,
+                    ) -> tuple[list[dict[str, Any]], set[Subject]]:
+        """Votes of rules that name their subject ({subject} slot) or set a concept."""
+        found: list[dict[str, Any]] = []
+        decided: set[Subject] = set()
+        concepts_done: set[str] = set()
+        for hit in hits:
+            rule = hit.rule
+            text = " ".join(words[min(hit.consumed):hit.end])
+            negated = self._hit_negated(words, hit, rules)
+            if hit.subject is not None and rule.direction is not None:
+                direction = _flip(rule.direction) if negated else rule.direction
+                found.append({"cue": hit.subject.phrase, "word": text, "direction": direction,
+                              "negated": negated, "expects": hit.subject.expects,
+                              "rule": rule.rule_id})
+                decided.add(hit.subject)
+            for concept, value in rule.sets.items():
+                for phrase, expects in subjects_all:
+                    if phrase in concepts_done or concept not in tokenize(phrase).words:
+                        continue
+                    concepts_done.add(phrase)
+                    found.append({"cue": phrase, "word": text,
+                                  "direction": _flip(value) if negated else value,
+                                  "negated": negated, "expects": expects, "rule": rule.rule_id})
+        decided.update(s for s in subjects if s.phrase in concepts_done)
+        return found, decided
+
+    def _candidates(self, words: list[str], hits: list[RuleHit],
+                    rules: StanceRules) -> list[_Candidate]:
+        """Direction words not owned by a rule, and the rules that act as one direction word."""
+        owned: set[int] = set()
+        out: list[_Candidate] = []
+        for hit in hits:
+            owned |= hit.consumed
+            if hit.rule.direction is not None and not hit.rule.has_slot:
+                first = min(hit.consumed)
+                out.append(_Candidate(first, hit.rule.direction,
+                                      " ".join(words[first:hit.end]), hit.rule.window,
+                                      self._hit_negated(words, hit, rules), hit.rule.rule_id))
+        for pos, word in enumerate(words):
+            if pos in owned:
+                continue
+            direction = rules.word_direction(word)
+            if direction is not None:
+                out.append(_Candidate(pos, direction, word, None,
+                                      self._negated(words, pos, rules)))
+        return out
+
+    def _attach(self, sentence: str, tokens: Any, subject: Subject, candidates: list[_Candidate],
+                window: int, rules: StanceRules, claim: Claim) -> _Candidate | None:
+        """The direction word of one subject: nearest in its window and clause; the parse
+        decides when the window holds both directions, or nothing while the clause does."""
+        words = tokens.words
+        in_clause: list[tuple[int, _Candidate]] = []
+        for cand in candidates:
+            if subject.start <= cand.pos < subject.end:
+                continue
+            lo, hi = min(cand.pos, subject.start), max(cand.pos, subject.end)
+            if any(w in _CLAUSE for w in words[lo:hi]):
+                continue
+            distance = subject.start - cand.pos if cand.pos < subject.start \
+                else cand.pos - subject.end + 1
+            in_clause.append((distance, cand))
+        near = [(d, c) for d, c in in_clause if d <= (c.window if c.window is not None else window)]
+        directions = {_flip(c.direction) if c.negated else c.direction for _, c in near}
+        pool = near if len(directions) > 1 else (in_clause if not near else [])
+        if pool and rules.parse and not (not near and getattr(claim, "mentions_support", False)):
+            span = (tokens.starts[subject.start],
+                    tokens.starts[subject.end - 1] + len(words[subject.end - 1]))
+            chosen = attach(sentence, span, [tokens.starts[c.pos] for _, c in pool],
+                            rules.windows["parse_distance"])
+            if chosen is not None:
+                return pool[chosen][1]
+        if near:
+            return min(near, key=lambda dc: dc[0])[1]
+        if claim.kind == "metric" and in_clause:
+            # "CapEx to be about $125 billion ... and that amount will increase"
+            return min(in_clause, key=lambda dc: dc[0])[1]
+        return None
 
 
 def default_stance_model() -> StanceModel:

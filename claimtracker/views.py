@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from claimtracker.db import Store
+from claimtracker.frames import frame_verdict
 from claimtracker.quarters import FiscalQuarter, fiscal_quarter_of, fiscal_year_end_month
 from claimtracker.status import status_report
 
@@ -98,7 +99,7 @@ def articles(store: Store) -> list[dict[str, Any]]:
 def claims_with_timelines(store: Store, article_id: str) -> list[dict[str, Any]]:
     """The article's claims, each with its verdicts by quarter (oldest first) and the latest one."""
     claim_rows = store.con.execute(
-        "SELECT claim_id, statement, quote, topics, kind, metric, direction, horizon "
+        "SELECT claim_id, statement, quote, topics, kind, metric, direction, horizon, spec "
         "FROM claims WHERE article_id = ? ORDER BY claim_id",
         [article_id],
     ).fetchall()
@@ -113,14 +114,17 @@ def claims_with_timelines(store: Store, article_id: str) -> list[dict[str, Any]]
             "verdict": verdict, "score": score, "attention": attention,
         })
     out = []
-    for claim_id, statement, quote, topics, kind, metric, direction, horizon in claim_rows:
+    for claim_id, statement, quote, topics, kind, metric, direction, horizon, spec in claim_rows:
         points = timeline.get(claim_id, [])
         discussed = [p for p in points if p["verdict"] != "not_discussed"]
+        frame = (json.loads(spec) if spec else {}).get("quarter")
         out.append({
             "claim_id": claim_id, "statement": statement, "quote": quote,
             "topics": list(topics or []), "kind": kind, "metric": metric,
             "direction": direction, "horizon": horizon, "timeline": points,
-            "latest": points[-1] if points else None,
+            "frame": frame,
+            "latest": frame_verdict(points, horizon=horizon, frame=frame),
+            "newest": points[-1] if points else None,
             "latest_discussed": discussed[-1] if discussed else None,
         })
     return out

@@ -8,7 +8,8 @@ cumulative periods with the same start: Q2 = 6M - 3M, Q3 = 9M - 6M, Q4 = FY - 9M
 rows carry derived=TRUE. Fiscal quarters come from `claimtracker.quarters`.
 
 Rows are replaced per company in one transaction (source='companyfacts'), so a rerun with
-the same JSON changes nothing. Their fact_id hashes (source, cik, metric, period, unit): one
+the same JSON changes nothing. The live sync fetches the JSON; `ingest --from-dir` merges the
+files it finds (`merge_companyfacts_file`). Concepts per metric come from data/metrics.yaml. Their fact_id hashes (source, cik, metric, period, unit): one
 row per metric and period, whichever concept supplied it.
 """
 
@@ -16,32 +17,27 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from claimtracker.db import Store
-from claimtracker.quarters import fiscal_quarter_of
+from claimtracker.metric_catalog import load_catalog
+from claimtracker.errors import InputError
+from claimtracker.quarters import fiscal_quarter_of, fiscal_year_end_month
+from ingest.store_writer import upsert_company
 
 SOURCE = "companyfacts"
 
-#: metric -> concepts, most preferred first (companies switch concepts over the years).
-METRIC_CONCEPTS: dict[str, tuple[str, ...]] = {
-    "revenue": (
-        "us-gaap:Revenues",
-        "us-gaap:RevenueFromContractWithCustomerExcludingAssessedTax",
-        "us-gaap:SalesRevenueNet",
-        "us-gaap:RevenueFromContractWithCustomerIncludingAssessedTax",
-    ),
-    "operating_income": ("us-gaap:OperatingIncomeLoss",),
-    "net_income": ("us-gaap:NetIncomeLoss",),
-    "capex": (
-        "us-gaap:PaymentsToAcquirePropertyPlantAndEquipment",
-        "us-gaap:PaymentsToAcquireProductiveAssets",
-    ),
-    "employees": ("dei:EntityNumberOfEmployees",),
-}
-_UNITS = {"employees": ("pure", "employee", "Employees", "people")}
+#: metric -> concepts, most preferred first (companies switch concepts over the years); the
+#: metric catalogue (data/metrics.yaml) owns the lists.
+METRIC_CONCEPTS: dict[str, tuple[str, ...]] = load_catalog().concept_map()
+
+
+def _units(metric: str) -> tuple[str, ...]:
+    return load_catalog().get(metric).units
 
 
 @dataclass(frozen=True)
@@ -78,8 +74,8 @@ def _d(text: str | None) -> date | None:
 def reported_values(doc: dict[str, Any], metric: str) -> list[CompanyFact]:
     """Per period, the latest-filed value of the most preferred concept that has one."""
     best: dict[tuple[date | None, date], tuple[tuple[int, date], CompanyFact]] = {}
-    allowed_units = _UNITS.get(metric, ("USD",))
-    for rank, concept in enumerate(METRIC_CONCEPTS[metric]):
+    allowed_units = _units(metric)
+    for rank, concept in enumerate(load_catalog().get(metric).concepts):
         for unit, entry in _entries(doc, concept):
             if unit not in allowed_units or entry.get("val") is None or not entry.get("end"):
                 continue
@@ -140,7 +136,7 @@ def derive_quarters(values: list[CompanyFact]) -> list[CompanyFact]:
 def company_facts(doc: dict[str, Any]) -> list[CompanyFact]:
     """Every reported and derived value of the tracked metrics in one companyfacts JSON."""
     out: list[CompanyFact] = []
-    for metric in METRIC_CONCEPTS:
+    for metric in load_catalog().base_ids():
         values = reported_values(doc, metric)
         out.extend(values)
         out.extend(derive_quarters(values))
@@ -186,3 +182,41 @@ def merge_companyfacts(store: Store, cik: int, doc: dict[str, Any], fye_month: i
                 rows,
             )
     return len(rows)
+
+
+def fiscal_year_end_of(doc: dict[str, Any]) -> str | None:
+    """EDGAR's "MMDD" of the latest fiscal year a 10-K in `doc` reports (for unknown companies)."""
+    latest: date | None = None
+    for concept in ("us-gaap:NetIncomeLoss", "us-gaap:Revenues", "us-gaap:OperatingIncomeLoss"):
+        for _, entry in _entries(doc, concept):
+            if entry.get("fp") == "FY" and str(entry.get("form", "")).startswith("10-K") \
+                    and entry.get("start") and entry.get("end"):
+                start, end = date.fromisoformat(entry["start"]), date.fromisoformat(entry["end"])
+                if 350 <= (end - start).days <= 380 and (latest is None or end > latest):
+                    latest = end
+    return latest.strftime("%m%d") if latest else None
+
+
+def merge_companyfacts_file(store: Store, path: Path,
+                            listing: tuple[str, str | None] | None = None) -> tuple[int, int]:
+    """Merge one companyfacts JSON file; returns (cik, rows). Raises InputError if unusable.
+
+    The company is added when the DB does not know it yet (ticker from `listing`, EDGAR's
+    ticker list; fiscal year end from the JSON's own 10-K periods).
+    """
+    try:
+        doc = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable companyfacts JSON ({exc}); download it again "
+                         "from data.sec.gov/api/xbrl/companyfacts/.") from exc
+    if not isinstance(doc, dict) or "cik" not in doc or not isinstance(doc.get("facts"), dict):
+        raise InputError(f"{path}: no `cik` and `facts` keys, so not an EDGAR companyfacts JSON.")
+    cik = int(doc["cik"])
+    known = store.con.execute("SELECT fiscal_year_end FROM companies WHERE cik = ?",
+                              [cik]).fetchone()
+    fye = known[0] if known and known[0] else fiscal_year_end_of(doc)
+    if known is None or not known[0]:
+        ticker, name = listing or (None, None)
+        with store.transaction() as con:
+            upsert_company(con, cik, ticker, doc.get("entityName") or name, fye)
+    return cik, merge_companyfacts(store, cik, doc, fiscal_year_end_month(fye))

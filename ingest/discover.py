@@ -9,7 +9,7 @@ HTML document(s); else an XBRL instance. Files EDGAR serves that are not filings
 daily indexes, -index.html pages, linkbases, error pages) are skipped with a reason; anything
 else that is not an EDGAR document (binary, empty, plain HTML) is a failure naming the file.
 company_tickers.json and submissions JSON found on the way are read for tickers, names,
-fiscal year ends and filing dates.
+fiscal year ends and filing dates; companyfacts JSON files are listed for `ingest_dir` to merge.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ class Catalog:
     tickers: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # cik -> ticker, name
     companies: dict[int, dict[str, Any]] = field(default_factory=dict)  # submissions JSON
     filing_meta: dict[str, dict[str, Any]] = field(default_factory=dict)  # accession -> JSON row
+    companyfacts: list[Path] = field(default_factory=list)  # companyfacts JSON files
 
 
 def dashed(accession_nodash: str) -> str:
@@ -85,6 +86,15 @@ def _load_json(path: Path) -> Any:
         return None
 
 
+def is_companyfacts(path: Path) -> bool:
+    """EDGAR's companyfacts JSON (`{"cik": ..., "entityName": ..., "facts": {...}}`)."""
+    if "companyfacts" in path.parts:
+        return True
+    return re.match(r"cik\d{10}\.json$", path.name.lower()) is not None and \
+        re.match(rb'\s*\{\s*"cik"\s*:\s*\d+\s*,\s*"entityName"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"facts"',
+                 _head(path)) is not None
+
+
 def _read_metadata(path: Path, catalog: Catalog) -> str:
     """Harvest tickers / submissions JSON; return the reason the file itself is skipped."""
     name = path.name.lower()
@@ -96,8 +106,6 @@ def _read_metadata(path: Path, catalog: Catalog) -> str:
                     listing = (row["ticker"], row.get("title"))
                     catalog.tickers.setdefault(int(row["cik_str"]), listing)
         return "EDGAR ticker list (used for CIK -> ticker)"
-    if "companyfacts" in path.parts:
-        return "EDGAR companyfacts JSON (not a filing)"
     if "submissions" in path.parts or re.match(r"cik\d{10}(-submissions-\d+)?\.json$", name):
         data = _load_json(path)
         if isinstance(data, dict):
@@ -123,7 +131,10 @@ def _classify_loose(path: Path, catalog: Catalog) -> Unit | None:
     suffix = path.suffix.lower()
     name = path.name.lower()
     if suffix == ".json":
-        catalog.skipped.append((path, _read_metadata(path, catalog)))
+        if is_companyfacts(path):
+            catalog.companyfacts.append(path)  # merged into facts after the filings
+        else:
+            catalog.skipped.append((path, _read_metadata(path, catalog)))
         return None
     if suffix == ".idx" or name.endswith((".idx.gz", ".z")):
         catalog.skipped.append((path, "EDGAR daily/full index (not a filing)"))

@@ -1,10 +1,11 @@
 """Reported numbers from inline XBRL (`ix:nonFraction`) and XBRL instance files, exact periods kept.
 
-Every numeric fact is kept (concept, value in units, unit, period, dimensions); the few
-metrics the claims need are an explicit mapping on top (`METRIC_CONCEPTS`), so adding a
-metric never means re-parsing. Values are scaled to units (`scale="6"` means millions) and
-signed (`sign="-"`), so a quarter is never confused with year-to-date and thousands never
-with units: the period is the context's own start/end or instant.
+Every numeric fact is kept (concept, value in units, unit, period, dimensions); the metrics
+the claims need are a mapping on top (`METRIC_CONCEPTS`, read from the metric catalogue
+data/metrics.yaml), so adding a metric never means re-parsing. Values are scaled to units
+(`scale="6"` means millions) and signed (`sign="-"`), so a quarter is never confused with
+year-to-date and thousands never with units: the period is the context's own start/end or
+instant.
 """
 
 from __future__ import annotations
@@ -19,31 +20,17 @@ import lxml.etree
 import lxml.html
 
 from claimtracker.errors import ParseError
+from claimtracker.metric_catalog import load_catalog
 
 #: metric -> concepts in order of preference (first found wins when a filing has several).
-METRIC_CONCEPTS: dict[str, tuple[str, ...]] = {
-    "revenue": (
-        "us-gaap:Revenues",
-        "us-gaap:RevenueFromContractWithCustomerExcludingAssessedTax",
-        "us-gaap:RevenueFromContractWithCustomerIncludingAssessedTax",
-        "us-gaap:SalesRevenueNet",
-    ),
-    "operating_income": ("us-gaap:OperatingIncomeLoss",),
-    "net_income": ("us-gaap:NetIncomeLoss",),
-    # Amazon tags "Purchases of property and equipment" as PaymentsToAcquireProductiveAssets.
-    "capex": (
-        "us-gaap:PaymentsToAcquireProductiveAssets",
-        "us-gaap:PaymentsToAcquirePropertyPlantAndEquipment",
-    ),
-    "employees": ("dei:EntityNumberOfEmployees",),
-}
+#: Read from the metric catalogue (data/metrics.yaml), the one owner of concept lists.
+METRIC_CONCEPTS: dict[str, tuple[str, ...]] = load_catalog().concept_map()
 CONCEPT_METRIC = {c: m for m, concepts in METRIC_CONCEPTS.items() for c in concepts}
 
 
 def concept_rank(concept: str) -> int:
     """Preference of a concept within its metric (0 is best)."""
-    metric = CONCEPT_METRIC.get(concept)
-    return METRIC_CONCEPTS[metric].index(concept) if metric else 99
+    return load_catalog().concept_rank(concept)
 
 
 @dataclass(frozen=True)

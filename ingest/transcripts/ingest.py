@@ -20,7 +20,7 @@ from claimtracker.errors import ClaimtrackerError, InputError
 from claimtracker.runs import record_run
 from ingest.transcripts.assemble import finalise
 from ingest.transcripts.detect import detect_format
-from ingest.transcripts.linking import link_calls
+from ingest.transcripts.linking import assign_company, link_calls
 from ingest.transcripts.merged import parse_merged
 from ingest.transcripts.model import ParsedCall
 from ingest.transcripts.pairing import ReadFile, group_calls
@@ -143,6 +143,7 @@ def ingest_transcripts(
             names = " + ".join(str(f.path) for f in group)
             try:
                 call = parse_group(group)
+                assign_company(store, call)
                 call_id, outcome = write_call(store, call)
             except ClaimtrackerError as exc:
                 summary.errors.append({"input": names, "error": str(exc)})

@@ -79,10 +79,15 @@ def split_at_names(line: str, resolver: SpeakerResolver) -> list[tuple[str | Non
 
 
 def _strip_own_title(rest: str, participant: Participant | None) -> tuple[str, str | None]:
-    """'BofA Securities, Research Division I'll ask ...' -> ("I'll ask ...", the firm)."""
+    """'BofA Securities, Research Division I'll ask ...' -> ("I'll ask ...", the firm).
+
+    A label followed by nothing but the speaker's own title (AVGO_1Q26.txt: 'Charlie Kawwas:
+    President of Semiconductor Solutions', the answer itself missing) is no speech: ''."""
     if participant is None:
         return rest, None
     for prefix in (participant.title, participant.affiliation):
+        if prefix and rest.strip() == prefix:
+            return "", prefix
         if prefix and rest.startswith(prefix + " ") and len(rest) > len(prefix) + 1:
             return rest[len(prefix) + 1 :].lstrip(), prefix
     return rest, None

@@ -46,7 +46,8 @@ class ParsedCall:
     format: str  # streetevents | sp | sp_split | merged_columns
     source_files: list[Path]
     title: str | None = None
-    ticker: str | None = None
+    ticker: str | None = None  # the company's canonical ticker once assigned (tickers.py)
+    cik: int | None = None
     header_ticker: str | None = None
     company_name: str | None = None
     fiscal_year: int | None = None

@@ -14,6 +14,9 @@ from ingest.transcripts.participants import ANALYST_HEADINGS, COMPANY_HEADINGS, 
 PRESENTATION_HEADINGS = ("presentation", "prepared remarks")
 QA_HEADINGS = ("question-and-answer session", "questions and answers", "question and answer")
 _COMPANY_IN_TITLE = re.compile(r"^(?P<company>.+?)\s*\((?:[A-Z]+:)?[A-Z][A-Z.]{0,5}\)")
+# The ticker line of a title broken after the company name ('Broadcom Inc.' / '' /
+# '(AVGO) Q1 2026 Earnings Call March 4, 2026 5:00 PM EST').
+_TICKER_LINE = re.compile(r"^\((?:[A-Z]+:)?[A-Z][A-Z.]{0,5}\)\s+\S")
 
 
 @dataclass
@@ -28,7 +31,12 @@ def is_heading(line: str, headings: tuple[str, ...]) -> bool:
     return line.strip().lower().rstrip(":") in headings
 
 
+def _next_nonblank(lines: list[str], start: int) -> int | None:
+    return next((j for j in range(start, len(lines)) if lines[j].strip()), None)
+
+
 def parse_sp_header(lines: list[str]) -> SpHeader:
+    """Title (one line, or company name + '(TICKER) ...' line), lists, and where the body starts."""
     header = SpHeader()
     i = 0
     while i < len(lines) and not lines[i].strip():
@@ -36,10 +44,18 @@ def parse_sp_header(lines: list[str]) -> SpHeader:
     if i < len(lines):
         first = lines[i].strip()
         if not is_heading(first, COMPANY_HEADINGS + QA_HEADINGS + PRESENTATION_HEADINGS):
+            i += 1
+            rest = _next_nonblank(lines, i)
+            if (
+                not _COMPANY_IN_TITLE.match(first)
+                and rest is not None
+                and _TICKER_LINE.match(lines[rest].strip())
+            ):
+                first = f"{first} {lines[rest].strip()}"
+                i = rest + 1
             header.title = first
             match = _COMPANY_IN_TITLE.match(first)
             header.company_name = match.group("company").strip() if match else None
-            i += 1
     side: str | None = None
     block: list[str] = []
     body_start = i

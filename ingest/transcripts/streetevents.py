@@ -22,6 +22,8 @@ _RULE_EQ = re.compile(r"^={20,}\s*$")
 _RULE_DASH = re.compile(r"^-{20,}\s*$")
 _HEADER_RE = re.compile(r"^(?P<label>\S.*?)\s+\[\d+\]\s*$")
 _STOP_HEADINGS = ("definitions", "disclaimer")
+# Event Briefs time-stamp their verbatim Q&A inline: '<Sync id="L190"time="00:29:30"/>Our ...'.
+_SYNC_TAG = re.compile(r"<Sync\b[^>]*/?>", re.IGNORECASE)
 
 
 def looks_like_streetevents(text: str) -> bool:
@@ -90,7 +92,9 @@ def _turns(lines: list[str], section: str) -> list[Turn]:
         ):
             break  # the vendor's Definitions / Disclaimer pages: not part of the call
         if current is not None and line.strip() and not _RULE_DASH.match(line):
-            paragraphs.append(" ".join(line.split()))
+            text = " ".join(_SYNC_TAG.sub(" ", line).split())
+            if text:
+                paragraphs.append(text)
         i += 1
     if current is not None:
         current.text = "\n".join(paragraphs)
@@ -107,6 +111,9 @@ def parse_streetevents(text: str, path: Path) -> ParsedCall:
         None,
     )
     call = ParsedCall(format="streetevents", source_files=[path], title=title)
+    if any("event brief" in line.lower() for line in preamble):
+        # Prepared remarks are the vendor's bullet summary, not speech: only the Q&A is kept.
+        call.notes.append("Event Brief: prepared remarks are a vendor summary, not stored")
     call.call_date = metadata.date_from_text("\n".join(preamble)) or metadata.date_from_filename(
         path
     )

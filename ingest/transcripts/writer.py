@@ -58,10 +58,10 @@ def _delete(store: Store, call_id: str) -> None:
 def _insert(store: Store, call: ParsedCall, call_id: str, files: list[str]) -> None:
     con = store.con
     con.execute(
-        "INSERT INTO calls (call_id, ticker, fiscal_year, fiscal_quarter, call_date, title, "
-        "format, source_files, parse_notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO calls (call_id, ticker, cik, fiscal_year, fiscal_quarter, call_date, title, "
+        "format, source_files, parse_notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            call_id, call.ticker, call.fiscal_year, call.fiscal_quarter, call.call_date,
+            call_id, call.ticker, call.cik, call.fiscal_year, call.fiscal_quarter, call.call_date,
             call.title, call.format, files, "; ".join(call.notes) or None,
         ],
     )

@@ -82,3 +82,44 @@ def test_broken_yaml_and_missing_file_are_config_errors(tmp_path: Path) -> None:
         load_ledger(_write(tmp_path, HEADER + "  - id: [unclosed\n"))
     with pytest.raises(ConfigError, match="cannot read the claim ledger"):
         load_ledger(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    (HEADER + GOOD_CLAIM + "    ticker: TODO\n", 8, "`ticker: TODO` is a placeholder"),
+    (HEADER.replace("ticker: AMZN", "ticker: TODO") + GOOD_CLAIM, 2, "placeholder"),
+    (HEADER + GOOD_CLAIM.replace("statement: Own chips.", "statement: TODO"), 8, "placeholder"),
+    (HEADER + GOOD_CLAIM + "    compare: {with: [TODO], expect: higher}\n", 15, "compare ticker"),
+    (HEADER + GOOD_CLAIM + "    compare: {with: [MSFT], expect: faster}\n", 15, "faster"),
+    (HEADER + GOOD_CLAIM + "    quarter: Q3 2025\n", 8, "not a fiscal quarter like 2025Q3"),
+    (HEADER.replace("  ticker: AMZN\n", "") + GOOD_CLAIM, 7, "has no `ticker`"),
+])
+def test_placeholders_and_bad_new_fields_are_refused(tmp_path: Path, text: str, line: int,
+                                                     message: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_ledger(path)
+    assert f"{path}:{line}:" in str(err.value)
+    assert message in str(err.value)
+
+
+def test_optional_fields_parse_and_stay_out_of_the_spec_when_unset(tmp_path: Path) -> None:
+    minimal = HEADER.replace("  ticker: AMZN\n", "") + """\
+  - id: cloud-faster
+    quote: "Google Cloud grew faster than AWS this quarter."
+    kind: narrative
+    direction: up
+    horizon: past
+    ticker: googl
+    terms: [Google Cloud, AWS]
+    quarter: 2025q3
+    compare: {with: [amzn], expect: higher}
+"""
+    ledger = load_ledger(_write(tmp_path, minimal))
+    claim = ledger.claims[0]
+    assert claim.statement == claim.quote and claim.topics == ()
+    assert claim.ticker == "GOOGL" and ledger.article.ticker == "GOOGL"
+    assert claim.terms == ("Google Cloud", "AWS") and claim.quarter == "2025Q3"
+    assert claim.compare == {"with": ["AMZN"], "expect": "higher", "basis": "yoy"}
+    assert '"compare"' in claim.spec_json() and '"terms"' in claim.spec_json()
+    seed = load_ledger(SEED).claims[0].spec_json()
+    assert '"terms"' not in seed and '"quarter"' not in seed and '"compare"' not in seed

@@ -1,0 +1,336 @@
+"""Which companies does an article name, and where? (`claims extract` / `claims add`)
+
+An article names companies as "Name (TICKER)", "(NASDAQ: TICKER)", by English name
+(NVIDIA, Google), by the Korean names investors write (엔비디아, 구글) or by a segment
+that stands for its company (AWS, Azure). Names come from data/companies.yaml (aliases, Korean
+names, products) and from EDGAR's company_tickers.json titles ("NVIDIA CORP" -> "NVIDIA"),
+plus the `companies` table when a DB is given. Titles that are ordinary words (Target, Block)
+would fire on every other sentence, so a one-word title counts only when it looks like a name
+(CamelCase, a possessive, spaCy's ORG) and never when it is in the stoplist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from claimtracker.config import REPO_DATA_DIR
+from claimtracker.errors import ConfigError
+from claimtracker.yaml_lines import LINE, load_yaml
+
+DEFAULT_COMPANIES = REPO_DATA_DIR / "companies.yaml"
+_TICKER = re.compile(r"^[A-Z][A-Z0-9.\-]{0,9}$")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LEGAL = {"inc", "corp", "corporation", "co", "company", "ltd", "limited", "plc", "llc", "lp",
+          "sa", "nv", "ag", "se", "com", "de", "md", "uk", "the", "cl", "class", "a", "adr"}
+#: "Name (TICKER)", "(NASDAQ: TICKER)", "(Name, TICKER)", "$TICKER".
+_PAREN = re.compile(r"[(（]\s*(?:(NASDAQ|NYSE|NYSEARCA|AMEX|OTC)\s*[:：]\s*)?"
+                    r"(?:[^()（）,]{1,40},\s*)?\$?([A-Z][A-Z0-9.\-]{0,5})\s*[)）]")
+_CASHTAG = re.compile(r"(?<![A-Za-z0-9])\$([A-Z]{1,5})(?![A-Za-z0-9])")
+_CAP_WORD = re.compile(r"[A-Z0-9][A-Za-z0-9&.\-']*")
+
+
+@dataclass(frozen=True)
+class Company:
+    ticker: str
+    cik: int | None
+    fye: str | None
+    tickers: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+    ko: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompanyMention:
+    """A company named at text[start:end]; `source` says how it was recognised."""
+
+    ticker: str
+    text: str
+    start: int
+    end: int
+    source: str  # alias | product | ticker | edgar | db
+    cik: int | None = None
+
+
+@dataclass(frozen=True)
+class CompanyBook:
+    companies: dict[str, Company]
+    stoplist: frozenset[str]
+    ko_exclude: tuple[str, ...]
+    acronyms: frozenset[str]
+    path: Path
+    by_ticker: dict[str, Company] = field(default_factory=dict)
+
+    def company(self, ticker: str) -> Company | None:
+        return self.by_ticker.get(ticker.upper())
+
+    def fye(self, ticker: str) -> str | None:
+        company = self.company(ticker)
+        return company.fye if company else None
+
+
+def _fail(path: Path, line: Any, message: str) -> ConfigError:
+    return ConfigError(f"{path}:{line}: {message}")
+
+
+def _names(path: Path, raw: dict[str, Any], key: str, what: str) -> tuple[str, ...]:
+    value = raw.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise _fail(path, raw[LINE], f"{what}: `{key}` must be a list of names.")
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _company(path: Path, raw: Any, index: int) -> Company:
+    if not isinstance(raw, dict):
+        raise _fail(path, "?", f"company #{index + 1} must be a mapping {{ticker, cik, en, ko}}.")
+    ticker = str(raw.get("ticker") or "").strip().upper()
+    if not _TICKER.match(ticker):
+        raise _fail(path, raw[LINE], f"company #{index + 1}: `ticker: {ticker}` is not a ticker "
+                                     "like AMZN.")
+    unknown = sorted(str(k) for k in raw
+                     if k != LINE and k not in {"ticker", "cik", "fye", "tickers", "en", "ko",
+                                                "products"})
+    if unknown:
+        raise _fail(path, raw[LINE], f"company {ticker}: unknown key(s) {unknown}.")
+    cik = raw.get("cik")
+    if cik is not None and not isinstance(cik, int):
+        raise _fail(path, raw[LINE], f"company {ticker}: `cik` must be a number.")
+    fye = raw.get("fye")
+    if fye is not None and not re.fullmatch(r"(0[1-9]|1[0-2])[0-3]\d", str(fye)):
+        raise _fail(path, raw[LINE], f"company {ticker}: `fye: {fye}` must be MMDD, quoted "
+                                     "(e.g. \"1231\").")
+    return Company(ticker, cik, str(fye) if fye else None,
+                   tuple(t.upper() for t in _names(path, raw, "tickers", ticker)),
+                   _names(path, raw, "en", ticker), _names(path, raw, "ko", ticker),
+                   _names(path, raw, "products", ticker))
+
+
+@lru_cache(maxsize=4)
+def _load_book(path: Path, mtime_ns: int) -> CompanyBook:
+    data = load_yaml(path.read_bytes(), path)
+    if not isinstance(data, dict) or not isinstance(data.get("companies"), list):
+        raise _fail(path, 1, "expected `companies:` (a list) with `stoplist:` and `ko_exclude:`.")
+    companies = [_company(path, raw, i) for i, raw in enumerate(data["companies"])]
+    book: dict[str, Company] = {}
+    by_ticker: dict[str, Company] = {}
+    for company in companies:
+        if company.ticker in book:
+            raise _fail(path, "?", f"company {company.ticker} is listed twice.")
+        book[company.ticker] = company
+        for ticker in (company.ticker, *company.tickers):
+            by_ticker[ticker] = company
+    return CompanyBook(
+        companies=book,
+        stoplist=frozenset(s.casefold() for s in _names(path, data, "stoplist", "stoplist")),
+        ko_exclude=_names(path, data, "ko_exclude", "ko_exclude"),
+        acronyms=frozenset(a.upper() for a in _names(path, data, "acronyms", "acronyms")),
+        path=path, by_ticker=by_ticker)
+
+
+def load_company_book(path: str | Path | None = None) -> CompanyBook:
+    """data/companies.yaml, validated (ConfigError with file:line), cached per version."""
+    file = Path(path) if path else DEFAULT_COMPANIES
+    try:
+        mtime = file.stat().st_mtime_ns
+    except OSError as exc:
+        raise ConfigError(f"cannot read the company list {file}: {exc.strerror}; restore "
+                          "data/companies.yaml.") from exc
+    return _load_book(file, mtime)
+
+
+def normalise_title(title: str) -> str:
+    """EDGAR title -> the name an article writes: "NVIDIA CORP" -> "NVIDIA", "AMAZON COM INC"
+    -> "AMAZON", "Meta Platforms, Inc." -> "Meta Platforms"."""
+    words = re.sub(r"[,.]", " ", re.sub(r"/[A-Z]{2,3}/?", " ", title)).split()
+    while words and words[-1].casefold().strip("'") in _LEGAL:
+        words.pop()
+    return " ".join(words)
+
+
+def _listing_files() -> list[Path]:
+    try:
+        from claimtracker.tickers import LISTING_FILES
+    except ImportError:
+        return [REPO_DATA_DIR.parent.parent / "shared" / "edgar" / "mirror" / "www.sec.gov"
+                / "files" / "company_tickers.json"]
+    return list(LISTING_FILES)
+
+
+@lru_cache(maxsize=4)
+def _edgar_titles(paths: tuple[Path, ...]) -> tuple[dict[str, tuple[str, int]], frozenset[str]]:
+    """(normalised title casefolded -> (ticker, cik), every listed ticker) from the listing."""
+    titles: dict[str, tuple[str, int]] = {}
+    tickers: set[str] = set()
+    for path in paths:
+        try:
+            raw = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        for row in (raw.values() if isinstance(raw, dict) else raw):
+            if not isinstance(row, dict) or "ticker" not in row:
+                continue
+            ticker = str(row["ticker"]).upper()
+            tickers.add(ticker)
+            name = normalise_title(str(row.get("title", "")))
+            if len(name) >= 3:
+                titles.setdefault(name.casefold(), (ticker, int(row.get("cik_str", 0))))
+    return titles, frozenset(tickers)
+
+
+def _db_titles(con: Any) -> dict[str, tuple[str, int]]:
+    if con is None:
+        return {}
+    try:
+        rows = con.execute("SELECT ticker, name, cik FROM companies "
+                           "WHERE ticker IS NOT NULL AND name IS NOT NULL").fetchall()
+    except Exception:  # noqa: BLE001 - an old or empty DB simply adds no names
+        return {}
+    return {normalise_title(name).casefold(): (str(t).upper(), int(cik))
+            for t, name, cik in rows if len(normalise_title(name)) >= 3}
+
+
+def canonical(con: Any, ticker: str) -> str:
+    """One ticker per company (claimtracker.tickers when present: GOOG/GOOGL -> one)."""
+    try:
+        from claimtracker.tickers import canonical_ticker
+    except ImportError:
+        return ticker.upper()
+    return canonical_ticker(con, ticker)
+
+
+def _word_re(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])")
+
+
+def _alias_mentions(text: str, book: CompanyBook, korean: bool) -> list[CompanyMention]:
+    found = []
+    for company in book.companies.values():
+        names = [(n, "alias") for n in company.en] + [(n, "product") for n in company.products]
+        if korean:
+            names += [(n, "alias") for n in company.ko]
+        for name, source in names:
+            if _HANGUL.search(name):
+                spans = [m.span() for m in re.finditer(re.escape(name), text)]
+                spans = [s for s in spans if not any(
+                    text.startswith(ex, s[0] - ex.find(name)) for ex in book.ko_exclude
+                    if name in ex and ex.find(name) <= s[0])]
+            else:
+                spans = [m.span() for m in _word_re(name).finditer(text)]
+            found += [CompanyMention(company.ticker, text[a:b], a, b, source, company.cik)
+                      for a, b in spans]
+    return found
+
+
+def _ticker_mentions(text: str, book: CompanyBook, listed: frozenset[str],
+                     titles: dict[str, tuple[str, int]]) -> list[CompanyMention]:
+    found = []
+    for match in _PAREN.finditer(text):
+        exchange, ticker = match.group(1), match.group(2)
+        known = ticker in book.by_ticker or (ticker in listed and ticker not in book.acronyms)
+        if exchange or known:
+            company = book.by_ticker.get(ticker)
+            found.append(CompanyMention(company.ticker if company else ticker, match.group(0),
+                                        match.start(), match.end(), "ticker",
+                                        company.cik if company else None))
+    for match in _CASHTAG.finditer(text):
+        ticker = match.group(1)
+        if ticker in listed or ticker in book.by_ticker:
+            company = book.by_ticker.get(ticker)
+            found.append(CompanyMention(company.ticker if company else ticker, match.group(0),
+                                        match.start(), match.end(), "ticker"))
+    return found
+
+
+def _title_mentions(text: str, book: CompanyBook, titles: dict[str, tuple[str, int]],
+                    source: str, org_spans: list[tuple[int, int]]) -> list[CompanyMention]:
+    words = list(_CAP_WORD.finditer(text))
+    found = []
+    for i in range(len(words)):
+        for n in (4, 3, 2, 1):
+            group = words[i:i + n]
+            if len(group) < n or any(text[a.end():b.start()] not in (" ", "-")
+                                     for a, b in zip(group, group[1:], strict=False)):
+                continue
+            start, end = group[0].start(), group[-1].end()
+            phrase = text[start:end].rstrip(".'").removesuffix("'s")
+            key = phrase.casefold()
+            if key not in titles or key in book.stoplist or len(phrase) < 3:
+                continue
+            if n == 1 and source == "edgar" and not _name_like(text, phrase, start, org_spans):
+                continue
+            ticker, cik = titles[key]
+            found.append(CompanyMention(ticker, phrase, start, start + len(phrase), source, cik))
+            break
+    return found
+
+
+def _name_like(text: str, word: str, start: int, org_spans: list[tuple[int, int]]) -> bool:
+    """A one-word title counts when it is written as a name, not as an ordinary word."""
+    camel = bool(re.search(r"[a-z][A-Z]|\d", word)) or (word.isupper() and len(word) >= 3)
+    possessive = text.startswith("'s", start + len(word)) or text.startswith("’s", start + len(word))
+    org = any(a <= start < b for a, b in org_spans)
+    return camel or possessive or org
+
+
+def _org_spans(text: str, nlp: Any) -> list[tuple[int, int]]:
+    if nlp is None:
+        return []
+    return [(e.start_char, e.end_char) for e in nlp(text).ents if e.label_ == "ORG"]
+
+
+def resolve_companies(text: str, con: Any = None, *, language: str | None = None,
+                      book: CompanyBook | None = None, nlp: Any = None,
+                      ) -> list[CompanyMention]:
+    """Every company mention in `text`, in order, non-overlapping (longest first wins).
+
+    `con` (a DuckDB connection) adds the companies table's names and makes tickers
+    canonical the way the DB stores them; `nlp` (spaCy) lets one-word EDGAR titles count
+    when tagged ORG. `language` "ko" also enables the Korean names.
+    """
+    book = book or load_company_book()
+    korean = language == "ko" if language else bool(_HANGUL.search(text))
+    titles, listed = _edgar_titles(tuple(_listing_files()))
+    candidates = _alias_mentions(text, book, korean)
+    candidates += _ticker_mentions(text, book, listed, titles)
+    candidates += _title_mentions(text, book, _db_titles(con), "db", [])
+    candidates += _title_mentions(text, book, titles, "edgar", _org_spans(text, nlp))
+    rank = {"ticker": 0, "alias": 1, "product": 2, "db": 3, "edgar": 4}
+    candidates.sort(key=lambda m: (m.start, -(m.end - m.start), rank[m.source]))
+    chosen: list[CompanyMention] = []
+    for mention in candidates:
+        if chosen and mention.start < chosen[-1].end:
+            continue
+        chosen.append(mention)
+    return [CompanyMention(_canonical_cached(con, m.ticker), m.text, m.start, m.end, m.source,
+                           m.cik) for m in chosen]
+
+
+def _canonical_cached(con: Any, ticker: str) -> str:
+    if con is None:
+        return _canonical_no_db(ticker)
+    return canonical(con, ticker)
+
+
+@lru_cache(maxsize=512)
+def _canonical_no_db(ticker: str) -> str:
+    return canonical(None, ticker)
+
+
+def known_ticker(ticker: str, con: Any = None, book: CompanyBook | None = None) -> bool:
+    """Is `ticker` a company we know (data file, EDGAR's list or the companies table)?"""
+    book = book or load_company_book()
+    key = ticker.upper()
+    if key in book.by_ticker or key in _edgar_titles(tuple(_listing_files()))[1]:
+        return True
+    if con is not None:
+        try:
+            return bool(con.execute("SELECT 1 FROM companies WHERE upper(ticker) = ?",
+                                    [key]).fetchone())
+        except Exception:  # noqa: BLE001
+            return False
+    return False

@@ -1,0 +1,161 @@
+"""What to search for a claim: an English query, its subjects, and the claim's own words.
+
+Management speaks English; articles are often Korean. A claim is searched with English words
+in any case: its English statement when it has one, else the Latin-script names the quote
+already carries (Blackwell, H20, TPU), the English terms of the Korean words it uses
+(data/glossary.yaml) and the English names of its metric. The quote itself is kept for the
+cross-lingual reranker (claims.crosslingual). The subjects (what rises or falls) are handed
+to the stance rules when the ledger gives no hand-written cues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from claims.ledger import Claim
+from claimtracker.config import REPO_DATA_DIR
+from claimtracker.errors import ConfigError
+from claimtracker.yaml_lines import LINE, load_yaml
+
+GLOSSARY_FILE = REPO_DATA_DIR / "glossary.yaml"
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_WORD = re.compile(r"\w")
+#: Latin-script names in Korean text: "Blackwell", "H20", "TPU", "AI", "GB300", "Azure".
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9&\-]*[A-Za-z0-9]|[A-Z]|[a-z]+[A-Z]\w*)"
+                         r"(?:\s+[A-Z][A-Za-z0-9\-]*)*")
+#: Latin words of a Korean article that name no subject.
+_LATIN_STOP = {"I", "A", "OPM", "YoY", "QoQ", "Q", "vs", "VS", "CEO", "CFO", "TODO", "Capex"}
+
+
+def is_korean(text: str) -> bool:
+    """More than a fifth of the word characters are Hangul."""
+    return len(_HANGUL.findall(text)) > 0.2 * max(1, len(_WORD.findall(text)))
+
+
+@dataclass(frozen=True)
+class Glossary:
+    subjects: dict[str, tuple[str, ...]]
+    modifiers: dict[str, tuple[str, ...]]
+
+    def translate(self, text: str) -> tuple[list[str], list[str]]:
+        """(subject terms, modifier terms) for the Korean stems in text, longest stems first."""
+        taken: list[tuple[int, int]] = []
+        subjects: list[str] = []
+        modifiers: list[str] = []
+        entries = [(k, v, subjects) for k, v in self.subjects.items()]
+        entries += [(k, v, modifiers) for k, v in self.modifiers.items()]
+        for key, english, out in sorted(entries, key=lambda e: -len(e[0])):
+            for match in re.finditer(re.escape(key), text):
+                span = (match.start(), match.end())
+                if any(s < span[1] and span[0] < e for s, e in taken):
+                    continue
+                taken.append(span)
+                out.extend(t for t in english if t not in out)
+        return subjects, modifiers
+
+
+def _section(path: Path, raw: dict[str, Any], key: str) -> dict[str, tuple[str, ...]]:
+    section = raw.get(key) or {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}:{raw[LINE]}: `{key}` must map Korean words to English lists.")
+    out: dict[str, tuple[str, ...]] = {}
+    for korean, english in section.items():
+        if korean == LINE:
+            continue
+        if (not isinstance(english, list) or not english
+                or not all(isinstance(t, str) and t.strip() for t in english)):
+            raise ConfigError(f"{path}:{section[LINE]}: `{korean}` must map to a list of English "
+                              f"terms, e.g. `{korean}: [revenue]`; got {english!r}.")
+        out[str(korean)] = tuple(t.strip() for t in english)
+    return out
+
+
+@cache
+def _load(path: Path, mtime: float) -> Glossary:
+    raw = load_yaml(path.read_bytes(), path)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected `subjects:` and `modifiers:` mappings.")
+    unknown = sorted(str(k) for k in raw if k not in (LINE, "subjects", "modifiers"))
+    if unknown:
+        raise ConfigError(f"{path}:{raw[LINE]}: unknown key(s) {unknown}; "
+                          "allowed: subjects, modifiers.")
+    return Glossary(_section(path, raw, "subjects"), _section(path, raw, "modifiers"))
+
+
+def load_glossary(path: Path | None = None) -> Glossary:
+    """The glossary, parsed once per file version."""
+    path = Path(path or GLOSSARY_FILE)
+    try:
+        return _load(path.resolve(), path.stat().st_mtime)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path} is missing: restore data/glossary.yaml from the repo.") from exc
+
+
+def latin_names(text: str) -> list[str]:
+    """Latin-script names inside a (Korean) text, in order, without duplicates."""
+    names: list[str] = []
+    for match in _LATIN_NAME.finditer(text):
+        name = match.group(0).strip()
+        if name and name not in _LATIN_STOP and name not in names:
+            names.append(name)
+    return names
+
+
+def _metric_aliases(metric: str | None) -> list[str]:
+    """English names of the claim's metric, from the metric catalogue when it is there."""
+    if not metric:
+        return []
+    try:
+        from claimtracker.metric_catalog import load_catalog
+
+        definition = load_catalog().get(metric)
+        aliases = [a for a in definition.all_aliases() if not is_korean(a)]
+        return aliases[:2] or [metric.replace("_", " ")]
+    except Exception:  # catalogue missing or metric unknown: the id itself reads as English
+        return [metric.replace("_", " ")]
+
+
+@dataclass(frozen=True)
+class ClaimQuery:
+    """An English search text, the subjects for stance, and the quote for reranking."""
+
+    text: str
+    subjects: tuple[str, ...]
+    native: str
+    crosslingual: bool
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item and item.lower() not in seen:
+            seen.add(item.lower())
+            out.append(item)
+    return out
+
+
+def claim_query(claim: Claim, glossary: Glossary | None = None) -> ClaimQuery:
+    """The search query of a claim (see module docstring)."""
+    glossary = glossary or load_glossary()
+    terms = list(getattr(claim, "terms", ()) or ())
+    korean_quote = is_korean(claim.quote)
+    statement = claim.statement if claim.statement and not is_korean(claim.statement) else ""
+    english_terms = [t for t in terms if not is_korean(t)]
+    korean_text = " ".join([claim.quote if korean_quote else "",
+                            *(t for t in terms if is_korean(t))])
+    subjects, modifiers = glossary.translate(korean_text) if korean_text.strip() else ([], [])
+    names = latin_names(claim.quote) if korean_quote else []
+    metric = _metric_aliases(claim.metric)
+    subject_list = _unique([*english_terms, *names, *subjects, *metric])
+    if statement and (statement != claim.quote or not korean_quote):
+        extra = [t for t in subject_list if t.lower() not in statement.lower()]
+        text = " ".join([statement, *extra])
+    else:
+        text = " ".join(_unique([*subject_list, *modifiers]))
+    return ClaimQuery(text=text.strip() or claim.quote, subjects=tuple(subject_list),
+                      native=claim.quote, crosslingual=korean_quote and not statement)

@@ -1,0 +1,77 @@
+"""What a claim is searched with: English terms for Korean quotes, subjects for stance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claims.crosslingual import CrossLingualReranker
+from claims.ledger import Claim
+from claims.query import claim_query, is_korean, latin_names, load_glossary
+from claimtracker.errors import ConfigError
+
+NVDA_KO = "엔비디아의 데이터센터 매출은 블랙웰(Blackwell) 출하가 늘면서 전년 대비 66% 급증했습니다."
+
+
+def test_korean_quote_is_searched_with_its_names_and_glossary_terms() -> None:
+    claim = Claim(claim_id="dc-growth", quote=NVDA_KO, statement=NVDA_KO, ticker="NVDA",
+                  metric="revenue")
+    query = claim_query(claim)
+    assert query.crosslingual and query.native == NVDA_KO
+    for word in ("Blackwell", "data center", "revenue", "shipments"):
+        assert word in query.text
+    assert not is_korean(query.text)
+    assert {"Blackwell", "data center", "revenue"} <= set(query.subjects)
+    assert "increase" not in query.subjects  # words of change only widen the query
+
+
+def test_english_statement_is_the_query_and_terms_become_subjects() -> None:
+    claim = Claim(claim_id="tpu", quote="Google keeps expanding its TPU fleet.",
+                  terms=("TPU", "capacity"), ticker="GOOG")
+    query = claim_query(claim)
+    assert not query.crosslingual
+    assert query.text.startswith("Google keeps expanding its TPU fleet.")
+    assert "capacity" in query.text  # a term the sentence does not spell is added
+    assert query.subjects[:2] == ("TPU", "capacity")
+
+
+def test_latin_names_inside_korean_text() -> None:
+    text = "구글의 TPU와 메타의 MTIA, 그리고 H20 수출 규제가 핵심입니다. Capex는 늘었습니다."
+    assert latin_names(text) == ["TPU", "MTIA", "H20"]
+
+
+def test_glossary_errors_name_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "glossary.yaml"
+    bad.write_text("subjects:\n  매출: revenue\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"glossary.yaml:2: `매출` must map to a list"):
+        load_glossary(bad)
+    bad.write_text("subject:\n  매출: [revenue]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_glossary(bad)
+
+
+def test_reranker_fuses_search_order_with_e5_order() -> None:
+    vectors = {"claim": np.array([1.0, 0.0]), "a": np.array([0.0, 1.0]),
+               "b": np.array([0.6, 0.8]), "c": np.array([1.0, 0.0])}
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return np.stack([vectors[t] for t in texts])
+
+    reranker = CrossLingualReranker(query_encoder=encode, passage_encoder=encode)
+    hits = [{"text": t, "sentence_id": t} for t in ("a", "b", "c")]
+    order = [h["text"] for h in reranker.rerank("claim", hits)]
+    assert order == ["c", "b", "a"]  # e5 weighs twice the search order
+    assert {h["crosslingual"] for h in reranker.rerank("claim", hits)} == {0.0, 0.6, 1.0}
+
+
+@pytest.mark.slow
+def test_e5_puts_the_english_sentence_saying_the_same_thing_first() -> None:
+    sentences = [
+        "We repurchased shares and paid a dividend during the quarter.",
+        "Data center revenue grew 66% year over year as Blackwell shipments ramped.",
+        "Our gaming business declined sequentially due to channel inventory.",
+    ]
+    sims = CrossLingualReranker().similarities(NVDA_KO, sentences)
+    assert int(np.argmax(sims)) == 1
