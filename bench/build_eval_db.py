@@ -73,9 +73,8 @@ def main() -> None:
     tickers = [t.strip().upper() for t in args.tickers.split(",") if t.strip()]
     db = ["--db", str(args.db)]
     total = run("ingest edgar", ["ingest", "--from-dir", str(SHARED / "edgar"), *db])
-    total += run("ingest-transcripts",
-                 ["ingest-transcripts", "--no-progress", *transcript_paths(tickers, args.all_history),
-                  *db])
+    calls = transcript_paths(tickers, args.all_history)
+    total += run("ingest-transcripts", ["ingest-transcripts", "--no-progress", *calls, *db])
     enrich = ["enrich", "--no-progress", *db]
     for ticker in tickers:
         for alias in ALIASES.get(ticker, (ticker,)):

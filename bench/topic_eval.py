@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--split", choices=["all", "dev", "test"], default="all")
     parser.add_argument("--calibrate", action="store_true")
-    parser.add_argument("--errors", metavar="TOPIC", help="print the misses and false alarms")
+    parser.add_argument("--errors", metavar="TOPIC", help="print the misses and false alarms of TOPIC (or `all`)")
     args = parser.parse_args()
 
     rows = load_rows(args.labels, args.split)
@@ -121,10 +121,10 @@ def main() -> None:
             hp, hr, _ = prf(rule[~dev] | (score[~dev] >= suggest), gold[~dev])
             line += f" | {suggest:7.2f} {hp:7.2f} {hr:5.2f}"
         print(line)
-        if args.errors == tid:
+        if args.errors in (tid, "all"):
             for i in np.flatnonzero(full != gold):
                 kind = "MISS" if gold[i] else "FALSE"
-                print(f"    {kind} {score[i]:.2f} {rows[i]['source']}: {rows[i]['text'][:200]}")
+                print(f"    {kind} {tid} {score[i]:.2f} {rows[i]['source']}: {rows[i]['text'][:200]}")
     for key, (tp, pred, gold) in totals.items():
         print(f"micro {key:5}: P {tp / max(pred, 1):.2f}  R {tp / max(gold, 1):.2f}  "
               f"(tp {tp}, predicted {pred}, gold {gold})")

@@ -1,44 +1,140 @@
-"""CLI faces of stage 3: `claims extract` (draft a ledger from an article) and `score`."""
+"""CLI faces of stage 3: `claims add` / `claims extract` (draft a ledger), and `score`."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from claimtracker.cli_support import db_option, echo_json, format_option, handle_errors, open_store
+from claimtracker.errors import InputError
 
 
 @click.group()
 def claims() -> None:
-    """Claim ledgers: draft one from an article, then edit it in data/claims/.
+    """Claim ledgers: draft one from any article (Korean or English), score it as is.
 
     \b
     Example:
-      claimtracker claims extract ../shared/articles/amazon-next-cycle.ko.txt > draft.yaml
+      claimtracker claims add ../shared/articles/amazon-next-cycle.ko.txt --date 2025-11-30
+      claimtracker claims extract my-article.txt --ticker META --ticker GOOGL > draft.yaml
     """
 
 
-@claims.command()
-@click.argument("article_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--ticker", default=None, help="Ticker the article is about (else guessed).")
-@click.option("--min-score", type=float, default=None,
-              help="Check-worthiness threshold (default: the calibrated one).")
-@handle_errors
-def extract(article_file: Path, ticker: str | None, min_score: float | None) -> None:
-    """Propose the checkable claims of a Korean or English article as a draft ledger (YAML).
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date: write YYYY-MM-DD.") from exc
 
-    Sentences are split by rules (Korean endings too), kept when they assert something
-    checkable (entities, numbers, trends, forecasts) and mapped to topics of data/topics.yaml
-    with the multilingual-e5 model. Edit the draft before scoring it.
+
+def _draft_options(func: Any) -> Any:
+    func = click.option("--min-score", type=float, default=None,
+                        help="Check-worthiness threshold [default: data/extraction.yaml].")(func)
+    func = click.option("--topics/--no-topics", "topics", default=False, show_default=True,
+                        help="Add topic ids of data/topics.yaml as a recall hint (loads the "
+                             "multilingual model: slower). Claims carry their own terms.")(func)
+    func = click.option("--date", "date", callback=_date, default=None, metavar="YYYY-MM-DD",
+                        help="Publication date [default: the date the article gives].")(func)
+    func = click.option("--ticker", "tickers", multiple=True, metavar="T",
+                        help="A company the article is about (repeatable; all are kept). "
+                             "Used for claims that name no company.")(func)
+    func = db_option(func)
+    return click.argument("article_file",
+                          type=click.Path(exists=True, dir_okay=False, path_type=Path))(func)
+
+
+@contextmanager
+def _company_db(db: Path | None) -> Iterator[Any]:
+    """A read-only connection for company names (companies table), or None without a DB."""
+    from claimtracker import config
+    from claimtracker.db import Store
+    from claimtracker.errors import ClaimtrackerError
+
+    path = config.db_path(db)
+    if not path.exists():
+        if db is not None:
+            raise InputError(f"--db {db} does not exist; give an existing DuckDB file or leave "
+                             "--db out (company names then come from data/companies.yaml and "
+                             "EDGAR's list).")
+        yield None
+        return
+    try:
+        store = Store.open(path, read_only=True)
+    except ClaimtrackerError as exc:
+        if db is not None:
+            raise
+        click.echo(f"note: {path} not readable ({exc}); companies from the data files only.",
+                   err=True)
+        yield None
+        return
+    try:
+        yield store.con
+    finally:
+        store.close()
+
+
+def _draft(article_file: Path, tickers: tuple[str, ...], date: dt.date | None, db: Path | None,
+           topics: bool, min_score: float | None) -> Any:
+    from claims.draft_io import draft_ledger
+    from claims.extract import AUTO
+
+    with _company_db(db) as con:
+        draft = draft_ledger(article_file, tickers=tickers, date=date, con=con,
+                             mapper=AUTO if topics else None, min_score=min_score)
+    if draft.date_source == "today":
+        click.echo(f"warning: {article_file} gives no date and --date was not passed: the ledger "
+                   f"is dated today ({draft.date}); pass --date YYYY-MM-DD.", err=True)
+    return draft
+
+
+@claims.command()
+@_draft_options
+@handle_errors
+def extract(article_file: Path, tickers: tuple[str, ...], date: dt.date | None, db: Path | None,
+            topics: bool, min_score: float | None) -> None:
+    """Print the draft ledger of a Korean or English article (the YAML `claims add` writes).
+
+    Companies are resolved per claim ("Name (TICKER)", English and Korean names, EDGAR's
+    titles); check-worthy sentences become claims with their own terms, metric, direction,
+    time frame (article date, quarter) and comparisons.
 
     \b
     Example:
       claimtracker claims extract ../shared/articles/amazon-next-cycle.ko.txt --ticker AMZN
     """
-    from claims.extract import extract_draft
+    draft = _draft(article_file, tickers, date, db, topics, min_score)
+    click.echo(draft.yaml_text, nl=False)
+    click.echo(draft.summary(), err=True)
 
-    click.echo(extract_draft(article_file, ticker=ticker, min_score=min_score), nl=False)
+
+@claims.command()
+@_draft_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Ledger file to write [default: data/claims/<article>.yaml].")
+@click.option("--force", is_flag=True, help="Replace an existing, different ledger.")
+@handle_errors
+def add(article_file: Path, tickers: tuple[str, ...], date: dt.date | None, db: Path | None,
+        topics: bool, min_score: float | None, out: Path | None, force: bool) -> None:
+    """Draft an article's ledger and write it where `score` finds it (scores without edits).
+
+    \b
+    Example:
+      claimtracker claims add my-article.txt --ticker NVDA --date 2025-11-20
+      claimtracker score --claims data/claims/my-article.yaml
+    """
+    from claims.draft_io import default_path, write_ledger
+
+    draft = _draft(article_file, tickers, date, db, topics, min_score)
+    path = out or default_path(article_file)
+    written = write_ledger(draft.yaml_text, path, force=force)
+    click.echo(("wrote " if written else "unchanged ") + draft.summary(path))
 
 
 @click.command()

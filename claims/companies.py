@@ -11,7 +11,9 @@ would fire on every other sentence, so a one-word title counts only when it look
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +24,7 @@ from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE, load_yaml
 
+log = logging.getLogger(__name__)
 DEFAULT_COMPANIES = REPO_DATA_DIR / "companies.yaml"
 _TICKER = re.compile(r"^[A-Z][A-Z0-9.\-]{0,9}$")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -161,6 +164,27 @@ def _listing_files() -> list[Path]:
     return list(LISTING_FILES)
 
 
+def ensure_listing() -> None:
+    """Fetch EDGAR's company_tickers.json into the download cache when no copy exists and an
+    EDGAR identity is configured (offline, the data file's names still work)."""
+    if any(path.exists() for path in _listing_files()):
+        return
+    from claimtracker import config
+
+    try:
+        config.sec_identity()
+    except ConfigError:
+        return  # live EDGAR not configured
+    try:
+        from ingest.edgar_api import company_tickers
+        from ingest.edgar_client import EdgarClient
+
+        with EdgarClient.from_config() as client:
+            company_tickers(client, config.DEFAULT_CACHE_DIR)
+    except Exception as exc:  # a network failure must not stop drafting
+        log.warning("could not fetch EDGAR's company list (%s); using data/companies.yaml", exc)
+
+
 @lru_cache(maxsize=4)
 def _edgar_titles(paths: tuple[Path, ...]) -> tuple[dict[str, tuple[str, int]], frozenset[str]]:
     """(normalised title casefolded -> (ticker, cik), every listed ticker) from the listing."""
@@ -188,7 +212,7 @@ def _db_titles(con: Any) -> dict[str, tuple[str, int]]:
     try:
         rows = con.execute("SELECT ticker, name, cik FROM companies "
                            "WHERE ticker IS NOT NULL AND name IS NOT NULL").fetchall()
-    except Exception:  # noqa: BLE001 - an old or empty DB simply adds no names
+    except Exception:  # an old or empty DB simply adds no names
         return {}
     return {normalise_title(name).casefold(): (str(t).upper(), int(cik))
             for t, name, cik in rows if len(normalise_title(name)) >= 3}
@@ -209,6 +233,7 @@ def _word_re(name: str) -> re.Pattern[str]:
 
 def _alias_mentions(text: str, book: CompanyBook, korean: bool) -> list[CompanyMention]:
     found = []
+    excluded = [m.span() for ex in book.ko_exclude for m in re.finditer(re.escape(ex), text)]
     for company in book.companies.values():
         names = [(n, "alias") for n in company.en] + [(n, "product") for n in company.products]
         if korean:
@@ -216,9 +241,8 @@ def _alias_mentions(text: str, book: CompanyBook, korean: bool) -> list[CompanyM
         for name, source in names:
             if _HANGUL.search(name):
                 spans = [m.span() for m in re.finditer(re.escape(name), text)]
-                spans = [s for s in spans if not any(
-                    text.startswith(ex, s[0] - ex.find(name)) for ex in book.ko_exclude
-                    if name in ex and ex.find(name) <= s[0])]
+                spans = [(a, b) for a, b in spans
+                         if not any(x <= a and b <= y for x, y in excluded)]
             else:
                 spans = [m.span() for m in _word_re(name).finditer(text)]
             found += [CompanyMention(company.ticker, text[a:b], a, b, source, company.cik)
@@ -227,7 +251,7 @@ def _alias_mentions(text: str, book: CompanyBook, korean: bool) -> list[CompanyM
 
 
 def _ticker_mentions(text: str, book: CompanyBook, listed: frozenset[str],
-                     titles: dict[str, tuple[str, int]]) -> list[CompanyMention]:
+                     ) -> list[CompanyMention]:
     found = []
     for match in _PAREN.finditer(text):
         exchange, ticker = match.group(1), match.group(2)
@@ -254,7 +278,7 @@ def _title_mentions(text: str, book: CompanyBook, titles: dict[str, tuple[str, i
         for n in (4, 3, 2, 1):
             group = words[i:i + n]
             if len(group) < n or any(text[a.end():b.start()] not in (" ", "-")
-                                     for a, b in zip(group, group[1:], strict=False)):
+                                     for a, b in itertools.pairwise(group)):
                 continue
             start, end = group[0].start(), group[-1].end()
             phrase = text[start:end].rstrip(".'").removesuffix("'s")
@@ -272,7 +296,8 @@ def _title_mentions(text: str, book: CompanyBook, titles: dict[str, tuple[str, i
 def _name_like(text: str, word: str, start: int, org_spans: list[tuple[int, int]]) -> bool:
     """A one-word title counts when it is written as a name, not as an ordinary word."""
     camel = bool(re.search(r"[a-z][A-Z]|\d", word)) or (word.isupper() and len(word) >= 3)
-    possessive = text.startswith("'s", start + len(word)) or text.startswith("’s", start + len(word))
+    after = text[start + len(word):start + len(word) + 2]
+    possessive = after in ("'s", "’s")
     org = any(a <= start < b for a, b in org_spans)
     return camel or possessive or org
 
@@ -296,7 +321,7 @@ def resolve_companies(text: str, con: Any = None, *, language: str | None = None
     korean = language == "ko" if language else bool(_HANGUL.search(text))
     titles, listed = _edgar_titles(tuple(_listing_files()))
     candidates = _alias_mentions(text, book, korean)
-    candidates += _ticker_mentions(text, book, listed, titles)
+    candidates += _ticker_mentions(text, book, listed)
     candidates += _title_mentions(text, book, _db_titles(con), "db", [])
     candidates += _title_mentions(text, book, titles, "edgar", _org_spans(text, nlp))
     rank = {"ticker": 0, "alias": 1, "product": 2, "db": 3, "edgar": 4}
@@ -331,6 +356,6 @@ def known_ticker(ticker: str, con: Any = None, book: CompanyBook | None = None) 
         try:
             return bool(con.execute("SELECT 1 FROM companies WHERE upper(ticker) = ?",
                                     [key]).fetchone())
-        except Exception:  # noqa: BLE001
+        except Exception:  # no companies table yet
             return False
     return False

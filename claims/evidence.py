@@ -15,65 +15,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from claims.crosslingual import CrossLingualReranker, default_reranker
 from claims.ledger import Claim
 from claims.query import ClaimQuery, claim_query
+from claims.settings import ScoringSettings, scoring_settings
 from claims.stance import NEUTRAL, StanceModel, StanceResult
-from claimtracker.config import REPO_DATA_DIR
 from claimtracker.db import Store
-from claimtracker.errors import ConfigError
 from claimtracker.quarters import FiscalQuarter
-from claimtracker.yaml_lines import LINE, load_yaml
 
-RETRIEVAL_FILE = REPO_DATA_DIR / "retrieval.yaml"
 RRF_K = 60
 
 SearchFn = Callable[..., list[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class RetrievalSettings:
-    candidates: int = 3000
-    topic_weight: float = 0.5
-    pool: int = 12
-    evidence_k: int = 6
-    rerank_pool: int = 16
-    rerank_quarters: int = 12
-    rerank_weight: float = 2.0
-
-
-@cache
-def _load_settings(path: Path, mtime: float) -> RetrievalSettings:
-    raw = load_yaml(path.read_bytes(), path)
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of retrieval settings.")
-    fields = {f.name: f.type for f in dataclasses.fields(RetrievalSettings)}
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key == LINE:
-            continue
-        if key not in fields:
-            raise ConfigError(f"{path}:{raw[LINE]}: unknown setting `{key}`; "
-                              f"allowed: {', '.join(fields)}.")
-        want = float if fields[key] == "float" else int
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise ConfigError(f"{path}:{raw[LINE]}: `{key}` must be a positive number, "
-                              f"got {value!r}.")
-        values[key] = want(value)
-    return RetrievalSettings(**values)
-
-
-def retrieval_settings(path: Path | None = None) -> RetrievalSettings:
-    """data/retrieval.yaml, parsed once per file version."""
-    path = Path(path or RETRIEVAL_FILE)
-    if not path.exists():
-        raise ConfigError(f"{path} is missing: restore data/retrieval.yaml from the repo.")
-    return _load_settings(path.resolve(), path.stat().st_mtime)
 
 
 def is_management(hit: dict[str, Any]) -> bool:
@@ -108,13 +62,13 @@ def _fuse(rankings: list[tuple[float, list[dict[str, Any]]]]) -> list[dict[str, 
 
 def claim_hits(store: Store, claim: Claim, ticker: str, quarters: list[FiscalQuarter], *,
                search: SearchFn | None = None, reranker: CrossLingualReranker | None = None,
-               settings: RetrievalSettings | None = None,
+               settings: ScoringSettings | None = None,
                ) -> dict[FiscalQuarter, list[dict[str, Any]]]:
     """Management hits for a claim in every quarter, from one search over the whole range
     (plus one restricted to the ledger's topics, when it names any), best first per quarter."""
     if not quarters:
         return {}
-    settings = settings or retrieval_settings()
+    settings = settings or scoring_settings()
     search = search or default_search()
     query = claim_query(claim)
     span = {"ticker": ticker, "from_quarter": str(min(quarters)),
@@ -136,7 +90,7 @@ def claim_hits(store: Store, claim: Claim, ticker: str, quarters: list[FiscalQua
 
 
 def _rerank(query: ClaimQuery, by_quarter: dict[FiscalQuarter, list[dict[str, Any]]],
-            reranker: CrossLingualReranker, settings: RetrievalSettings) -> None:
+            reranker: CrossLingualReranker, settings: ScoringSettings) -> None:
     """Rerank each quarter's shortlist (most recent quarters first, within the budget)."""
     for quarter in sorted(by_quarter, reverse=True)[:settings.rerank_quarters]:
         hits = by_quarter[quarter]
@@ -172,7 +126,7 @@ def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
     that take a side first, the firmest (realised, unhedged) before the hedged or
     forward-looking ones, then by search rank. Sentences below the pool are not relevant
     enough to count, whatever direction words they hold."""
-    settings = retrieval_settings()
+    settings = scoring_settings()
     k = k or settings.evidence_k
     judged_claim = stance_claim(claim)
     judged = [(hit, stance_model.judge(hit["text"], judged_claim))

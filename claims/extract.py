@@ -1,10 +1,13 @@
-"""`claims extract`: draft a claim ledger from a new article (Korean or English).
+"""`claims extract` / `claims add`: draft a claim ledger from any article (Korean or English).
 
-Pipeline: split sentences (claims.sentences), keep the check-worthy ones
-(claims.checkworthy), map each to taxonomy topics (claims.topic_map, multilingual-e5), guess
-kind, metric, direction and horizon from cue words, and print a ledger YAML that loads with
-`claims.ledger.load_ledger`. It is a draft: the user writes the English statements, checks
-topics and directions, and deletes what is not a claim.
+Pipeline: split sentences (claims.sentences); find every company the article names
+(claims.companies); keep the check-worthy sentences (claims.checkworthy); give each its
+company (named in it, else the nearest preceding sentence naming exactly one company, else the
+article's only company, else the one --ticker), its own key terms (claims.terms), metric
+(the metric catalogue), direction, comparison, horizon and fiscal quarter
+(claims.timeframe). Topics (multilingual-e5, claims.topic_map) are an optional recall hint.
+The result loads with `claims.ledger.load_ledger` and scores without edits; a sentence whose
+company cannot be told apart is an InputError naming it, never a TODO placeholder.
 """
 
 from __future__ import annotations
@@ -12,35 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from claims.checkworthy import MIN_SCORE, check_worthiness
+from claims.checkworthy import Worthiness, check_worthiness
+from claims.companies import CompanyBook, CompanyMention, load_company_book, resolve_companies
+from claims.extraction_rules import ExtractionRules, count_cues, find_cues, load_extraction_rules
 from claims.sentences import Sentence, split_sentences
+from claims.terms import claim_terms, slug_from_terms
+from claims.timeframe import ArticleDate, article_date, claim_quarter, horizon_of
 from claimtracker.errors import InputError
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_NAMED_TICKER = re.compile(r"([^\s(（]+)\s*[(（](?:[^()]*?,\s*)?([A-Z]{1,5})[)）]")
-
-#: Cue words -> facts metric (checked in order: the first match wins).
-METRIC_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("operating_margin", ("영업이익률", "이익률", "마진", "OPM", "operating margin", "margin")),
-    ("capex", ("Capex", "투자 비용", "설비 투자", "capital expenditure", "capex")),
-    ("operating_leverage", ("레버리지", "operating leverage")),
-    ("net_income", ("순이익", "net income")),
-    ("operating_income", ("영업이익", "이익", "operating income", "profit")),
-    ("revenue", ("매출", "revenue", "sales")),
-    ("employees", ("직원", "인력", "관리자", "직급", "headcount", "employees", "managers")),
-)
-UP_CUES = ("개선", "증가", "상승", "성장", "폭발", "확대", "뛰", "극대화", "우위", "도입", "배치",
-           "grow", "increas", "expand", "improv", "rise", "accelerat", "deploy")
-DOWN_CUES = ("감소", "축소", "절감", "하락", "줄이", "줄어", "인하", "눌려", "decline", "reduc",
-             "cut", "lower", "shrink")
-FLAT_CUES = ("정체", "횡보", "flat", "stagnat")
-FORECAST_CUES = ("것입니다", "될 것", "전망", "예상", "가능성", "내년", "직전", "지날수록",
-                 "이어질", "will", "expect", "forecast")
+AUTO = "auto"  # mapper=AUTO loads the e5 TopicMapper; mapper=None drafts without topics
+MIN_SENTENCES_FOR_Z = 12  # below this, topic z-scores over the article mean nothing
 
 
 def detect_language(text: str) -> str:
@@ -48,130 +37,242 @@ def detect_language(text: str) -> str:
 
 
 def guess_ticker(text: str) -> str | None:
-    """The ticker in "Name(TICKER)" / "Name (Name, TICKER)" whose name the article repeats most."""
-    counts: Counter[str] = Counter()
-    for name, ticker in _NAMED_TICKER.findall(text):
-        stem = re.sub(r"^[*’‘'\"“”]+", "", name)[:4]
-        counts[ticker] = max(counts[ticker], text.count(stem) if stem else 0)
+    """The company the article names most often (None if it names none)."""
+    counts = Counter(m.ticker for m in resolve_companies(text))
     return counts.most_common(1)[0][0] if counts else None
 
 
-def guess_direction(text: str) -> str:
-    lower = text.lower()
-    scores = {d: sum(lower.count(c.lower()) for c in cues)
-              for d, cues in (("up", UP_CUES), ("down", DOWN_CUES), ("flat", FLAT_CUES))}
+def _direction_words(language: str, rules: ExtractionRules) -> dict[str, dict[str, tuple]]:
+    """Direction words: data/extraction.yaml's, plus data/stance.yaml's article words."""
+    try:
+        from claims.stance_rules import load_stance_rules
+
+        words = load_stance_rules().article_words
+    except Exception:  # stance rules absent or older: data/extraction.yaml's lists serve
+        words = {}
+    extra = words.get(language) or {}
+    return {d: {"en": rules.direction[d]["en"],
+                "ko": tuple(dict.fromkeys(rules.direction[d]["ko"]
+                                          + tuple(w.lower() for w in extra.get(d, ()))))}
+            for d in ("up", "down", "flat")}
+
+
+def guess_direction(text: str, rules: ExtractionRules | None = None,
+                    language: str | None = None) -> str:
+    rules = rules or load_extraction_rules()
+    words = _direction_words(language or detect_language(text), rules)
+    scores = {d: count_cues(text, words[d]) for d in ("up", "down", "flat")}
     best = max(scores, key=lambda d: scores[d])
     return best if scores[best] else "up"
 
 
 def guess_metric(text: str) -> str | None:
-    for metric, cues in METRIC_CUES:
-        if any(c.lower() in text.lower() for c in cues):
-            return metric
-    return None
+    """The metric catalogue's metric named in the text (longest alias wins)."""
+    try:
+        from claimtracker.metric_catalog import load_catalog
+    except ImportError:
+        return None
+    return load_catalog().find(text)
 
 
-def _cues(taxonomy: Any, topics: list[str], direction: str) -> dict[str, str]:
-    cues: dict[str, str] = {}
-    for topic in topics:
-        for term in [*taxonomy.topics[topic].terms, *taxonomy.topics[topic].case_terms][:3]:
-            cues.setdefault(term, direction)
-    return cues
+@dataclass
+class ArticleContext:
+    """What the drafter knows about the whole article."""
+
+    sentences: list[Sentence]
+    mentions: list[list[CompanyMention]]  # per sentence
+    language: str
+    date: ArticleDate
+    given: tuple[str, ...] = ()
+    con: Any = None
+    book: CompanyBook | None = None
+    tickers: list[str] = field(default_factory=list)  # every company named, in order
+
+    def fye(self, ticker: str) -> str | None:
+        if self.con is not None:
+            try:
+                row = self.con.execute("SELECT fiscal_year_end FROM companies "
+                                       "WHERE upper(ticker) = ? LIMIT 1", [ticker]).fetchone()
+                if row and row[0]:
+                    return str(row[0])
+            except Exception:  # no companies table: the data file's fiscal year end
+                pass
+        return self.book.fye(ticker) if self.book else None
 
 
-def _slug(topics: list[str], used: set[str]) -> str:
-    base = (topics[0] if topics else "claim").replace("_", "-")
-    n = 1
-    while f"{base}-{n}" in used:
-        n += 1
-    used.add(f"{base}-{n}")
-    return f"{base}-{n}"
+def _distinct(mentions: Sequence[CompanyMention]) -> list[str]:
+    return list(dict.fromkeys(m.ticker for m in mentions))
 
 
-def propose_claims(sentences: list[Sentence], *, mapper: Any = None,
-                   min_score: float | None = None) -> list[dict[str, Any]]:
-    """Draft claim dicts (ledger keys, plus `line` and `worthiness`) for check-worthy sentences."""
-    threshold = MIN_SCORE if min_score is None else min_score
-    chosen = [(s, check_worthiness(s)) for s in sentences]
-    chosen = [(s, w) for s, w in chosen if w.score >= threshold]
-    if not chosen:
-        return []
-    if mapper is None:
+def claim_ticker(ctx: ArticleContext, index: int) -> tuple[str | None, str]:
+    """(ticker, how it was found) for sentence `index`; None when it cannot be told."""
+    own = _distinct(ctx.mentions[index])
+    if own:
+        return own[0], "named in the sentence"
+    for back in range(index - 1, -1, -1):
+        named = _distinct(ctx.mentions[back])
+        if len(named) == 1:  # a list of several companies is a comparison set, not a subject
+            return named[0], f"named on line {ctx.sentences[back].line}"
+    if len(ctx.tickers) == 1:
+        return ctx.tickers[0], "the article's only company"
+    if len(ctx.given) == 1:
+        return ctx.given[0], "--ticker"
+    return None, "ambiguous"
+
+
+def claim_compare(ctx: ArticleContext, index: int, ticker: str,
+                  rules: ExtractionRules) -> dict[str, Any] | None:
+    """`{with, expect, basis}` for "X grows faster than Y", "Y보다", "than peers"."""
+    text = ctx.sentences[index].text
+    others = [t for t in _distinct(ctx.mentions[index]) if t != ticker]
+    higher = bool(find_cues(text, rules.compare["higher"]))
+    lower = bool(find_cues(text, rules.compare["lower"]))
+    if not others and find_cues(text, rules.compare["peers"]) and (higher or lower):
+        others = [t for t in ctx.tickers if t != ticker]
+    if not others or not (higher or lower):
+        return None
+    basis = "yoy" if re.search(r"grow|grew|growth|성장|증가|늘", text, re.I) else "value"
+    return {"with": others, "expect": "lower" if lower and not higher else "higher",
+            "basis": basis}
+
+
+def _topics(mapper: Any, ctx: ArticleContext, chosen: list[int]) -> dict[int, list]:
+    if mapper is None or not chosen:
+        return {}
+    if mapper == AUTO:
         from claims.topic_map import TopicMapper
 
         mapper = TopicMapper()
-    # Standardise topic scores over the whole article, not only the kept sentences.
-    all_texts = [s.text for s in sentences]
-    cosines = mapper.cosines(all_texts)
-    by_text = dict(zip(all_texts, mapper.map(all_texts, cosines=cosines), strict=True))
-    best_only = dict(zip(all_texts, mapper.map(all_texts, z_min=-99.0, max_topics=1,
-                                               use_terms=False, cosines=cosines), strict=True))
+    texts = [s.text for s in ctx.sentences]
+    # Scores are standardised over the whole article; a short article has too few sentences
+    # for that, so it keeps only the topics whose own terms the sentence contains.
+    z_min = None if len(texts) >= MIN_SENTENCES_FOR_Z else 99.0
+    mapped = mapper.map(texts) if z_min is None else mapper.map(texts, z_min=z_min)
+    return {i: [(t.topic, t.z) for t in mapped[i]] for i in chosen}
+
+
+def build_context(text: str, *, tickers: Sequence[str] = (), date: dt.date | None = None,
+                  con: Any = None, rules: ExtractionRules | None = None,
+                  today: dt.date | None = None, nlp: Any = None) -> ArticleContext:
+    from claims.companies import ensure_listing
+
+    rules = rules or load_extraction_rules()
+    ensure_listing()
+    book = load_company_book()
+    language = detect_language(text)
+    sentences = split_sentences(text)
+    mentions = [resolve_companies(s.text, con, language=language, book=book, nlp=nlp)
+                for s in sentences]
+    given = _given_tickers(tickers, con)
+    named = list(dict.fromkeys(m.ticker for ms in mentions for m in ms))
+    _check_unknown(mentions, con, book, sentences)
+    return ArticleContext(sentences, mentions, language, article_date(text, rules, date, today),
+                          given, con, book, named)
+
+
+def _given_tickers(tickers: Sequence[str], con: Any) -> tuple[str, ...]:
+    """--ticker values, checked and made canonical (GOOG and GOOGL are one company)."""
+    from claims.companies import canonical
+    from claims.ledger import PLACEHOLDERS
+
+    out = []
+    for raw in tickers:
+        ticker = raw.strip().upper()
+        if ticker in PLACEHOLDERS or not re.fullmatch(r"[A-Z][A-Z0-9.\-]{0,9}", ticker):
+            raise InputError(f"--ticker {raw!r} is not a ticker; write the company's ticker, "
+                             "e.g. --ticker NVDA.")
+        out.append(canonical(con, ticker))
+    return tuple(dict.fromkeys(out))
+
+
+def _check_unknown(mentions: list[list[CompanyMention]], con: Any, book: CompanyBook,
+                   sentences: list[Sentence]) -> None:
+    from claims.companies import known_ticker
+
+    for sentence, found in zip(sentences, mentions, strict=True):
+        for mention in found:
+            if mention.source == "ticker" and not known_ticker(mention.ticker, con, book):
+                raise InputError(
+                    f"line {sentence.line}: {mention.text!r} names ticker {mention.ticker}, which "
+                    "is neither in EDGAR's company list nor in data/companies.yaml; add the "
+                    "company to data/companies.yaml (ticker, cik, names) or run `claimtracker "
+                    "ingest --ticker` so the companies table knows it.")
+
+
+def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None = None,
+                   mapper: Any = None, min_score: float | None = None,
+                   tickers: Sequence[str] = (), date: dt.date | None = None, con: Any = None,
+                   nlp: Any = None, strict: bool = False,
+                   ctx: ArticleContext | None = None) -> list[dict[str, Any]]:
+    """Draft claim dicts (ledger keys, plus `line`, `worthiness`, `topic_scores`, `why`).
+
+    Give the article `text` (or its `sentences`, joined back). `strict` raises InputError for
+    a claim whose company cannot be told; otherwise such a claim goes without a ticker.
+    """
+    rules = load_extraction_rules()
+    if ctx is None:
+        body = text if text is not None else "\n\n".join(s.text for s in sentences or [])
+        ctx = build_context(body, tickers=tickers, date=date, con=con, rules=rules, nlp=nlp)
+    threshold = rules.threshold if min_score is None else min_score
+    scored: list[tuple[int, Worthiness]] = []
+    for i, sentence in enumerate(ctx.sentences):
+        worth = check_worthiness(sentence, rules=rules,
+                                 companies=[m.ticker for m in ctx.mentions[i]])
+        if worth.score >= threshold and not sentence.heading:
+            scored.append((i, worth))
+    topic_scores = _topics(mapper, ctx, [i for i, _ in scored])
+    if strict:
+        _refuse_ambiguous(ctx, [i for i, _ in scored])
     used: set[str] = set()
-    drafts = []
-    for sentence, worth in chosen:
-        scores = by_text[sentence.text]
-        topics = [t.topic for t in scores]
-        if not topics:
-            scores = best_only[sentence.text]
-            topics = [t.topic for t in scores]
-        direction = guess_direction(sentence.text)
-        metric = guess_metric(sentence.text)
-        kind = "both" if metric else "narrative"
-        drafts.append({
-            "id": _slug(topics, used),
-            "quote": sentence.text,
-            "statement": "TODO: the claim in English, as management would say it",
-            "topics": topics,
-            "kind": kind,
-            **({"metric": metric} if metric else {}),
-            "direction": direction,
-            "horizon": "forecast" if any(c in sentence.text for c in FORECAST_CUES) else "past",
-            "cues": _cues(mapper.taxonomy, topics, direction),
-            "line": sentence.line,
-            "worthiness": worth,
-            "topic_scores": [(t.topic, t.z) for t in scores],
-        })
-    return drafts
+    return [_draft(ctx, i, worth, rules, topic_scores.get(i, []), used, nlp)
+            for i, worth in scored]
 
 
-def render_draft(article_file: Path, text: str, drafts: list[dict[str, Any]],
-                 ticker: str | None) -> str:
-    """The draft ledger as YAML, with a comment per claim saying why it was proposed."""
-    header = {
-        "article": {
-            "title": next((ln.strip() for ln in text.splitlines() if ln.strip()),
-                          article_file.stem),
-            "source": str(article_file),
-            "file": str(article_file),
-            "language": detect_language(text),
-            "date": dt.date.today(),
-            "ticker": ticker or guess_ticker(text) or "TODO",
-        }
+def _refuse_ambiguous(ctx: ArticleContext, chosen: list[int]) -> None:
+    """One InputError naming every claim sentence whose company cannot be told."""
+    unknown = [ctx.sentences[i] for i in chosen if claim_ticker(ctx, i)[0] is None]
+    if not unknown:
+        return
+    listed = "; ".join(f"line {s.line}: {s.text[:80]!r}" for s in unknown[:5])
+    more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
+    raise InputError(
+        f"cannot tell which company {len(unknown)} claim(s) are about: {listed}{more}. The "
+        f"article names {', '.join(ctx.tickers) or 'no company'} and none of these sentences "
+        "(nor one before them) names exactly one; pass the company with --ticker T, or add "
+        "its names (English, Korean) to data/companies.yaml.")
+
+
+def _draft(ctx: ArticleContext, i: int, worth: Worthiness, rules: ExtractionRules,
+           topics: list, used: set[str], nlp: Any) -> dict[str, Any]:
+    sentence = ctx.sentences[i]
+    ticker, how = claim_ticker(ctx, i)
+    metric = guess_metric(sentence.text)
+    terms = claim_terms(sentence.text, language=ctx.language, mentions=ctx.mentions[i],
+                        rules=rules, metric=metric, nlp=nlp if ctx.language == "en" else None)
+    fye = ctx.fye(ticker) if ticker else None
+    quarter = claim_quarter(sentence.text, ctx.date.date, rules, fiscal_year_end=fye)
+    compare = claim_compare(ctx, i, ticker, rules) if ticker else None
+    direction = guess_direction(sentence.text, rules, ctx.language)
+    if compare:
+        direction = "up" if compare["expect"] == "higher" else "down"
+    draft: dict[str, Any] = {
+        "id": slug_from_terms(terms, metric or f"{ticker or 'claim'}-line-{sentence.line}",
+                              used),
+        "quote": sentence.text,
+        **({"ticker": ticker} if ticker else {}),
+        "terms": list(terms),
+        **({"metric": metric} if metric else {}),
+        "kind": "both" if metric else "narrative",
+        "direction": direction,
+        "horizon": horizon_of(sentence.text, ctx.date.date, quarter, rules,
+                              fiscal_year_end=fye),
+        **({"quarter": quarter} if quarter else {}),
+        **({"compare": compare} if compare else {}),
+        "topics": [t for t, _ in topics],
+        "line": sentence.line,
+        "worthiness": worth,
+        "topic_scores": topics,
+        "why": f"check-worthiness {worth.score:g} ({', '.join(worth.reasons)}); "
+               f"company {ticker or '?'} ({how})",
     }
-    out = [f"# Draft ledger proposed by `claimtracker claims extract {article_file}`.",
-           "# Check every claim: write the English statement, fix topics / direction / horizon,",
-           "# set the article's real publication date, delete what is not a claim.",
-           yaml.safe_dump(header, allow_unicode=True, sort_keys=False).rstrip(), "claims:"]
-    for draft in drafts:
-        worth = draft["worthiness"]
-        topics = ", ".join(f"{t} z={z:+.2f}" for t, z in draft["topic_scores"])
-        body = {k: v for k, v in draft.items() if k not in ("line", "worthiness", "topic_scores")}
-        block = yaml.safe_dump([body], allow_unicode=True, sort_keys=False, width=100)
-        out.append(f"  # line {draft['line']}: check-worthiness {worth.score:g} "
-                   f"({', '.join(worth.reasons)}); topics {topics}")
-        out.extend("  " + line for line in block.rstrip().splitlines())
-    return "\n".join(out) + "\n"
-
-
-def extract_draft(article_file: Path, *, ticker: str | None = None,
-                  min_score: float | None = None, mapper: Any = None) -> str:
-    """Read an article and return a draft ledger YAML (see module docstring)."""
-    try:
-        text = Path(article_file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the article {article_file}: {exc}; "
-                         "give a UTF-8 text file.") from exc
-    if not text.strip():
-        raise InputError(f"{article_file} is empty: nothing to extract.")
-    drafts = propose_claims(split_sentences(text), mapper=mapper, min_score=min_score)
-    return render_draft(Path(article_file), text, drafts, ticker.upper() if ticker else None)
+    return draft

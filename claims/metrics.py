@@ -1,22 +1,30 @@
 """Reported numbers for metric claims: one value per fiscal quarter, and its QoQ / YoY change.
 
+Every metric of the catalogue (data/metrics.yaml) works: base metrics are read from the facts
+table (by metric or by any of their concepts), segment metrics from facts whose XBRL dimension
+is one of the company's segment members, formula metrics (margins, intensities, free cash
+flow, operating leverage) from the other series quarter by quarter.
+
 Several sources can report the same number (a 10-Q's inline XBRL, the earnings release text,
 companyfacts). Filings win, then the release text, then companyfacts, because that is the
-order of how authoritative and how precisely dated they are. Quarterly (3-month) values are
-preferred; a missing quarter is derived from year-to-date values (Q3 = 9M - 6M), which is how
-cash-flow items such as capex are reported in 10-Qs. Derived metrics:
-operating_margin = operating_income / revenue, and operating_leverage = YoY growth of operating
-income minus YoY growth of revenue (profits outgrowing sales).
+order of how authoritative and how precisely dated they are; within a source the metric's
+preferred concept wins. Quarterly (3-month) values are preferred; a missing quarter is derived
+from year-to-date values (Q3 = 9M - 6M), which is how cash-flow items such as capex are
+reported in 10-Qs. Ratios change in percentage points; `change: lag` metrics (operating
+leverage = YoY growth of operating income minus YoY growth of revenue) are themselves changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from claimtracker.db import Store
+from claimtracker.metric_catalog import MetricCatalog, MetricDef, load_catalog
 from claimtracker.quarters import FiscalQuarter, fiscal_quarter_of, fiscal_year_end_month
+from claimtracker.tickers import canonical_ticker
 
 SOURCE_RANK = {"inline_xbrl": 0, "xbrl_instance": 0, "release_text": 1, "companyfacts": 2}
 FLOW_METRICS = ("revenue", "operating_income", "net_income", "capex")
@@ -35,78 +43,143 @@ class Point:
     accession: str | None
     period_end: dt.date | None
     derived: bool = False
+    concept_rank: int = 0
+
+
+@dataclass(frozen=True)
+class Company:
+    cik: int
+    ticker: str
+    fye_month: int
+
+
+def find_company(store: Store, ticker: str) -> Company | None:
+    """The company a ticker (or a CIK written as digits) names, with its fiscal year end."""
+    wanted = canonical_ticker(store.con, ticker)  # one ticker per company: GOOGL -> GOOG
+    row = store.con.execute(
+        "SELECT cik, ticker, fiscal_year_end FROM companies WHERE upper(ticker) = ? "
+        "OR upper(ticker) = ? OR (? AND cik = TRY_CAST(? AS BIGINT)) ORDER BY cik LIMIT 1",
+        [wanted, ticker.upper(), ticker.strip().isdigit(), ticker.strip()],
+    ).fetchone()
+    if not row:
+        return None
+    return Company(row[0], (row[1] or wanted).upper(), fiscal_year_end_month(row[2]))
 
 
 def company_fye_month(store: Store, ticker: str) -> tuple[int | None, int]:
-    row = store.con.execute(
-        "SELECT cik, fiscal_year_end FROM companies WHERE upper(ticker) = upper(?) LIMIT 1",
-        [ticker],
-    ).fetchone()
-    if not row:
-        return None, 12
-    return row[0], fiscal_year_end_month(row[1])
+    company = find_company(store, ticker)
+    return (None, 12) if company is None else (company.cik, company.fye_month)
 
 
-def _rank(source: str, derived: bool) -> tuple[int, int]:
-    return SOURCE_RANK.get(source, 3), int(derived)
+def _rank(point: Point) -> tuple[int, int, int]:
+    return SOURCE_RANK.get(point.source, 3), int(point.derived), point.concept_rank
 
 
-def _fact_rows(store: Store, cik: int, metric: str) -> list[tuple[Any, ...]]:
-    return store.con.execute(
+def _segment_match(dimensions: str | None, members: tuple[str, ...],
+                   neutral: tuple[tuple[str, str], ...]) -> bool:
+    """True if the fact's only (non-neutral) dimension member is one of `members`."""
+    if not dimensions or dimensions in ("{}", ""):
+        return False
+    try:
+        dims = json.loads(dimensions)
+    except ValueError:
+        return False
+    narrowing = [member for axis, member in dims.items() if (axis, member) not in neutral]
+    return len(narrowing) == 1 and narrowing[0] in members
+
+
+def _fact_rows(store: Store, cik: int, metric: MetricDef, catalog: MetricCatalog,
+               members: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+    """(value, source, accession, start, end, year, quarter, months, derived, concept_rank)."""
+    name = metric.of or metric.id
+    rows = store.con.execute(
         "SELECT value, source, accession, period_start, period_end, fiscal_year, fiscal_quarter, "
-        "duration_months, derived FROM facts "
-        "WHERE cik = ? AND metric = ? AND (dimensions IS NULL OR dimensions IN ('', '{}'))",
-        [cik, metric],
+        "duration_months, derived, concept, dimensions FROM facts "
+        "WHERE cik = ? AND (metric = ? OR list_contains(?, concept))",
+        [cik, name, list(metric.concepts)],
     ).fetchall()
+    out = []
+    for *values, concept, dims in rows:
+        if members:
+            if not _segment_match(dims, members, catalog.neutral_dimensions):
+                continue
+        elif dims not in (None, "", "{}"):
+            continue
+        out.append((*values, catalog.concept_rank(concept)))
+    return sorted(out, key=lambda r: (r[9], r[8], SOURCE_RANK.get(r[1], 3)))
+
+
+def _members(store: Store, definition: MetricDef, ticker: str,
+             company: Company) -> tuple[str, ...]:
+    """The company's segment members, whichever of its tickers the catalogue keys them by."""
+    for key in (ticker.upper(), company.ticker):
+        if key in definition.segments:
+            return definition.segments[key]
+    for key, members in definition.segments.items():
+        if canonical_ticker(store.con, key) == company.ticker:  # GOOG listed, DB says GOOGL
+            return members
+    return ()
 
 
 def _keep_best(series: dict[FiscalQuarter, Point], quarter: FiscalQuarter, point: Point) -> None:
     current = series.get(quarter)
-    if current is None or (_rank(point.source, point.derived)
-                           < _rank(current.source, current.derived)):
+    if current is None or _rank(point) < _rank(current):
         series[quarter] = point
 
 
-def quarterly_series(store: Store, ticker: str, metric: str) -> dict[FiscalQuarter, Point]:
-    """The best value of a facts metric for every fiscal quarter that has one."""
-    cik, fye = company_fye_month(store, ticker)
-    if cik is None:
-        return {}
-    rows = _fact_rows(store, cik, metric)
+def _build(rows: list[tuple[Any, ...]], fye: int, instant: bool) -> dict[FiscalQuarter, Point]:
     series: dict[FiscalQuarter, Point] = {}
-    if metric in INSTANT_METRICS:
-        for value, source, acc, _start, end, *_rest, derived in rows:
+    if instant:
+        for value, source, acc, _start, end, *_rest, derived, rank in rows:
             if end is not None:
                 _keep_best(series, fiscal_quarter_of(end, fye),
-                           Point(value, source, acc, end, bool(derived)))
+                           Point(value, source, acc, end, bool(derived), rank))
         return series
     cumulative: dict[tuple[int, int, str], Point] = {}  # (fiscal_year, months, source) -> YTD
-    for value, source, acc, _start, end, year, quarter, months, derived in rows:
+    for value, source, acc, _start, end, year, quarter, months, derived, rank in rows:
         if end is None or months is None:
             continue
         fq = fiscal_quarter_of(end, fye)
         if months == 3:
             _keep_best(series, FiscalQuarter(year or fq.year, quarter or fq.quarter),
-                       Point(value, source, acc, end, bool(derived)))
+                       Point(value, source, acc, end, bool(derived), rank))
         elif months in (6, 9, 12) and fq.quarter == months // 3:
             key = (fq.year, months, source)
-            if key not in cumulative:
-                cumulative[key] = Point(value, source, acc, end, bool(derived))
+            if key not in cumulative:  # rows come best concept first
+                cumulative[key] = Point(value, source, acc, end, bool(derived), rank)
     # Quarters reported only year-to-date: Qn = YTD(n) - YTD(n-1), within one source.
     for (year, months, source), ytd in cumulative.items():
         quarter = FiscalQuarter(year, months // 3)
         if quarter in series and not series[quarter].derived:
             continue
-        if months == 6 or months == 9 or months == 12:
-            previous = cumulative.get((year, months - 3, source))
-            if previous is None and months == 6:
-                first = series.get(FiscalQuarter(year, 1))
-                previous = first if first and first.source == source else None
-            if previous is None:
-                continue
-            _keep_best(series, quarter, Point(ytd.value - previous.value, source, ytd.accession,
-                                              ytd.period_end, derived=True))
+        previous = cumulative.get((year, months - 3, source))
+        if previous is None and months == 6:
+            first = series.get(FiscalQuarter(year, 1))
+            previous = first if first and first.source == source else None
+        if previous is None:
+            continue
+        _keep_best(series, quarter, Point(ytd.value - previous.value, source, ytd.accession,
+                                          ytd.period_end, True, ytd.concept_rank))
     return series
+
+
+def quarterly_series(store: Store, ticker: str, metric: str,
+                     catalog: MetricCatalog | None = None) -> dict[FiscalQuarter, Point]:
+    """The best reported value of a facts metric (or segment metric) for every fiscal quarter."""
+    catalog = catalog or load_catalog()
+    company = find_company(store, ticker)
+    if company is None:
+        return {}
+    definition = catalog.get(metric)
+    members: tuple[str, ...] = ()
+    if definition.is_segment:
+        members = _members(store, definition, ticker, company)
+        if not members:
+            return {}
+    if not definition.concepts and not members:
+        return {}
+    rows = _fact_rows(store, company.cik, definition, catalog, members)
+    return _build(rows, company.fye_month, definition.kind == "instant")
 
 
 def _pct(new: float, old: float | None) -> float | None:
@@ -134,15 +207,48 @@ def _judge(change: float | None, expected: str, tolerance: float) -> int | None:
 class MetricSeries:
     """All the series one ticker's metric claims need, loaded once per scoring run."""
 
-    def __init__(self, store: Store, ticker: str):
+    def __init__(self, store: Store, ticker: str, catalog: MetricCatalog | None = None):
         self.store = store
         self.ticker = ticker
-        self._cache: dict[str, dict[FiscalQuarter, Point]] = {}
+        self.catalog = catalog or load_catalog()
+        self._cache: dict[tuple[str, int], dict[FiscalQuarter, Point]] = {}
 
-    def series(self, metric: str) -> dict[FiscalQuarter, Point]:
-        if metric not in self._cache:
-            self._cache[metric] = quarterly_series(self.store, self.ticker, metric)
-        return self._cache[metric]
+    def series(self, metric: str, lag: int = 4) -> dict[FiscalQuarter, Point]:
+        """Quarter -> value; for `change: lag` metrics the change over `lag` quarters."""
+        definition = self.catalog.get(metric)
+        key = (metric, lag if definition.change == "lag" else 4)
+        if key not in self._cache:
+            reported = quarterly_series(self.store, self.ticker, metric, self.catalog) \
+                if definition.concepts else {}
+            if definition.formula:
+                for quarter, point in self._formula_series(definition, key[1]).items():
+                    reported.setdefault(quarter, point)
+            self._cache[key] = reported
+        return self._cache[key]
+
+    def _formula_series(self, definition: MetricDef, lag: int) -> dict[FiscalQuarter, Point]:
+        inputs = {name: self.series(name) for name in definition.inputs}
+        if not inputs:
+            return {}
+        quarters = set.intersection(*(set(s) for s in inputs.values()))
+        out: dict[FiscalQuarter, Point] = {}
+        for quarter in sorted(quarters):
+            def value(name: str, q: FiscalQuarter = quarter) -> float | None:
+                point = inputs[name].get(q)
+                return None if point is None else point.value
+
+            def growth(name: str, q: FiscalQuarter = quarter) -> float | None:
+                now, old = inputs[name].get(q), inputs[name].get(q.shift(-lag))
+                return None if now is None or old is None else _pct(now.value, old.value)
+
+            result = definition.evaluate(value, growth)
+            if result is None:
+                continue
+            # Source and flags of the first input (operating income for the operating margin).
+            first = inputs[definition.inputs[0]][quarter]
+            out[quarter] = Point(result, first.source, first.accession, first.period_end,
+                                 first.derived)
+        return out
 
     def quarters(self) -> set[FiscalQuarter]:
         found: set[FiscalQuarter] = set()
@@ -150,61 +256,41 @@ class MetricSeries:
             found |= set(self.series(metric))
         return found
 
-    def _margin(self, quarter: FiscalQuarter) -> float | None:
-        income = self.series("operating_income").get(quarter)
-        revenue = self.series("revenue").get(quarter)
-        if income is None or revenue is None or not revenue.value:
-            return None
-        return income.value / revenue.value
-
     def change(self, metric: str, quarter: FiscalQuarter, expected: str) -> dict[str, Any] | None:
         """The metric's value in `quarter`, its QoQ and YoY change, judged against `expected`."""
-        if metric == "operating_margin":
-            return self._ratio_change(quarter, expected)
-        if metric == "operating_leverage":
-            return self._leverage_change(quarter, expected)
-        point = self.series(metric).get(quarter)
+        definition = self.catalog.get(metric)
+        if definition.change == "lag":
+            return self._lag_change(definition, quarter, expected)
+        series = self.series(metric)
+        point = series.get(quarter)
         if point is None:
             return None
-        previous = self.series(metric).get(quarter.shift(-1))
-        year_ago = self.series(metric).get(quarter.shift(-4))
-        qoq = _pct(point.value, previous.value if previous else None)
-        yoy = _pct(point.value, year_ago.value if year_ago else None)
-        return self._result(metric, quarter, expected, point.value, "USD"
-                            if metric != "employees" else "people",
-                            previous.value if previous else None,
-                            year_ago.value if year_ago else None, qoq, yoy, "%", FLAT_PCT, point)
+        previous = series.get(quarter.shift(-1))
+        year_ago = series.get(quarter.shift(-4))
+        old_q = previous.value if previous else None
+        old_y = year_ago.value if year_ago else None
+        if definition.change == "points":
+            return self._result(metric, quarter, expected, round(point.value, 4), definition.unit,
+                                None if old_q is None else round(old_q, 4),
+                                None if old_y is None else round(old_y, 4),
+                                _points(point.value, old_q), _points(point.value, old_y), "pp",
+                                FLAT_POINTS, point)
+        return self._result(metric, quarter, expected, point.value, definition.unit, old_q, old_y,
+                            _pct(point.value, old_q), _pct(point.value, old_y), "%", FLAT_PCT,
+                            point)
 
-    def _ratio_change(self, quarter: FiscalQuarter, expected: str) -> dict[str, Any] | None:
-        value = self._margin(quarter)
-        if value is None:
+    def _lag_change(self, definition: MetricDef, quarter: FiscalQuarter,
+                    expected: str) -> dict[str, Any] | None:
+        yearly, quarterly = self.series(definition.id, 4), self.series(definition.id, 1)
+        yoy_point, qoq_point = yearly.get(quarter), quarterly.get(quarter)
+        if yoy_point is None and qoq_point is None:
             return None
-        previous, year_ago = self._margin(quarter.shift(-1)), self._margin(quarter.shift(-4))
-        source = self.series("operating_income")[quarter]
-        return self._result("operating_margin", quarter, expected, round(value, 4), "ratio",
-                            None if previous is None else round(previous, 4),
-                            None if year_ago is None else round(year_ago, 4),
-                            _points(value, previous), _points(value, year_ago), "pp",
-                            FLAT_POINTS, source)
-
-    def _growth_gap(self, quarter: FiscalQuarter, back: int) -> float | None:
-        income, revenue = self.series("operating_income"), self.series("revenue")
-        now_i, now_r = income.get(quarter), revenue.get(quarter)
-        old_i, old_r = income.get(quarter.shift(-back)), revenue.get(quarter.shift(-back))
-        if None in (now_i, now_r, old_i, old_r):
-            return None
-        gi = _pct(now_i.value, old_i.value)  # type: ignore[union-attr]
-        gr = _pct(now_r.value, old_r.value)  # type: ignore[union-attr]
-        return None if gi is None or gr is None else round(gi - gr, 2)
-
-    def _leverage_change(self, quarter: FiscalQuarter, expected: str) -> dict[str, Any] | None:
-        yoy = self._growth_gap(quarter, 4)
-        qoq = self._growth_gap(quarter, 1)
-        if yoy is None and qoq is None:
-            return None
-        source = self.series("operating_income")[quarter]
-        return self._result("operating_leverage", quarter, expected, yoy, "pp", None, None,
-                            qoq, yoy, "pp", FLAT_PCT, source)
+        yoy = None if yoy_point is None else round(yoy_point.value, 2)
+        qoq = None if qoq_point is None else round(qoq_point.value, 2)
+        source = yoy_point or qoq_point
+        return self._result(definition.id, quarter, expected, yoy, definition.unit, None, None,
+                            qoq, yoy, "pp" if definition.unit == "pp" else "%", FLAT_PCT,
+                            source)  # type: ignore[arg-type]
 
     def _result(self, name: str, quarter: FiscalQuarter, expected: str, value: float | None,
                 unit: str, previous: float | None, year_ago: float | None, qoq: float | None,

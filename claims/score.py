@@ -22,11 +22,12 @@ from typing import Any
 from tqdm import tqdm
 
 from claims.attention import MANAGEMENT_SQL, Attention, attention_timeline
-from claims.evidence import RETRIEVAL_FILE, SearchFn, claim_hits, pick
+from claims.evidence import SearchFn, claim_hits, pick
 from claims.ledger import Claim, Ledger, load_ledger
 from claims.ledger import ledger_paths as resolve_ledger_paths
 from claims.metrics import MetricSeries
 from claims.query import GLOSSARY_FILE
+from claims.settings import SCORING_FILE, scoring_settings
 from claims.stance import StanceModel, default_stance_model
 from claims.verdict import decide
 from claimtracker.db import Store
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 #: Changes whenever the scoring code changes, so stored verdicts are recomputed.
 _SCORER_FILES = ("score.py", "verdict.py", "evidence.py", "metrics.py", "attention.py",
-                 "query.py", "crosslingual.py", "compare.py")
+                 "query.py", "crosslingual.py", "compare.py", "settings.py")
 SCORER_VERSION = "claims-score-" + hashlib.sha256(b"".join(
     (Path(__file__).parent / name).read_bytes()
     for name in _SCORER_FILES if (Path(__file__).parent / name).exists()
@@ -46,14 +47,14 @@ SCORER_VERSION = "claims-score-" + hashlib.sha256(b"".join(
 
 def _data_version() -> str:
     """The retrieval settings and glossary the evidence depends on (data files users edit)."""
-    paths = (RETRIEVAL_FILE, GLOSSARY_FILE)
+    paths = (SCORING_FILE, GLOSSARY_FILE)
     return _data_digest(tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths))
 
 
 @cache
 def _data_digest(mtimes: tuple[float, ...]) -> str:
     digest = hashlib.sha256()
-    for path in (RETRIEVAL_FILE, GLOSSARY_FILE):
+    for path in (SCORING_FILE, GLOSSARY_FILE):
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()[:12]
 
@@ -68,12 +69,14 @@ def canonical(store: Store, ticker: str) -> str:
 
 
 def metric_change(store: Store, metrics: MetricSeries, claim: Claim, ticker: str,
-                  quarter: FiscalQuarter) -> dict[str, Any] | None:
-    """The claim's number for the quarter: against its peers for a comparative claim."""
+                  quarter: FiscalQuarter, peers: dict[str, MetricSeries] | None = None,
+                  ) -> dict[str, Any] | None:
+    """The claim's number for the quarter: against its peers for a comparative claim
+    (`peers` caches each company's series for the whole run)."""
     if getattr(claim, "compare", None):
         from claims.compare import compare_change
 
-        return compare_change(store, claim, ticker, quarter)
+        return compare_change(store, claim, ticker, quarter, cache=peers)
     return metrics.change(claim.metric, quarter, claim.direction) if claim.metric else None
 EVIDENCE_KEYS = ("text", "speaker", "role", "doc_type", "source", "url")
 
@@ -121,14 +124,16 @@ def sentence_fingerprints(store: Store, ticker: str) -> dict[FiscalQuarter, str]
     return {FiscalQuarter(y, q): digest for y, q, digest in rows}
 
 
-def timeline(sentence_quarters: set[FiscalQuarter],
-             metric_quarters: set[FiscalQuarter]) -> list[FiscalQuarter]:
-    """Every quarter from the first to the last with data (gaps included)."""
+def timeline(sentence_quarters: set[FiscalQuarter], metric_quarters: set[FiscalQuarter],
+             history: int | None = None) -> list[FiscalQuarter]:
+    """Every quarter from the first to the last with data (gaps included), at most the
+    newest `history` of them (data/scoring.yaml: history_quarters)."""
     known = sentence_quarters | metric_quarters
     if not known:
         return []
     first, last = min(known), max(known)
-    return [FiscalQuarter.from_index(i) for i in range(first.index, last.index + 1)]
+    start = first.index if history is None else max(first.index, last.index - history + 1)
+    return [FiscalQuarter.from_index(i) for i in range(start, last.index + 1)]
 
 
 def input_hash(claim: Claim, quarter: FiscalQuarter, fingerprint: str | None,
@@ -247,7 +252,8 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
             fingerprints[ticker] = sentence_fingerprints(store, ticker)
         metrics, prints = series[ticker], fingerprints[ticker]
         attention = attention_timeline(store, ticker, claim.topics)
-        quarters = timeline(set(prints), metrics.quarters())
+        quarters = timeline(set(prints), metrics.quarters(),
+                            history=scoring_settings().history_quarters)
         with store.transaction():
             store.con.execute(
                 "DELETE FROM claim_scores WHERE article_id = ? AND claim_id = ? AND ticker = ? "
@@ -257,7 +263,7 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
             )
             hits: dict[FiscalQuarter, list[dict[str, Any]]] | None = None
             for quarter in quarters:
-                metric = metric_change(store, metrics, claim, ticker, quarter)
+                metric = metric_change(store, metrics, claim, ticker, quarter, series)
                 digest = input_hash(claim, quarter, prints.get(quarter), attention.get(quarter),
                                     metric, stance_model.name)
                 stored = _stored(store, ledger.article.article_id, claim.claim_id, ticker, quarter)

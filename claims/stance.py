@@ -23,9 +23,18 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from claims.ledger import Claim
-from claims.stance_match import RuleHit, Subject, match_rules, subject_spans, tokenize
+from claims.stance_match import (
+    RuleHit,
+    Subject,
+    Tokens,
+    match_rules,
+    phrase_words,
+    subject_spans,
+    tokenize,
+)
 from claims.stance_parse import attach
 from claims.stance_rules import StanceRules, load_stance_rules
+from claimtracker.errors import ConfigError
 
 SUPPORTS = "supports"
 CONTRADICTS = "contradicts"
@@ -66,14 +75,16 @@ class StanceModel(Protocol):
 
 
 def _metric_aliases(metric: str) -> tuple[str, ...]:
-    """A metric's names in management language, from the metric catalog when it exists."""
+    """A metric's English names (management speaks English), from the metric catalogue when
+    it is there, else the metric id in words ("operating_income" -> "operating income")."""
+    aliases: tuple[str, ...] = ()
     try:
-        from claimtracker.metric_catalog import load_catalog  # type: ignore[import-not-found]
+        from claimtracker.metric_catalog import load_catalog
 
-        entry = load_catalog().get(metric)
-        aliases = tuple(getattr(entry, "aliases", ()) or ()) if entry is not None else ()
-    except (ImportError, AttributeError, KeyError):
-        aliases = ()
+        names = load_catalog().get(metric).all_aliases()
+        aliases = tuple(n for n in names if n.isascii())
+    except (ImportError, AttributeError, ConfigError):
+        pass
     return aliases or (metric.replace("_", " "),)
 
 
@@ -150,7 +161,7 @@ class RuleStance:
                               "direction": _flip(hit.direction) if hit.negated else hit.direction,
                               "negated": hit.negated, "expects": subject.expects,
                               **({"rule": hit.rule} if hit.rule else {})})
-            elif claim.kind == "narrative" and subject.expects == "up" and _NUMBER.search(
+            elif existence and subject.expects == "up" and _NUMBER.search(
                     " ".join(words[max(0, subject.start - windows["quantity"]):
                                    subject.end + windows["quantity"]])):
                 found.append({"cue": subject.phrase, "word": "<quantity>", "direction": "up",
@@ -204,7 +215,9 @@ class RuleStance:
                 decided.add(hit.subject)
             for concept, value in rule.sets.items():
                 for phrase, expects in subjects_all:
-                    if phrase in concepts_done or concept not in tokenize(phrase).words:
+                    if phrase in concepts_done or concept not in phrase_words(phrase):
+                        continue
+                    if not self._about_claim(hit, phrase, concept, words, subjects, rules):
                         continue
                     concepts_done.add(phrase)
                     found.append({"cue": phrase, "word": text,
@@ -212,6 +225,20 @@ class RuleStance:
                                   "negated": negated, "expects": expects, "rule": rule.rule_id})
         decided.update(s for s in subjects if s.phrase in concepts_done)
         return found, decided
+
+    @staticmethod
+    def _about_claim(hit: RuleHit, phrase: str, concept: str, words: list[str],
+                     subjects: list[Subject], rules: StanceRules) -> bool:
+        """A concept ("demand") counts for a claim subject when the sentence is about the claim
+        (that subject is named in it, or another claim subject is near the phrase), or when the
+        rule is `implicit` and the subject is the bare concept ("we are supply constrained")."""
+        if any(s.phrase == phrase for s in subjects):
+            return True
+        if hit.rule.implicit and concept not in words and phrase_words(phrase) == (concept,):
+            return True
+        reach = hit.rule.window if hit.rule.window is not None else rules.windows["cue"]
+        first = min(hit.consumed)
+        return any(s.end > first - reach and s.start < hit.end + reach for s in subjects)
 
     def _candidates(self, words: list[str], hits: list[RuleHit],
                     rules: StanceRules) -> list[_Candidate]:
@@ -234,7 +261,7 @@ class RuleStance:
                                       self._negated(words, pos, rules)))
         return out
 
-    def _attach(self, sentence: str, tokens: Any, subject: Subject, candidates: list[_Candidate],
+    def _attach(self, sentence: str, tokens: Tokens, subject: Subject, candidates: list[_Candidate],
                 window: int, rules: StanceRules, claim: Claim) -> _Candidate | None:
         """The direction word of one subject: nearest in its window and clause; the parse
         decides when the window holds both directions, or nothing while the clause does."""
@@ -251,19 +278,24 @@ class RuleStance:
             in_clause.append((distance, cand))
         near = [(d, c) for d, c in in_clause if d <= (c.window if c.window is not None else window)]
         directions = {_flip(c.direction) if c.negated else c.direction for _, c in near}
-        pool = near if len(directions) > 1 else (in_clause if not near else [])
-        if pool and rules.parse and not (not near and getattr(claim, "mentions_support", False)):
+        # Ask the parse only when the window is ambiguous (both directions), or empty while the
+        # clause has direction words further away (not for existence claims: they stay local).
+        beyond = not near and not getattr(claim, "mentions_support", False)
+        pool = near if len(directions) > 1 else (in_clause if beyond else [])
+        if pool and rules.parse:
             span = (tokens.starts[subject.start],
                     tokens.starts[subject.end - 1] + len(words[subject.end - 1]))
             chosen = attach(sentence, span, [tokens.starts[c.pos] for _, c in pool],
-                            rules.windows["parse_distance"])
+                            rules.parse_links)
             if chosen is not None:
                 return pool[chosen][1]
         if near:
             return min(near, key=lambda dc: dc[0])[1]
-        if claim.kind == "metric" and in_clause:
-            # "CapEx to be about $125 billion ... and that amount will increase"
-            return min(in_clause, key=lambda dc: dc[0])[1]
+        after = [(d, c) for d, c in in_clause
+                 if c.pos >= subject.end and d <= rules.windows["metric_reach"]]
+        if claim.kind == "metric" and after:
+            # "CapEx to be about $125 billion ..., and that amount will increase"
+            return min(after, key=lambda dc: dc[0])[1]
         return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from claims.stance_rules import PatternToken, PhraseRule
 
@@ -40,16 +41,36 @@ class Subject:
     expects: str
 
 
+@lru_cache(maxsize=4096)
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(tokenize(phrase).words)
+
+
+@lru_cache(maxsize=4096)
+def _phrase_matcher(phrase: str) -> tuple[tuple[str, ...], re.Pattern[str]] | None:
+    parts = phrase_words(phrase)
+    if not parts:
+        return None
+    return parts, re.compile(rf"{re.escape(parts[-1])}(?:s|es|\d+[a-z]?|-[a-z\-]+)?")
+
+
 def phrase_spans(words: list[str], phrase: str) -> list[tuple[int, int]]:
     """Token spans of a phrase; its last word may take a plural, a number or a -suffix."""
-    parts = tokenize(phrase).words
-    if not parts:
+    compiled = _phrase_matcher(phrase)
+    if compiled is None:
         return []
-    last = re.compile(rf"{re.escape(parts[-1])}(?:s|es|\d+[a-z]?|-[a-z\-]+)?")
+    parts, last = compiled
+    n = len(parts)
+    head = parts[0]
     spans = []
-    for i in range(len(words) - len(parts) + 1):
-        if words[i:i + len(parts) - 1] == parts[:-1] and last.fullmatch(words[i + len(parts) - 1]):
-            spans.append((i, i + len(parts)))
+    for i in range(len(words) - n + 1):
+        word = words[i]
+        if n == 1:
+            if word.startswith(head) and last.fullmatch(word):
+                spans.append((i, i + 1))
+        elif word == head and tuple(words[i + 1:i + n - 1]) == parts[1:-1] \
+                and last.fullmatch(words[i + n - 1]):
+            spans.append((i, i + n))
     return spans
 
 
@@ -57,7 +78,11 @@ def subject_spans(words: list[str], subjects: Sequence[tuple[str, str]]) -> list
     """Non-overlapping subject occurrences, longer phrases first ("cost to serve" before
     "cost"), in sentence order."""
     found: list[Subject] = []
+    joined = " " + " ".join(words)
     for phrase, expects in sorted(subjects, key=lambda kv: -len(kv[0])):
+        parts = phrase_words(phrase)
+        if not parts or " " + parts[0] not in joined:  # cheap: most phrases are absent
+            continue
         for start, end in phrase_spans(words, phrase):
             if any(s.start <= start < s.end or s.start < end <= s.end for s in found):
                 continue
@@ -74,12 +99,6 @@ class RuleHit:
     end: int
     subject: Subject | None
     consumed: set[int] = field(default_factory=set)  # positions of the pattern's own words
-
-
-def _required(rule: PhraseRule) -> list[frozenset[str]]:
-    """Exact-word alternatives that must all be in the sentence (a cheap pre-filter)."""
-    return [t.words for t in rule.tokens
-            if t.kind == "words" and not t.optional and not t.prefixes]
 
 
 class _Matcher:
@@ -128,7 +147,7 @@ class _Matcher:
               state: tuple[Subject | None, frozenset[int]]
               ) -> tuple[int, Subject | None, frozenset[int]] | None:
         first = pi == 0
-        for g in range(0 if first else self.slot_gap + 1):
+        for g in range(1 if first else self.slot_gap + 1):
             if not all(self._free(p) for p in range(ti, ti + g)):
                 break
             for subject in self.by_start.get(ti + g, []):
@@ -159,7 +178,7 @@ def match_rules(words: list[str], subjects: list[Subject], rules: Sequence[Phras
     owned: set[int] = set()
     hits: list[RuleHit] = []
     for rule in rules:
-        if not all(present & alts for alts in _required(rule)):
+        if not all(present & alts for alts in rule.required):
             continue
         if rule.tokens[0].kind == "subject" and not subjects:
             continue

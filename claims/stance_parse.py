@@ -44,19 +44,23 @@ def _token_at(doc: Any, offset: int) -> Any:
     return doc[max(0, bisect.bisect_right(starts, offset) - 1)]
 
 
-def _path_to_root(token: Any) -> list[Any]:
-    path = [token]
-    while path[-1].head.i != path[-1].i and len(path) < 64:
-        path.append(path[-1].head)
-    return path
-
-
-def _tree_distance(a: Any, b: Any) -> int:
-    up_a = {t.i: n for n, t in enumerate(_path_to_root(a))}
-    for n, token in enumerate(_path_to_root(b)):
-        if token.i in up_a:
-            return n + up_a[token.i]
-    return 1_000
+def _linked(subject: Any, word: Any, links: dict[str, frozenset[str]]) -> bool:
+    """True if the parse makes `word` the change of `subject` (see parse_links in the rules)."""
+    nouns = [subject]
+    while nouns[-1].dep_ in links["share"] and len(nouns) < 3:
+        nouns.append(nouns[-1].head)  # "capex and opex increased": capex shares opex's links
+    for noun in nouns:
+        head = noun.head
+        if head.i == word.i and noun.dep_ in links["governs"]:
+            return True  # capex increased / reduced capex
+        if word.head.i == noun.i and word.dep_ in links["modifies"]:
+            return True  # higher capex
+        if noun.dep_ == "pobj" and head.dep_ in links["through"] and head.head.i == word.i:
+            return True  # increase in capex
+        if noun.dep_ in ("nsubj", "nsubjpass") and word.head.i == head.i \
+                and word.dep_ in links["beside"]:
+            return True  # capex was up; capex saw strong growth
+    return False
 
 
 def _span_root(doc: Any, start: int, end: int) -> Any:
@@ -70,9 +74,9 @@ def _span_root(doc: Any, start: int, end: int) -> Any:
 
 
 def attach(text: str, subject: tuple[int, int], candidates: list[int],
-           max_distance: int) -> int | None:
-    """Index (into `candidates`, character offsets of direction words) of the one the parse
-    links closest to the subject's character span, within max_distance edges; else None."""
+           links: dict[str, frozenset[str]]) -> int | None:
+    """Index (into `candidates`, character offsets of direction words) of the nearest one the
+    parse links to the subject's character span; None when none is linked (or no parser)."""
     doc = parse(text)
     if doc is None or not len(doc):
         return None
@@ -80,9 +84,9 @@ def attach(text: str, subject: tuple[int, int], candidates: list[int],
     best: tuple[int, int] | None = None
     for n, offset in enumerate(candidates):
         token = _token_at(doc, offset)
-        if root.idx <= token.idx < subject[1]:
-            continue  # the direction word is part of the subject itself
-        distance = _tree_distance(root, token)
-        if distance <= max_distance and (best is None or distance < best[0]):
+        if subject[0] <= token.idx < subject[1] or not _linked(root, token, links):
+            continue
+        distance = abs(token.i - root.i)
+        if best is None or distance < best[0]:
             best = (distance, n)
     return best[1] if best else None

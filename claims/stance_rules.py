@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,14 @@ DEFAULT_RULES = REPO_DATA_DIR / "stance.yaml"
 DIRECTIONS = ("up", "down", "flat")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOP_KEYS = {"direction_words", "not_direction", "negations", "hedges", "generic", "forward",
-             "forward_phrases", "windows", "weights", "parse", "phrase_rules",
+             "forward_phrases", "windows", "weights", "parse", "parse_links", "phrase_rules",
              "article_direction_words", "article_forecast_words"}
 _WORD_LISTS = ("not_direction", "negations", "hedges", "generic", "forward")
 _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "slot_gap": 3,
-            "parse_distance": 3}
+            "metric_reach": 30}
+_LINKS = ("governs", "modifies", "through", "beside", "share")
 _WEIGHTS = {"hedged": 0.5, "forward_past": 0.5, "forward_forecast": 0.8, "mention": 0.5}
-_RULE_KEYS = {"id", "pattern", "subject", "sets", "window"}
+_RULE_KEYS = {"id", "pattern", "subject", "sets", "window", "implicit"}
 _PATTERN_WORD = re.compile(r"^[a-z0-9][a-z0-9'\-]*\*?$|^n't$")
 
 
@@ -59,10 +60,17 @@ class PhraseRule:
     sets: dict[str, str] = field(default_factory=dict)
     window: int | None = None
     line: int = 0
+    implicit: bool = False  # its concepts hold even when the sentence names no claim subject
 
     @property
     def has_slot(self) -> bool:
         return any(t.kind == "subject" for t in self.tokens)
+
+    @cached_property
+    def required(self) -> tuple[frozenset[str], ...]:
+        """Exact-word alternatives that must all be in a sentence (a cheap pre-filter)."""
+        return tuple(t.words for t in self.tokens
+                     if t.kind == "words" and not t.optional and not t.prefixes)
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ class StanceRules:
     windows: dict[str, int]
     weights: dict[str, float]
     parse: bool
+    parse_links: dict[str, frozenset[str]]
     phrase_rules: tuple[PhraseRule, ...]
     article_words: dict[str, dict[str, tuple[str, ...]]]
     article_forecast_words: dict[str, tuple[str, ...]]
@@ -146,7 +155,7 @@ def _number(path: Path, line: int, value: Any, what: str, *, low: float, high: f
 
 
 def _section(path: Path, data: dict[str, Any], key: str, defaults: dict[str, Any],
-             high: float, integer: bool) -> dict[str, Any]:
+             high: float, integer: bool, text: list[str]) -> dict[str, Any]:
     raw = data.get(key) or {}
     if not isinstance(raw, dict):
         raise _fail(path, data[_LINE], f"`{key}` must be a mapping like {defaults}.")
@@ -158,9 +167,10 @@ def _section(path: Path, data: dict[str, Any], key: str, defaults: dict[str, Any
     for name, value in raw.items():
         if name == _LINE:
             continue
-        number = _number(path, line, value, f"{key}.{name}", low=0, high=high)
+        at = _key_line(text, str(name), line)
+        number = _number(path, at, value, f"{key}.{name}", low=0, high=high)
         if integer and number != int(number):
-            raise _fail(path, line, f"{key}.{name} is {value!r}; write a whole number of tokens.")
+            raise _fail(path, at, f"{key}.{name} is {value!r}; write a whole number of tokens.")
         out[name] = int(number) if integer else number
     return out
 
@@ -168,7 +178,8 @@ def _section(path: Path, data: dict[str, Any], key: str, defaults: dict[str, Any
 def compile_pattern(path: Path, line: int, pattern: Any) -> tuple[PatternToken, ...]:
     """A pattern string -> its tokens; see the header of data/stance.yaml for the syntax."""
     if not isinstance(pattern, str) or not pattern.split():
-        raise _fail(path, line, "a phrase rule needs `pattern:` text, e.g. \"pressure on {subject}\".")
+        raise _fail(path, line,
+                    "a phrase rule needs `pattern:` text, e.g. \"pressure on {subject}\".")
     tokens: list[PatternToken] = []
     for part in pattern.lower().split():
         optional = part.endswith("?")
@@ -193,7 +204,7 @@ def compile_pattern(path: Path, line: int, pattern: Any) -> tuple[PatternToken, 
     return tuple(tokens)
 
 
-def _rule(path: Path, raw: Any, index: int) -> PhraseRule:
+def _rule(path: Path, raw: Any, index: int, text: list[str]) -> PhraseRule:
     if not isinstance(raw, dict):
         raise _fail(path, "?", f"phrase rule #{index + 1} must be a mapping with id and pattern.")
     line = raw[_LINE]
@@ -205,31 +216,40 @@ def _rule(path: Path, raw: Any, index: int) -> PhraseRule:
     if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
         raise _fail(path, line, f"phrase rule id {rule_id!r} must be lower-case words joined "
                     "by dashes, e.g. upward-pressure.")
+    def at(key: str) -> int:
+        return _key_line(text, key, line) if key in raw else line
+
     direction = raw.get("subject", "none")
     if direction not in (*DIRECTIONS, "none"):
-        raise _fail(path, line, f"phrase rule {rule_id}: subject: {direction!r} is not one of "
-                    "up, down, flat, none.")
+        raise _fail(path, at("subject"), f"phrase rule {rule_id}: subject: {direction!r} is "
+                    "not one of up, down, flat, none.")
     sets = raw.get("sets") or {}
     if not isinstance(sets, dict):
-        raise _fail(path, line, f"phrase rule {rule_id}: sets must map a concept word to a "
+        raise _fail(path, at("sets"), f"phrase rule {rule_id}: sets must map a concept word to a "
                     "direction, e.g. {demand: up}.")
     concepts: dict[str, str] = {}
     for concept, value in sets.items():
         if concept == _LINE:
             continue
         if value not in DIRECTIONS:
-            raise _fail(path, sets.get(_LINE, line), f"phrase rule {rule_id}: sets.{concept} is "
+            raise _fail(path, at("sets"), f"phrase rule {rule_id}: sets.{concept} is "
                         f"{value!r}; use up, down or flat.")
         concepts[str(concept).lower()] = str(value)
     window = raw.get("window")
     if window is not None:
-        window = int(_number(path, line, window, f"phrase rule {rule_id}: window", low=0,
+        window = int(_number(path, at("window"), window, f"phrase rule {rule_id}: window", low=0,
                              high=1000))
-    return PhraseRule(rule_id, raw.get("pattern"), compile_pattern(path, line, raw.get("pattern")),
-                      None if direction == "none" else direction, concepts, window, line)
+    implicit = raw.get("implicit", False)
+    if not isinstance(implicit, bool):
+        raise _fail(path, at("implicit"), f"phrase rule {rule_id}: implicit must be true or false.")
+    tokens = compile_pattern(path, at("pattern"), raw.get("pattern"))
+    return PhraseRule(rule_id, raw.get("pattern"), tokens,
+                      None if direction == "none" else direction, concepts, window, line,
+                      implicit)
 
 
-def _article_words(path: Path, data: dict[str, Any], text: list[str]) -> dict[str, dict[str, tuple[str, ...]]]:
+def _article_words(path: Path, data: dict[str, Any],
+                   text: list[str]) -> dict[str, dict[str, tuple[str, ...]]]:
     raw = data.get("article_direction_words") or {}
     line = _line(data, "article_direction_words")
     if not isinstance(raw, dict):
@@ -239,7 +259,8 @@ def _article_words(path: Path, data: dict[str, Any], text: list[str]) -> dict[st
         if lang == _LINE:
             continue
         if not isinstance(by_direction, dict):
-            raise _fail(path, line, f"article_direction_words.{lang} must map up/down/flat to words.")
+            raise _fail(path, line,
+                        f"article_direction_words.{lang} must map up/down/flat to words.")
         lline = by_direction[_LINE]
         unknown = sorted(str(k) for k in by_direction if k != _LINE and k not in DIRECTIONS)
         if unknown:
@@ -253,13 +274,15 @@ def _article_words(path: Path, data: dict[str, Any], text: list[str]) -> dict[st
 def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
     data = load_yaml(raw_bytes, path)
     if not isinstance(data, dict):
-        raise _fail(path, 1, "expected a mapping with direction_words, negations, phrase_rules, ...")
+        raise _fail(path, 1,
+                    "expected a mapping with direction_words, negations, phrase_rules, ...")
     unknown = sorted(str(k) for k in data if k != _LINE and k not in _TOP_KEYS)
     if unknown:
         raise _fail(path, 1, f"unknown key(s) {unknown}; allowed: {sorted(_TOP_KEYS)}.")
     words = data.get("direction_words")
     if not isinstance(words, dict):
-        raise _fail(path, data[_LINE], "`direction_words:` with up, down and flat lists is required.")
+        raise _fail(path, data[_LINE],
+                    "`direction_words:` with up, down and flat lists is required.")
     wline = words[_LINE]
     unknown = sorted(str(k) for k in words if k != _LINE and k not in DIRECTIONS)
     if unknown:
@@ -271,10 +294,20 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
     parse = data.get("parse", True)
     if not isinstance(parse, bool):
         raise _fail(path, data[_LINE], f"`parse` must be true or false, got {parse!r}.")
+    links = data.get("parse_links") or {}
+    if not isinstance(links, dict):
+        raise _fail(path, data[_LINE], f"`parse_links` must map {', '.join(_LINKS)} to "
+                    "spaCy dependency labels, e.g. governs: [nsubj, dobj].")
+    lline = links.get(_LINE, data[_LINE])
+    unknown = sorted(str(k) for k in links if k != _LINE and k not in _LINKS)
+    if unknown:
+        raise _fail(path, lline, f"parse_links: unknown key(s) {unknown}; allowed: {list(_LINKS)}.")
+    parse_links = {k: frozenset(_words(path, _key_line(text, k, lline), links.get(k),
+                                       f"parse_links.{k}")) for k in _LINKS}
     raw_rules = data.get("phrase_rules") or []
     if not isinstance(raw_rules, list):
         raise _fail(path, data[_LINE], "`phrase_rules` must be a list of {id, pattern, subject}.")
-    rules = tuple(_rule(path, raw, i) for i, raw in enumerate(raw_rules))
+    rules = tuple(_rule(path, raw, i, text) for i, raw in enumerate(raw_rules))
     seen: dict[str, int] = {}
     for rule in rules:
         if rule.rule_id in seen:
@@ -290,9 +323,10 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
         up=by_direction["up"], down=by_direction["down"], flat=by_direction["flat"],
         forward_phrases=_words(path, _key_line(text, "forward_phrases"),
                                data.get("forward_phrases"), "forward_phrases"),
-        windows=_section(path, data, "windows", _WINDOWS, 1000, True),
-        weights=_section(path, data, "weights", _WEIGHTS, 1, False),
-        parse=parse, phrase_rules=rules, article_words=_article_words(path, data, text),
+        windows=_section(path, data, "windows", _WINDOWS, 1000, True, text),
+        weights=_section(path, data, "weights", _WEIGHTS, 1, False, text),
+        parse=parse, parse_links=parse_links, phrase_rules=rules,
+        article_words=_article_words(path, data, text),
         article_forecast_words={str(k): _words(path, fline, v, f"article_forecast_words.{k}")
                                 for k, v in forecast.items() if k != _LINE},
         **lists,

@@ -8,7 +8,6 @@ it, claims read formulas and segments from it, claim drafting finds a metric in 
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import re
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Any
 
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
+from claimtracker.metric_formula import check_formula, evaluate, formula_inputs
 from claimtracker.yaml_lines import LINE as _LINE
 from claimtracker.yaml_lines import load_yaml
 
@@ -34,7 +34,6 @@ _CONCEPT = re.compile(r"^[A-Za-z][\w.-]*:[A-Za-z_][\w.-]*$")
 _TICKER = re.compile(r"^[A-Z][A-Z0-9.\-]{0,9}$")
 _KEYS = {"id", "label", "kind", "unit", "units", "aliases", "concepts", "formula", "change",
          "of", "segments"}
-_FUNCTIONS = ("growth",)
 
 
 @dataclass(frozen=True)
@@ -69,14 +68,14 @@ class MetricDef:
     @property
     def inputs(self) -> tuple[str, ...]:
         """Metric ids the formula reads, in order of first use."""
-        return _names(_parse(self.formula)) if self.formula else ()
+        return formula_inputs(self.formula) if self.formula else ()
 
     def evaluate(self, value: Callable[[str], float | None],
                  growth: Callable[[str], float | None]) -> float | None:
         """The formula's value given each input's value (and growth); None if any is missing."""
         if not self.formula:
             return None
-        return _eval(_parse(self.formula).body, value, growth)
+        return evaluate(self.formula, value, growth)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one object per file version
@@ -147,65 +146,6 @@ def _alias_patterns(catalog: MetricCatalog) -> list[tuple[str, str, re.Pattern[s
     return sorted(out, key=lambda item: -len(item[0]))
 
 
-# -- formulas -------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=256)
-def _parse(formula: str) -> ast.Expression:
-    return ast.parse(formula, mode="eval")
-
-
-def _names(tree: ast.AST) -> tuple[str, ...]:
-    seen: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id not in _FUNCTIONS and node.id not in seen:
-            seen.append(node.id)
-    return tuple(seen)
-
-
-def _check_formula(formula: str) -> str | None:
-    """Why a formula is not allowed, or None: + - * /, numbers, metric ids, growth(id)."""
-    try:
-        tree = _parse(formula)
-    except SyntaxError:
-        return "is not an arithmetic expression"
-    for node in ast.walk(tree.body):
-        if isinstance(node, ast.Call):
-            if not (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS
-                    and len(node.args) == 1 and isinstance(node.args[0], ast.Name)
-                    and not node.keywords):
-                return "calls something other than growth(metric_id)"
-        elif not isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant, ast.Add,
-                                   ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd, ast.Load)):
-            return f"uses {type(node).__name__}; only + - * / ( ) and growth() are allowed"
-        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
-            return f"has the constant {node.value!r}; only numbers are allowed"
-    return None
-
-
-def _eval(node: ast.AST, value: Callable[[str], float | None],
-          growth: Callable[[str], float | None]) -> float | None:
-    if isinstance(node, ast.Constant):
-        return float(node.value)
-    if isinstance(node, ast.Name):
-        return value(node.id)
-    if isinstance(node, ast.Call):
-        return growth(node.args[0].id)  # type: ignore[attr-defined]
-    if isinstance(node, ast.UnaryOp):
-        inner = _eval(node.operand, value, growth)
-        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
-    assert isinstance(node, ast.BinOp)
-    left, right = _eval(node.left, value, growth), _eval(node.right, value, growth)
-    if left is None or right is None:
-        return None
-    if isinstance(node.op, ast.Add):
-        return left + right
-    if isinstance(node.op, ast.Sub):
-        return left - right
-    if isinstance(node.op, ast.Mult):
-        return left * right
-    return None if right == 0 else left / right
-
-
 # -- loading and validation -----------------------------------------------------------------------
 
 def _fail(path: Path, line: int | str, message: str) -> ConfigError:
@@ -227,8 +167,8 @@ def _aliases(path: Path, line: int, value: Any, what: str) -> dict[str, tuple[st
     if isinstance(value, list):  # a flat list: language unknown, kept under "any"
         return {"any": _strings(path, line, value, f"{what}: aliases")}
     if not isinstance(value, dict):
-        raise _fail(path, line, f"{what}: aliases must map a language ({', '.join(LANGUAGES)}) "
-                                "to a list of names, e.g. {en: [gross margin], ko: [매출총이익률]}.")
+        raise _fail(path, line, f"{what}: aliases must map a language ({', '.join(LANGUAGES)})"
+                                " to a list of names, e.g. {en: [gross margin]}.")
     out = {}
     for lang, names in value.items():
         if lang == _LINE:
@@ -284,7 +224,7 @@ def _metric(path: Path, raw: Any, index: int) -> MetricDef:
     formula = raw.get("formula")
     if formula is not None:
         formula = str(formula).strip()
-        problem = _check_formula(formula)
+        problem = check_formula(formula)
         if problem:
             raise _fail(path, line, f"{what}: formula {formula!r} {problem}; write e.g. "
                                     "gross_profit / revenue.")

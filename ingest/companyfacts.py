@@ -9,8 +9,9 @@ rows carry derived=TRUE. Fiscal quarters come from `claimtracker.quarters`.
 
 Rows are replaced per company in one transaction (source='companyfacts'), so a rerun with
 the same JSON changes nothing. The live sync fetches the JSON; `ingest --from-dir` merges the
-files it finds (`merge_companyfacts_file`). Concepts per metric come from data/metrics.yaml. Their fact_id hashes (source, cik, metric, period, unit): one
-row per metric and period, whichever concept supplied it.
+files it finds (`merge_companyfacts_file`). Concepts per metric come from data/metrics.yaml.
+Their fact_id hashes (source, cik, metric, period, unit): one row per metric and period,
+whichever concept supplied it.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from claimtracker.db import Store
-from claimtracker.metric_catalog import load_catalog
 from claimtracker.errors import InputError
+from claimtracker.metric_catalog import load_catalog
 from claimtracker.quarters import fiscal_quarter_of, fiscal_year_end_month
 from ingest.store_writer import upsert_company
 
 SOURCE = "companyfacts"
+_ROW = "(" + ", ".join("?" * 14) + ")"
+_ROWS_PER_STATEMENT = 500
 
 #: metric -> concepts, most preferred first (companies switch concepts over the years); the
 #: metric catalogue (data/metrics.yaml) owns the lists.
@@ -174,12 +177,14 @@ def merge_companyfacts(store: Store, cik: int, doc: dict[str, Any], fye_month: i
         )
     with store.transaction() as con:
         con.execute("DELETE FROM facts WHERE source = ? AND cik = ?", [SOURCE, cik])
-        if rows:
-            con.executemany(
+        # Multi-row INSERTs: DuckDB's executemany runs one statement per row (seconds here).
+        for i in range(0, len(rows), _ROWS_PER_STATEMENT):
+            chunk = rows[i:i + _ROWS_PER_STATEMENT]
+            con.execute(
                 "INSERT INTO facts (fact_id, cik, accession, concept, metric, value, unit, "
                 "period_start, period_end, fiscal_year, fiscal_quarter, duration_months, "
-                "source, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                "source, derived) VALUES " + ", ".join([_ROW] * len(chunk)),
+                [value for row in chunk for value in row],
             )
     return len(rows)
 
@@ -198,11 +203,12 @@ def fiscal_year_end_of(doc: dict[str, Any]) -> str | None:
 
 
 def merge_companyfacts_file(store: Store, path: Path,
-                            listing: tuple[str, str | None] | None = None) -> tuple[int, int]:
+                            tickers: dict[int, tuple[str, str | None]] | None = None,
+                            ) -> tuple[int, int]:
     """Merge one companyfacts JSON file; returns (cik, rows). Raises InputError if unusable.
 
-    The company is added when the DB does not know it yet (ticker from `listing`, EDGAR's
-    ticker list; fiscal year end from the JSON's own 10-K periods).
+    The company is added when the DB does not know it yet (ticker from `tickers`, EDGAR's
+    ticker list by CIK; fiscal year end from the JSON's own 10-K periods).
     """
     try:
         doc = json.loads(path.read_bytes())
@@ -216,7 +222,7 @@ def merge_companyfacts_file(store: Store, path: Path,
                               [cik]).fetchone()
     fye = known[0] if known and known[0] else fiscal_year_end_of(doc)
     if known is None or not known[0]:
-        ticker, name = listing or (None, None)
+        ticker, name = (tickers or {}).get(cik, (None, None))
         with store.transaction() as con:
             upsert_company(con, cik, ticker, doc.get("entityName") or name, fye)
     return cik, merge_companyfacts(store, cik, doc, fiscal_year_end_month(fye))

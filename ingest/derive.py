@@ -14,11 +14,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from claimtracker.db import Store
+from claimtracker.metric_catalog import load_catalog
 from claimtracker.quarters import fiscal_year_end_month
 from ingest.filing_parse import fiscal_slot
 
-_FLOW_METRICS = ("revenue", "operating_income", "net_income", "capex")
 _XBRL_SOURCES = ("inline_xbrl", "xbrl_instance")
+
+
+def _flow_metrics() -> list[str]:
+    """The catalogue's flow metrics stored in facts (revenue, capex, operating cash flow...)."""
+    catalog = load_catalog()
+    return [m for m in catalog.base_ids() if catalog.get(m).kind == "flow"]
 
 
 def _fact_id(cik: int, concept: str, unit: str, start: date, end: date) -> str:
@@ -50,7 +56,7 @@ def derive_company(store: Store, cik: int) -> int:
         "FROM facts f LEFT JOIN filings fl ON fl.accession = f.accession "
         "WHERE f.cik = ? AND NOT f.derived AND f.dimensions IS NULL AND f.period_start IS NOT NULL "
         "AND list_contains(?, f.metric) AND list_contains(?, f.source)",
-        [cik, list(_FLOW_METRICS), list(_XBRL_SOURCES)],
+        [cik, _flow_metrics(), list(_XBRL_SOURCES)],
     ).fetchall()
     best = _latest(rows)
     stated = {(v["concept"], v["unit"], v["end"]) for v in best.values() if v["months"] == 3}

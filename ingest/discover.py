@@ -36,6 +36,7 @@ _HTML_EXT = {".htm", ".html"}
 _EDGAR_PAGE_TITLES = (b"sec.gov |", b"edgar filing documents", b"company information",
                       b"edgar full text search", b"edgar search")
 _SNIFF = 4096
+_FACTS_KEY_RE = re.compile(rb'"entityName"\s*:\s*"[^"]*"\s*,\s*"facts"\s*:')
 
 
 @dataclass
@@ -91,8 +92,7 @@ def is_companyfacts(path: Path) -> bool:
     if "companyfacts" in path.parts:
         return True
     return re.match(r"cik\d{10}\.json$", path.name.lower()) is not None and \
-        re.match(rb'\s*\{\s*"cik"\s*:\s*\d+\s*,\s*"entityName"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"facts"',
-                 _head(path)) is not None
+        _FACTS_KEY_RE.search(_head(path)) is not None
 
 
 def _read_metadata(path: Path, catalog: Catalog) -> str:

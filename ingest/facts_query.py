@@ -12,8 +12,10 @@ from typing import Any
 
 from claimtracker.db import Store
 from claimtracker.errors import InputError
+from claimtracker.metric_catalog import load_catalog
 from claimtracker.quarters import fiscal_quarter_of, fiscal_year_end_month
-from ingest.xbrl import METRIC_CONCEPTS, concept_rank
+from claimtracker.tickers import canonical_ticker
+from ingest.xbrl import concept_rank
 
 #: Keys of `claimtracker facts --format json` objects (a contract: scripts rely on it).
 FACT_KEYS = ("ticker", "metric", "concept", "fiscal_year", "fiscal_quarter", "period_start",
@@ -27,8 +29,11 @@ def _is_fiscal_year(row: dict[str, Any], fye_month: int) -> bool:
 
 def facts_for(store: Store, ticker: str, metric: str | None = None) -> list[dict[str, Any]]:
     """Quarterly (fiscal_quarter 1-4, three months) and annual (fiscal_quarter None) values."""
-    if metric is not None and metric not in METRIC_CONCEPTS:
-        raise InputError(f"unknown metric {metric!r}: use one of {', '.join(METRIC_CONCEPTS)}.")
+    stored = load_catalog().base_ids()
+    if metric is not None and metric not in stored:
+        raise InputError(f"unknown metric {metric!r}: use one of {', '.join(stored)} (the "
+                         "reported metrics of data/metrics.yaml; ratios are derived from them).")
+    ticker = canonical_ticker(store.con, ticker)  # one ticker per company: GOOGL -> GOOG
     company = store.con.execute(
         "SELECT cik, fiscal_year_end FROM companies WHERE upper(ticker) = upper(?)", [ticker]
     ).fetchone()

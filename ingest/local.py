@@ -5,6 +5,8 @@ a filing whose files are unchanged is not parsed again, a changed one is rewritt
 transaction. One bad filing never stops the run: it is recorded (filings.status='failed' or
 source_files.status='failed'), named in the summary with its reason, and the rest carry on.
 The live-EDGAR sync feeds its downloads (sec-edgar-downloader layout) through here too.
+companyfacts JSON files found in the folder are merged into facts (source 'companyfacts',
+the least preferred), so companies without filings here still get quarterly series.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tqdm import tqdm
 from claimtracker.db import Store
 from claimtracker.errors import ClaimtrackerError
 from claimtracker.runs import record_run
+from ingest.companyfacts import merge_companyfacts_file
 from ingest.derive import derive_company
 from ingest.discover import Catalog, Unit, discover
 from ingest.filing_parse import parse_unit, sha256, source_kind
@@ -39,6 +42,8 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     truncated: list[tuple[str, str, str]] = field(default_factory=list)  # accession, path, note
     rows: dict[str, int] = field(default_factory=dict)
+    companyfacts: list[tuple[str, int, int]] = field(default_factory=list)  # path, cik, rows
+    companyfacts_unchanged: list[str] = field(default_factory=list)  # paths
     seconds: float = 0.0
 
     @property
@@ -57,6 +62,9 @@ class IngestSummary:
             "skipped_files": [{"path": p, "reason": r} for p, r in self.skipped],
             "failed_files": [{"path": p, "reason": r} for p, r in self.failed],
             "truncated": [{"accession": a, "path": p, "note": n} for a, p, n in self.truncated],
+            "companyfacts_merged": [{"path": p, "cik": c, "rows": n}
+                                    for p, c, n in self.companyfacts],
+            "companyfacts_unchanged": len(self.companyfacts_unchanged),
             "seconds": round(self.seconds, 2),
         }
 
@@ -68,6 +76,10 @@ class IngestSummary:
         ]
         if self.rows:
             lines.append("Rows written: " + ", ".join(f"{k} {v}" for k, v in self.rows.items()))
+        if self.companyfacts or self.companyfacts_unchanged:
+            lines.append(f"companyfacts JSON: {len(self.companyfacts)} merged ("
+                         f"{sum(n for _, _, n in self.companyfacts)} values), "
+                         f"{len(self.companyfacts_unchanged)} unchanged.")
         if self.truncated:
             lines.append(f"Truncated submissions, complete documents kept "
                          f"[{len(self.truncated)}]:")
@@ -172,6 +184,7 @@ def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSumm
         for cik in touched:
             summary.rows["derived_facts"] = summary.rows.get("derived_facts", 0) + \
                 derive_company(store, cik)
+        _merge_companyfacts(store, catalog, state, summary, run)
         summary.truncated = _truncated(store, [u.accession for u in catalog.units if u.accession])
         for key in ("parsed", "unchanged", "skipped", "failed"):
             run.count(key, len(getattr(summary, key)))
@@ -179,6 +192,31 @@ def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSumm
             run.count(key, n)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _merge_companyfacts(store: Store, catalog: Catalog, state: dict[str, tuple],
+                        summary: IngestSummary, run: Any) -> None:
+    """Merge the companyfacts JSON files found (after the filings: their companies' fiscal year
+    ends are known by then); an unchanged file is not read again."""
+    for path in catalog.companyfacts:
+        known = state.get(str(path))
+        stat = path.stat()
+        if known and known[4] == "parsed" and (known[1], known[2]) == (stat.st_size, stat.st_mtime):
+            summary.companyfacts_unchanged.append(str(path))
+            continue
+        try:
+            cik, n = merge_companyfacts_file(store, path, catalog.tickers)
+        except (ClaimtrackerError, OSError) as exc:
+            with store.transaction() as con:
+                record_source_files(con, [_file_row(path, None, "companyfacts", "failed",
+                                                    str(exc))])
+            summary.failed.append((str(path), str(exc)))
+            run.error(str(path), str(exc))
+            continue
+        with store.transaction() as con:
+            record_source_files(con, [_file_row(path, None, "companyfacts", "parsed")])
+        summary.companyfacts.append((str(path), cik, n))
+        summary.rows["companyfacts"] = summary.rows.get("companyfacts", 0) + n
 
 
 def _ingest_unit(store: Store, unit: Unit, catalog: Catalog, known_fye: dict[int, str],

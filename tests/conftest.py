@@ -1,6 +1,9 @@
 """Shared fixtures: a fresh in-memory store, and the real-data DBs built once per session.
 
 Real data is read from ../shared (relative to the repo root), never copied into the repo.
+The session DB holds every EDGAR file in ../shared/edgar but only the pinned transcripts
+(every AMZN call and a few of each format): whole-corpus checks live in bench/transcripts.py
+and in the `corpus`-marked test, deselected by default.
 Expensive fixtures (the DB built from ../shared, the enriched DB, loaded models) are
 session-scoped so the whole suite stays well under 15 minutes on 2 cores.
 """
@@ -8,8 +11,9 @@ session-scoped so the whole suite stays well under 15 minutes on 2 cores.
 from __future__ import annotations
 
 import os
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +50,74 @@ def transcripts_dir(shared_dir: Path) -> Path:
     return _require(shared_dir / "transcripts")
 
 
+#: Transcripts the suite ingests besides every AMZN file (the enriched DB, the seed ledger and
+#: the app tests are about Amazon): one or two of each format and quirk, not the whole corpus
+#: (../shared/transcripts keeps growing; `bench/transcripts.py` parses all of it).
+PINNED_TRANSCRIPTS = (
+    "NVDA/2016-Aug-11-NVDA.txt",        # StreetEvents, fiscal year ahead ('Q2 2017' in Aug 2016)
+    "MU/2019-Dec-18-MU.txt",            # StreetEvents, September fiscal year end
+    "AAPL/2019-Jan-29-AAPL.txt",        # StreetEvents Event Brief: summary + <Sync/>-tagged Q&A
+    "NVDA/NVDA_3Q26_presentation.txt",  # S&P presentation + Q&A pair of another company
+    "NVDA/NVDA_3Q26_qna.txt",
+    "GOOG/GOOG_3Q25.txt",               # merged columns, 'Name:' / 'Title:' / 'Firm:' labels
+    "GOOG/GOOG_1Q25.txt",               # merged columns, bare-name speakers; header says 2024
+    "META/META_1Q25.txt",               # merged columns, bare-name speakers
+    "GOOGL/2019-Apr-29-GOOGL.txt",      # Alphabet as GOOGL: one company with the GOOG files
+    "AMD/AMD_4Q25.txt",                 # title broken over two lines ('Company' / '(AMD) Q4 ...')
+    "AVGO/AVGO_1Q26.txt",               # the same, and a label followed only by its title
+)
+
+
+def pinned_transcript_files(transcripts: Path) -> list[Path]:
+    """Every AMZN transcript plus PINNED_TRANSCRIPTS, as real paths under `transcripts`."""
+    files = sorted((transcripts / "AMZN").glob("*.txt"))
+    files += [transcripts / relative for relative in PINNED_TRANSCRIPTS]
+    for path in files:
+        _require(path)
+    return files
+
+
+@pytest.fixture(scope="session")
+def pinned_transcripts(tmp_path_factory: pytest.TempPathFactory, transcripts_dir: Path) -> Path:
+    """A folder of symlinks <TICKER>/<file> to the pinned transcripts (what the suite ingests).
+
+    A folder (not a file list) so that `claimtracker update --transcripts` and the app's
+    Data page can be pointed at exactly the files the session DB was built from."""
+    folder = tmp_path_factory.mktemp("pinned") / "transcripts"
+    for path in pinned_transcript_files(transcripts_dir):
+        link = folder / path.parent.name / path.name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(path)
+    return folder
+
+
+_PART = re.compile(r"_(presentation|qna)$")
+
+
+def calls_by_file_name(files: list[Path]) -> dict[tuple[str, str], list[Path]]:
+    """What the file names alone say about calls: {(folder, call): files}.
+
+    A dated StreetEvents file ('2019-Apr-29-GOOGL') is one call; 'AMZN_3Q25.txt',
+    'AMZN_3Q25_presentation.txt' and 'AMZN_3Q25_qna.txt' are all the call 'AMZN_3Q25'.
+    Expected counts are derived from this, never from the parser under test."""
+    calls: dict[tuple[str, str], list[Path]] = {}
+    for path in files:
+        calls.setdefault((path.parent.name, _PART.sub("", path.stem)), []).append(path)
+    return calls
+
+
+@pytest.fixture(scope="session")
+def group_by_file_name() -> Callable[[list[Path]], dict[tuple[str, str], list[Path]]]:
+    """calls_by_file_name, for tests that group other file sets (the whole corpus)."""
+    return calls_by_file_name
+
+
+@pytest.fixture(scope="session")
+def pinned_calls(pinned_transcripts: Path) -> dict[tuple[str, str], list[Path]]:
+    """The pinned transcripts grouped into calls by file name (see calls_by_file_name)."""
+    return calls_by_file_name(sorted(pinned_transcripts.rglob("*.txt")))
+
+
 @pytest.fixture
 def fresh_db() -> Iterator[Store]:
     """An empty in-memory store with the full schema."""
@@ -56,15 +128,17 @@ def fresh_db() -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def shared_db_path(tmp_path_factory: pytest.TempPathFactory, edgar_dir: Path,
-                   transcripts_dir: Path) -> Path:
-    """A DB file holding every filing and transcript in ../shared (built once per session)."""
+                   pinned_transcripts: Path) -> Path:
+    """A DB file holding every filing in ../shared/edgar and the pinned transcripts (built
+    once per session; see PINNED_TRANSCRIPTS)."""
     from ingest.local import ingest_dir
     from ingest.transcripts import ingest_transcripts
 
     path = tmp_path_factory.mktemp("shared-db") / "claimtracker.duckdb"
     with Store.open(path) as store:
         ingest_dir(store, edgar_dir, progress=False)
-        ingest_transcripts(store, [transcripts_dir], progress=False)
+        summary = ingest_transcripts(store, [pinned_transcripts], progress=False)
+    assert summary.errors == [], summary.render()
     return path
 
 

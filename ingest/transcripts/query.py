@@ -6,6 +6,7 @@ from typing import Any
 
 from claimtracker.db import Store
 from claimtracker.quarters import FiscalQuarter
+from claimtracker.tickers import cik_of, same_company_tickers
 
 
 def calls_for(
@@ -14,10 +15,13 @@ def calls_for(
     """Calls as dicts: {call_id, ticker, fiscal_year, fiscal_quarter, date, participants:
     [{name, role, affiliation, title}], turns: [{order, speaker, role, section, text}]}
     plus extra keys (title, format, source_files, filings, is_boilerplate per turn)."""
-    where, params = [], []
-    if ticker:
-        where.append("upper(c.ticker) = upper(?)")
-        params.append(ticker)
+    where: list[str] = []
+    params: list[Any] = []
+    if ticker:  # any ticker of the company: 'GOOG' finds calls stored under GOOGL and back
+        cik = cik_of(store.con, ticker)
+        where.append("(upper(c.ticker) IN (SELECT unnest(?::VARCHAR[])) "
+                     "OR c.cik = ?)")
+        params += [same_company_tickers(store.con, ticker), cik if cik is not None else -1]
     if quarter is not None:
         fq = quarter if isinstance(quarter, FiscalQuarter) else FiscalQuarter.parse(quarter)
         where.append("c.fiscal_year = ? AND c.fiscal_quarter = ?")

@@ -285,18 +285,26 @@ def test_data_page_update_button_or_command(monkeypatch, shared_db_path, tmp_pat
 
 
 def test_update_button_runs_the_update_with_progress(monkeypatch, scored_db_path,
-                                                     tmp_path) -> None:
+                                                     pinned_transcripts, tmp_path) -> None:
+    """The button runs `update` over the transcripts the DB was built from (the pinned set,
+    not the whole, growing ../shared/transcripts), so it finds nothing new to add."""
     db = tmp_path / "update.duckdb"
     shutil.copy(scored_db_path, db)
     runs_before = sql(db, "SELECT count(*) FROM runs")[0][0]
     filings_before = sql(db, "SELECT count(*) FROM filings")
+    calls_before = sql(db, "SELECT call_id, ticker, cik FROM calls ORDER BY call_id")
     at = render(monkeypatch, db, "data", timeout=900)
+    folder = next(t for t in at.text_input if t.label == "Transcripts folder")
+    folder.set_value(str(pinned_transcripts)).run()
+    (command,) = [c.value for c in at.code]
+    assert f"--transcripts {pinned_transcripts} --progress" in command
     next(b for b in at.button if b.label == "Run update now").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert [p.value for p in at.get("progress")] == [100]
     (summary,) = [s.value for s in at.success]
     assert summary.startswith("update ok"), summary
     assert sql(db, "SELECT count(*) FROM filings") == filings_before  # nothing new, no duplicate
+    assert sql(db, "SELECT call_id, ticker, cik FROM calls ORDER BY call_id") == calls_before
     runs = sql(db, "SELECT kind, status FROM runs WHERE run_id > ? ORDER BY run_id",
                [runs_before])
     assert ("update", "ok") in runs and ("enrich", "ok") in runs and ("score", "ok") in runs

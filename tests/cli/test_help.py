@@ -35,7 +35,7 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
 
 
 #: Commands that read no database: they work on text given to them.
-DB_FREE = {("tag",), ("claims", "extract")}
+DB_FREE = {("tag",)}
 
 
 def test_every_command_that_reads_the_db_takes_db_flag() -> None:

@@ -17,6 +17,7 @@ from claimtracker.cli import main
 from claimtracker.db import Store
 from claimtracker.errors import InputError
 from ingest.facts_query import FACT_KEYS, facts_for, render_facts
+from ingest.local import ingest_dir
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 
@@ -77,9 +78,12 @@ def test_fact_rows_keep_the_contract(filings_db: Store) -> None:
             elif row["period_start"] is not None:
                 assert 360 <= (row["period_end"] - row["period_start"]).days <= 371  # a year
     # NVIDIA's year ends in late January: its Q2 FY2024 ran 2023-05-01 .. 2023-07-30.
-    nvda_q2 = _one(facts_for(filings_db, "NVDA", metric="revenue"), fiscal_year=2024,
-                   fiscal_quarter=2)
+    nvda_revenue = facts_for(filings_db, "NVDA", metric="revenue")
+    nvda_q2 = _one(nvda_revenue, fiscal_year=2024, fiscal_quarter=2, source="inline_xbrl")
     assert nvda_q2["period_end"] == date(2023, 7, 30) and nvda_q2["value"] == 13_507_000_000
+    # The companyfacts JSON beside the filings reports the same quarter, listed once more.
+    same = _one(nvda_revenue, fiscal_year=2024, fiscal_quarter=2, source="companyfacts")
+    assert (same["period_end"], same["value"]) == (date(2023, 7, 30), 13_507_000_000)
     assert "2024Q1" in render_facts(facts_for(filings_db, "AMZN", metric="capex"))
     with pytest.raises(InputError, match="ZZZZ"):
         facts_for(filings_db, "ZZZZ")
@@ -127,7 +131,8 @@ def test_cli_bad_path_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_quarters_derived_from_year_to_date(filings_db: Store) -> None:
-    rows = facts_for(filings_db, "GOOG", metric="capex")
+    rows = [r for r in facts_for(filings_db, "GOOG", metric="capex")
+            if r["source"] != "companyfacts"]  # the filings' own derivation
     q3 = _one(rows, fiscal_year=2023, fiscal_quarter=3)
     # Alphabet reports capex year-to-date only; its 10-Q MD&A states the quarter in words:
     # "Capital expenditures ... were $8.1 billion for the three months ended September 30, 2023"
@@ -143,3 +148,70 @@ def test_quarters_derived_from_year_to_date(filings_db: Store) -> None:
     amzn_q1 = _one(facts_for(filings_db, "AMZN", metric="capex"), fiscal_year=2024,
                    fiscal_quarter=1)
     assert not amzn_q1["derived"]
+
+
+# -- companyfacts JSON merged by `ingest --from-dir` ----------------------------------------------
+
+COMPANYFACTS = "mirror/data.sec.gov/api/xbrl/companyfacts"
+TICKERS = "mirror/www.sec.gov/files/company_tickers.json"
+
+
+def _linked_folder(tmp_path: Path, edgar_dir: Path, files: list[str]) -> Path:
+    """A folder holding `files` of ../shared/edgar (symlinked, same relative paths)."""
+    root = tmp_path / "edgar"
+    for rel in files:
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(edgar_dir / rel)
+    return root
+
+
+def test_companyfacts_json_merged_into_quarterly_facts(tmp_path: Path, edgar_dir: Path) -> None:
+    files = [TICKERS] + [f"{COMPANYFACTS}/CIK{cik:010d}.json"
+                         for cik in (320193, 1045810, 1652044)]
+    root = _linked_folder(tmp_path, edgar_dir, files)
+    with Store.open(tmp_path / "cf.duckdb") as store:
+        first = ingest_dir(store, root, progress=False)
+        assert not first.failed and len(first.companyfacts) == 3
+        merged = sum(n for _, _, n in first.companyfacts)
+        assert first.rows["companyfacts"] == merged > 2000
+        assert "companyfacts JSON: 3 merged" in first.render()
+        companies = dict(store.con.execute(
+            "SELECT cik, fiscal_year_end FROM companies").fetchall())
+        # Fiscal year ends read from the JSON's own 10-K periods (Apple: late September).
+        assert companies[320193][:2] == "09" and companies[1045810][:2] == "01"
+        assert companies[1652044] == "1231"
+        before = store.con.execute("SELECT count(*), sum(hash(fact_id)), sum(value) "
+                                   "FROM facts").fetchone()
+        again = ingest_dir(store, root, progress=False)
+        assert again.companyfacts == [] and len(again.companyfacts_unchanged) == 3
+        assert store.con.execute("SELECT count(*), sum(hash(fact_id)), sum(value) "
+                                 "FROM facts").fetchone() == before
+        # Known values of the JSON: Apple Q3 FY2023 (ended 2023-07-01) net sales 81,797M;
+        # NVIDIA Q2 FY2024 revenue 13,507M; Alphabet Q3 2023 revenues 76,693M.
+        apple = _one(facts_for(store, "AAPL", metric="revenue"), fiscal_year=2023,
+                     fiscal_quarter=3)
+        assert (apple["value"], apple["period_end"]) == (81_797e6, date(2023, 7, 1))
+        assert apple["source"] == "companyfacts"
+        nvda = _one(facts_for(store, "NVDA", metric="revenue"), fiscal_year=2024,
+                    fiscal_quarter=2)
+        assert nvda["value"] == 13_507e6
+        alphabet = _one(facts_for(store, "GOOG", metric="revenue"), fiscal_year=2023,
+                        fiscal_quarter=3)
+        assert alphabet["value"] == 76_693e6
+        # Cash flows come year-to-date only: Apple's Q3 capex is 9 months minus 6 months.
+        capex = _one(facts_for(store, "AAPL", metric="capex"), fiscal_year=2023,
+                     fiscal_quarter=3)
+        assert capex["derived"] and 1e9 < capex["value"] < 4e9
+
+
+def test_unreadable_companyfacts_is_a_named_failure(tmp_path: Path) -> None:
+    folder = tmp_path / "edgar" / "data.sec.gov" / "api" / "xbrl" / "companyfacts"
+    folder.mkdir(parents=True)
+    (folder / "CIK0000000042.json").write_text('{"cik": 42, "entityName": "X", "facts": ')
+    shutil.copytree(FIXTURES / "TINY", tmp_path / "edgar" / "sec-edgar-filings" / "TINY")
+    with Store.open(None) as store:
+        summary = ingest_dir(store, tmp_path / "edgar", progress=False)
+    assert [Path(p).name for p, _ in summary.failed] == ["CIK0000000042.json"]
+    assert "not a readable companyfacts JSON" in summary.failed[0][1]
+    assert summary.parsed == ["0000000001-24-000001"]

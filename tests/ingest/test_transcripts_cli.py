@@ -17,7 +17,9 @@ def _run(*args: str) -> tuple[int, str]:
 
 def test_ingest_then_calls_json(transcripts_dir: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "t.duckdb")
-    code, out = _run("ingest-transcripts", str(transcripts_dir / "MSFT"),
+    msft = transcripts_dir / "MSFT"
+    code, out = _run("ingest-transcripts", str(msft / "MSFT_1Q26_presentation.txt"),
+                     str(msft / "MSFT_1Q26_qna.txt"),
                      str(transcripts_dir / "AMZN" / "AMZN_4Q25.txt"),
                      "--db", db, "--no-progress", "--format", "json")
     assert code == 0, out

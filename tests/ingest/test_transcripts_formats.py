@@ -34,6 +34,11 @@ def test_detect_format(transcripts_dir: Path, relative: str, expected: str) -> N
     assert detect_format(read_transcript_text(path), path) == expected
 
 
+def _pair(folder: Path, call: str) -> list[Path]:
+    """The presentation + Q&A files of one split call (not the whole, growing folder)."""
+    return [folder / f"{call}_presentation.txt", folder / f"{call}_qna.txt"]
+
+
 def _only_call(paths: list[Path]) -> dict:
     with Store.open(None) as store:
         summary = ingest_transcripts(store, paths, progress=False)
@@ -53,7 +58,7 @@ def test_single_file_sp_equals_the_split_pair(transcripts_dir: Path, tmp_path: P
         encoding="utf-8",
     )
     single = _only_call([whole])
-    pair = _only_call([nvda])
+    pair = _only_call(_pair(nvda, "NVDA_3Q26"))
     assert single["format"] == "sp" and pair["format"] == "sp_split"
     assert single["call_id"] == pair["call_id"]
     keys = ("order", "speaker", "role", "section", "text")
@@ -93,12 +98,15 @@ def test_streetevents_unlisted_speakers() -> None:
 def test_two_versions_of_one_call_are_one_call(transcripts_dir: Path, tmp_path: Path) -> None:
     """Same ticker, quarter and date but edited words (another vendor): still one call."""
     edited = tmp_path / "NVDA"
-    shutil.copytree(transcripts_dir / "NVDA", edited)
+    edited.mkdir()
+    originals = _pair(transcripts_dir / "NVDA", "NVDA_3Q26")
+    for path in originals:
+        shutil.copy(path, edited / path.name)
     qna = edited / "NVDA_3Q26_qna.txt"
     qna.write_text(qna.read_text(encoding="utf-8").replace("Inferencing...", "Inference..."),
                    encoding="utf-8")
     with Store.open(None) as store:
-        ingest_transcripts(store, [transcripts_dir / "NVDA"], progress=False)
+        ingest_transcripts(store, originals, progress=False)
         summary = ingest_transcripts(store, [edited], progress=False)
         assert summary.as_dict()["calls_duplicate"] == 1
         call, = calls_for(store)
@@ -108,9 +116,10 @@ def test_two_versions_of_one_call_are_one_call(transcripts_dir: Path, tmp_path: 
 
 def test_a_changed_parse_of_the_same_file_is_rewritten(transcripts_dir: Path) -> None:
     with Store.open(None) as store:
-        ingest_transcripts(store, [transcripts_dir / "MSFT"], progress=False)
+        msft = _pair(transcripts_dir / "MSFT", "MSFT_1Q26")
+        ingest_transcripts(store, msft, progress=False)
         store.con.execute("UPDATE turns SET role = 'unknown' WHERE ord = 6")
-        summary = ingest_transcripts(store, [transcripts_dir / "MSFT"], progress=False)
+        summary = ingest_transcripts(store, msft, progress=False)
         assert summary.as_dict()["calls_updated"] == 1
         role = store.con.execute("SELECT role FROM turns WHERE ord = 6").fetchone()[0]
         assert role == "analyst"  # Keith Weiss's question, as the file says

@@ -13,10 +13,10 @@ from ingest.transcripts import calls_for, ingest_transcripts
 
 
 @pytest.fixture(scope="module")
-def store(transcripts_dir: Path) -> Iterator[Store]:
-    """Every shared transcript ingested once into an in-memory store."""
+def store(pinned_transcripts: Path) -> Iterator[Store]:
+    """The pinned shared transcripts (every AMZN call, a few of each format) ingested once."""
     s = Store.open(None)
-    summary = ingest_transcripts(s, [transcripts_dir], progress=False)
+    summary = ingest_transcripts(s, [pinned_transcripts], progress=False)
     assert summary.errors == [], summary.render()
     yield s
     s.close()
@@ -32,29 +32,48 @@ def _roles(call: dict) -> dict[str, str]:
     return {p["name"]: p["role"] for p in call["participants"]}
 
 
-def test_every_shared_transcript_is_in_a_call(store: Store, transcripts_dir: Path) -> None:
-    files = sorted(str(p) for p in transcripts_dir.rglob("*.txt"))
+def test_every_pinned_transcript_is_in_a_call(
+    store: Store, pinned_transcripts: Path, pinned_calls: dict
+) -> None:
+    files = sorted(str(p) for p in pinned_transcripts.rglob("*.txt"))
     stored = sorted(
         f for (sources,) in store.con.execute("SELECT source_files FROM calls").fetchall()
         for f in sources
     )
     assert stored == files
-    # 19 StreetEvents + AMZN 2Q25/4Q25 + GOOG 3Q25 + 4 split calls (AMZN 3Q25 read twice).
-    assert store.con.execute("SELECT count(*) FROM calls").fetchone()[0] == 26
+    # One call per dated StreetEvents file or per '<TICKER>_<n>Q<yy>' name (a whole file and
+    # a presentation + Q&A pair of the same call are one call, kept from the pair).
+    assert store.con.execute("SELECT count(*) FROM calls").fetchone()[0] == len(pinned_calls)
+    expected: dict[str, int] = {}
+    for (_folder, name), paths in pinned_calls.items():
+        if re.match(r"\d{4}-", name):
+            kind = "streetevents"
+        elif len(paths) > 1:
+            kind = "sp_split"
+        else:
+            kind = "merged_columns"
+        expected[kind] = expected.get(kind, 0) + 1
     formats = dict(store.con.execute("SELECT format, count(*) FROM calls GROUP BY 1").fetchall())
-    assert formats == {"streetevents": 19, "merged_columns": 3, "sp_split": 4}
+    assert formats == expected
 
 
 def test_every_call_has_both_sides_and_both_sections(store: Store) -> None:
+    briefs = 0
     for call in calls_for(store):
         roles = {t["role"] for t in call["turns"]}
         assert {"management", "analyst", "operator"} <= roles, call["call_id"]
         assert "unknown" not in roles, call["call_id"]
         sections = [t["section"] for t in call["turns"]]
-        assert sections[0] == "prepared" and sections[-1] == "qa", call["call_id"]
+        # An Event Brief's prepared remarks are a vendor's bullet summary: only its Q&A is speech.
+        brief = "Event Brief" in (call["parse_notes"] or "")
+        briefs += brief
+        assert sections[0] == ("qa" if brief else "prepared"), call["call_id"]
+        assert sections[-1] == "qa", call["call_id"]
         # Sections never go back from Q&A to prepared remarks.
         assert sections == sorted(sections, key=lambda s: s == "qa"), call["call_id"]
         assert all(t["role"] != "analyst" for t in call["turns"] if t["section"] == "prepared")
+        assert not any("<Sync" in t["text"] for t in call["turns"]), call["call_id"]
+    assert briefs == 1  # AAPL/2019-Jan-29-AAPL.txt
 
 
 def test_streetevents_participants_and_roles(store: Store) -> None:
@@ -158,7 +177,8 @@ def test_fiscal_quarters_as_the_company_reports_them(store: Store) -> None:
         for c in calls_for(store)
     }
     assert quarters[("NVDA", 2026, 3)] == "2025-11-19"   # 'Q3 2026' held in November 2025
-    assert quarters[("MSFT", 2026, 1)] == "2025-10-29"   # MSFT_1Q26: fiscal 2026 Q1
+    assert quarters[("NVDA", 2017, 2)] == "2016-08-11"   # 'Q2 2017 NVIDIA Corp Earnings Call'
+    assert quarters[("MU", 2020, 1)] == "2019-12-18"     # Micron's fiscal 2020 Q1
     assert quarters[("AMZN", 2015, 4)] == "2016-01-28"   # 'Q4 2015 Amazon.com Inc Earnings Call'
     assert quarters[("AMZN", 2025, 4)] == "2026-02-05"
 
@@ -201,7 +221,8 @@ def test_each_introduced_question_is_asked_by_an_analyst(store: Store) -> None:
     """Independent of the participant lists: after the operator says 'next question comes
     from X with Firm', X speaks as an analyst before the operator speaks again."""
     introduced, matched, without_analyst = 0, 0, []
-    for call in calls_for(store):
+    calls = calls_for(store)
+    for call in calls:
         turns = call["turns"]
         for i, turn in enumerate(turns):
             if turn["role"] != "operator" or "question" not in turn["text"].lower():
@@ -220,7 +241,7 @@ def test_each_introduced_question_is_asked_by_an_analyst(store: Store) -> None:
             if not analysts:
                 without_analyst.append((call["ticker"], call["fiscal_year"], turn["text"][:80]))
             matched += any(t["speaker"].split()[-1] == last_name for t in analysts)
-    assert introduced > 250
+    assert introduced >= 5 * len(calls)  # every call of the pinned set takes 5+ questions
     assert without_analyst == []
     # One real exception: AMZN Q2 2016, Jason Helfstein is announced, Ray McDonough asks.
     assert matched == introduced - 1

@@ -1,0 +1,133 @@
+"""A claim's key terms, taken from its own sentence (never from a topic's vocabulary).
+
+Terms name what the claim is about: products, segments, metric phrases, places ("Google
+Cloud", "TPU", "ad revenue", "China"). Retrieval searches for them and stance reads the
+direction next to them, so they must come from the claim itself. English sentences give
+spaCy's entities and noun chunks; Korean ones give their Latin-script names (Trainium, TPU),
+the English glossary terms of their Korean words (data/glossary.yaml) and the metric's name.
+Company names are the claim's ticker, not a term; a segment that stands for a company (AWS)
+stays a term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from claims.companies import CompanyMention
+from claims.extraction_rules import ExtractionRules, find_cues
+
+MAX_TERMS = 8
+_ENT_LABELS = {"ORG", "PRODUCT", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
+_DROP_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+_DROP_POS = {"DET", "PRON", "NUM", "PUNCT", "PART", "ADP", "CCONJ", "SCONJ", "AUX", "SYM"}
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[\-][A-Za-z0-9]+)*(?:\s+[A-Z][A-Za-z0-9]+)*")
+_LATIN_STOP = {"I", "A", "Q", "vs", "VS", "TODO", "YoY", "QoQ", "CEO", "CFO"}
+
+
+def _add(out: list[str], term: str, stop: set[str], company_names: set[str]) -> None:
+    term = re.sub(r"\s+", " ", term).strip(" ’‘'\"“”*.,:;()")
+    key = term.casefold()
+    if (len(term) < 2 or key in stop or key in company_names or term.isdigit()
+            or any(key == t.casefold() for t in out)):
+        return
+    out.append(term)
+
+
+def _metric_name(metric: str | None) -> str | None:
+    if not metric:
+        return None
+    try:
+        from claimtracker.metric_catalog import load_catalog
+
+        aliases = [a for a in load_catalog().get(metric).all_aliases()
+                   if not re.search(r"[\uac00-\ud7a3]", a)]
+        return aliases[0] if aliases else metric.replace("_", " ")
+    except Exception:  # catalogue absent or metric unknown: the id reads as English
+        return metric.replace("_", " ")
+
+
+def _english(text: str, nlp: Any, stop: set[str], names: set[str], out: list[str],
+             company_spans: list[tuple[int, int]]) -> None:
+    def in_company(start: int, end: int) -> bool:
+        return any(a < end and start < b for a, b in company_spans)
+
+    doc = nlp(text)
+    for ent in doc.ents:
+        if ent.label_ in _ENT_LABELS and not in_company(ent.start_char, ent.end_char):
+            _add(out, ent.text.removesuffix("'s").removesuffix("’s"), stop, names)
+    for chunk in doc.noun_chunks:
+        tokens = [t for t in chunk if t.pos_ not in _DROP_POS and t.tag_ != "POS"
+                  and t.text.casefold() not in names and t.dep_ != "poss"
+                  and t.ent_type_ not in _DROP_ENTS
+                  and not in_company(t.idx, t.idx + len(t.text))]
+        while tokens and tokens[0].pos_ == "ADJ" and tokens[0].i < chunk.root.i - 1:
+            tokens = tokens[1:]  # "strong demand" -> keep; "very strong ad demand" -> trimmed
+        if tokens and any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
+            _add(out, " ".join(t.text for t in tokens), stop, names)
+
+
+def _korean(text: str, stop: set[str], names: set[str], out: list[str]) -> None:
+    try:
+        from claims.query import latin_names
+    except ImportError:
+        latin = [m.group(0) for m in _LATIN.finditer(text)]
+    else:
+        latin = latin_names(text)
+    for name in latin:
+        if name not in _LATIN_STOP:
+            _add(out, name, stop, names)
+    try:
+        from claims.query import load_glossary
+
+        subjects, _ = load_glossary().translate(text)
+    except Exception:  # glossary absent: the Latin names and the metric still serve
+        subjects = []
+    for term in subjects:
+        _add(out, term, stop, names)
+
+
+def claim_terms(text: str, *, language: str, mentions: Sequence[CompanyMention],
+                rules: ExtractionRules, metric: str | None = None, nlp: Any = None,
+                ) -> tuple[str, ...]:
+    """The sentence's own key terms, most specific first, at most MAX_TERMS."""
+    stop = set(rules.term_stop["en"]) | set(rules.term_stop["ko"])
+    names = {m.text.casefold() for m in mentions if m.source != "product"}
+    names |= {m.ticker.casefold() for m in mentions}
+    out: list[str] = []
+    for mention in mentions:
+        if mention.source == "product":
+            _add(out, mention.text, stop, set())
+    if language == "en" and nlp is not None:
+        spans = [(m.start, m.end) for m in mentions if m.source != "product"]
+        _english(text, nlp, stop, names, out, spans)
+    else:
+        _korean(text, stop, names, out)
+    metric_name = _metric_name(metric)
+    if metric_name:
+        _add(out, metric_name, stop, names)
+    if language != "en" and len(out) < 2:
+        # No English for its words yet: the sentence's own Korean metric and business words
+        # (retrieval is cross-lingual; the glossary can add English later).
+        for family in ("metric", "business"):
+            for cue in find_cues(text, rules.cues[family]):
+                if re.search(r"[\uac00-\ud7a3]", cue):
+                    _add(out, cue, stop, names)
+    return tuple(out[:MAX_TERMS])
+
+
+def slug_from_terms(terms: Sequence[str], fallback: str, used: set[str]) -> str:
+    """A stable lower-case id from the first terms ("google-cloud-tpu"), unique in `used`."""
+    words: list[str] = []
+    for term in terms:
+        words += re.findall(r"[a-z0-9]+", term.lower())
+        if len(words) >= 3:
+            break
+    base = "-".join(words[:4]) or re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-")
+    base = base or "claim"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug

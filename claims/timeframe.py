@@ -1,0 +1,202 @@
+"""A claim's time frame: the article's date, past vs forecast, and the quarter it speaks of.
+
+The verdict shown as a claim's "latest" must come from the quarter the claim is about, not
+from whatever quarter was reported last, so the drafter records it: an explicit quarter in the
+sentence ("Q3 2025", "3분기", "third quarter"), a half ("하반기", "second half of 2026"), a year
+("2026", "내년", "next year") or a relative phrase ("this quarter", "지난 분기") is turned into
+the company's fiscal quarter, counted from the article's date. A past claim with no time phrase
+speaks of the last quarter that ended before the article. Quarter labels written in the
+article (Q3, 3분기) are taken as the company's own fiscal labels, as companies report them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from claims.extraction_rules import ExtractionRules, find_cues
+from claimtracker.quarters import (
+    FiscalQuarter,
+    fiscal_quarter_of,
+    fiscal_year_end_month,
+    quarter_before_date,
+)
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATES = (
+    (re.compile(r"(?<!\d)(20\d{2})[-./](\d{1,2})[-./](\d{1,2})(?!\d)"), "ymd"),
+    (re.compile(r"(20\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일"), "ymd"),
+    (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+(20\d{{2}})\b", re.I), "mdy"),
+    (re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(20\d{{2}})\b", re.I), "dmy"),
+)
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
+            "4th": 4}
+#: (pattern, whether the year comes first)
+_Q_EXPLICIT = (
+    (re.compile(r"\bQ([1-4])\s*(?:FY\s*)?'?(20\d{2}|\d{2})\b", re.I), False),
+    (re.compile(r"\b(?:FY\s*)?(20\d{2})\s*Q([1-4])\b", re.I), True),
+    (re.compile(r"\b([1-4])Q\s*'?(20\d{2}|\d{2})\b", re.I), False),
+    (re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\s+"
+                r"(?:of\s+)?(?:fiscal\s+(?:year\s+)?)?(20\d{2})\b", re.I), False),
+    (re.compile(r"(20\d{2})\s*년?\s*([1-4])\s*분기"), True),
+)
+_Q_BARE = (re.compile(r"(?<![\d.])([1-4])\s*분기"),
+           re.compile(r"\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b", re.I),
+           re.compile(r"\bQ([1-4])\b"))
+_HALF = (re.compile(r"(20\d{2})\s*년?\s*(상반기|하반기)"),
+         re.compile(r"\b(first|second)\s+half\s+(?:of\s+)?(20\d{2})\b", re.I),
+         re.compile(r"\bH([12])\s*'?(20\d{2})\b"))
+_YEAR = re.compile(r"(?<![\d.,$])(20\d{2})(?:\s*년)?(?![\d%])")
+
+
+@dataclass(frozen=True)
+class ArticleDate:
+    date: dt.date
+    source: str  # text | flag | today
+    evidence: str = ""
+
+
+def _parse_date(match: re.Match[str], order: str) -> dt.date | None:
+    groups = match.groups()
+    try:
+        if order == "ymd":
+            return dt.date(int(groups[0]), int(groups[1]), int(groups[2]))
+        month = _MONTHS[groups[0 if order == "mdy" else 1][:3].lower()]
+        day = int(groups[1] if order == "mdy" else groups[0])
+        return dt.date(int(groups[2]), month, day)
+    except (ValueError, KeyError):
+        return None
+
+
+def _dates_in(line: str) -> list[tuple[int, dt.date, str]]:
+    found = []
+    for pattern, order in _DATES:
+        for match in pattern.finditer(line):
+            day = _parse_date(match, order)
+            if day:
+                found.append((match.start(), day, match.group(0)))
+    return sorted(found, key=lambda f: f[0])
+
+
+def find_article_date(text: str, rules: ExtractionRules, *, head_lines: int = 5,
+                      ) -> tuple[dt.date, str] | None:
+    """The publication date written in the article: a full date on a line with a date cue
+    (published, 작성 ...), else the first full date in the first `head_lines` lines."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for line in lines:
+        if find_cues(line, rules.date_cues):
+            dates = _dates_in(line)
+            if dates:
+                return dates[0][1], line.strip()[:80]
+    for line in lines[:head_lines]:
+        dates = _dates_in(line)
+        if dates:
+            return dates[0][1], line.strip()[:80]
+    return None
+
+
+def article_date(text: str, rules: ExtractionRules, given: dt.date | None = None,
+                 today: dt.date | None = None) -> ArticleDate:
+    """--date wins, then the date the text gives, else today (the caller must say so)."""
+    if given is not None:
+        return ArticleDate(given, "flag")
+    found = find_article_date(text, rules)
+    if found:
+        return ArticleDate(found[0], "text", found[1])
+    return ArticleDate(today or dt.date.today(), "today")
+
+
+def is_forecast(sentence: str, rules: ExtractionRules) -> bool:
+    return bool(find_cues(sentence, rules.forecast))
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _explicit_quarter(sentence: str) -> FiscalQuarter | None:
+    for pattern, year_first in _Q_EXPLICIT:
+        match = pattern.search(sentence)
+        if not match:
+            continue
+        a, b = match.group(1), match.group(2)
+        if year_first:
+            return FiscalQuarter(_year(a), int(b))
+        return FiscalQuarter(_year(b), _ORDINAL.get(a.lower()) or int(a))
+    return None
+
+
+def _bare_quarter(sentence: str, current: FiscalQuarter, forecast: bool) -> FiscalQuarter | None:
+    for pattern in _Q_BARE:
+        match = pattern.search(sentence)
+        if match:
+            label = match.group(1).lower()
+            number = _ORDINAL.get(label) or int(label)
+            quarter = FiscalQuarter(current.year, number)
+            if not forecast and quarter > current:
+                quarter = FiscalQuarter(current.year - 1, number)
+            if forecast and quarter < current:
+                quarter = FiscalQuarter(current.year + 1, number)
+            return quarter
+    return None
+
+
+def _half(sentence: str, fye: int) -> FiscalQuarter | None:
+    for pattern in _HALF:
+        match = pattern.search(sentence)
+        if match:
+            a, b = match.group(1), match.group(2)
+            year, half = (int(a), 1 if b == "상반기" else 2) if a.isdigit() and len(a) == 4 \
+                else (int(b), {"first": 1, "second": 2, "1": 1, "2": 2}[a.lower()])
+            return fiscal_quarter_of(dt.date(year, 6 if half == 1 else 12, 30 if half == 1
+                                             else 31), fye)
+    return None
+
+
+def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
+                  fiscal_year_end: str | None = None, forecast: bool | None = None,
+                  ) -> str | None:
+    """The fiscal quarter ("2025Q3") the sentence speaks of, counted from the article date."""
+    fye = fiscal_year_end_month(fiscal_year_end)
+    forecast = is_forecast(sentence, rules) if forecast is None else forecast
+    last = quarter_before_date(day, fye)
+    current = last.shift(1)
+    found = _explicit_quarter(sentence) or _bare_quarter(sentence, current, forecast)
+    found = found or _half(sentence, fye)
+    if found is None:
+        # "this quarter" in a past-tense claim is the quarter just reported.
+        relative = {"this_quarter": current if forecast else last, "last_quarter": last,
+                    "next_quarter": current.shift(1),
+                    "last_year": fiscal_quarter_of(dt.date(day.year - 1, 12, 31), fye),
+                    "next_year": fiscal_quarter_of(dt.date(day.year + 1, 12, 31), fye),
+                    "this_year": (fiscal_quarter_of(dt.date(day.year, 12, 31), fye)
+                                  if forecast else last)}
+        for key, quarter in relative.items():
+            if find_cues(sentence, rules.time[key]):
+                found = quarter
+                break
+    if found is None:
+        years = [int(y) for y in _YEAR.findall(sentence) if 2000 <= int(y) <= day.year + 10]
+        if years:
+            year = years[0]
+            found = (fiscal_quarter_of(dt.date(year, 12, 31), fye) if year != day.year or
+                     forecast else last)
+    if found is None:
+        return None if forecast else str(last)
+    return str(found)
+
+
+def horizon_of(sentence: str, day: dt.date, quarter: str | None, rules: ExtractionRules, *,
+               fiscal_year_end: str | None = None) -> str:
+    """forecast when the words say so or the quarter lies after the article's last quarter."""
+    if is_forecast(sentence, rules):
+        return "forecast"
+    if quarter:
+        last = quarter_before_date(day, fiscal_year_end_month(fiscal_year_end))
+        if FiscalQuarter.parse(quarter) > last.shift(1):
+            return "forecast"
+    return "past"

@@ -1,0 +1,52 @@
+"""Evidence is found from the claim's own words, in English or Korean, without topics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from claims.evidence import claim_hits, pick
+from claims.ledger import Claim
+from claims.settings import scoring_settings
+from claims.stance import default_stance_model
+from claimtracker.db import Store
+from claimtracker.quarters import FiscalQuarter
+
+Q3_2025 = FiscalQuarter(2025, 3)
+QUARTERS = [FiscalQuarter(2025, 2), Q3_2025, FiscalQuarter(2025, 4)]
+
+
+def _texts(hits: list[dict[str, Any]], n: int) -> str:
+    return " ".join(h["text"] for h in hits[:n])
+
+
+@pytest.mark.slow
+def test_claim_without_topics_finds_its_sentences(enriched_db: Store) -> None:
+    claim = Claim(claim_id="aws-accelerates", quote="AWS growth is reaccelerating.",
+                  terms=("AWS",), ticker="AMZN")
+    hits = claim_hits(enriched_db, claim, "AMZN", QUARTERS)
+    assert "reaccelerating to 20" in _texts(hits[Q3_2025], 5)
+    assert all(h["role"] == "management" or h["doc_type"] != "transcript"
+               for quarter in hits.values() for h in quarter)
+
+
+@pytest.mark.slow
+def test_korean_claim_retrieves_english_management_sentences(enriched_db: Store) -> None:
+    quote = "아마존의 AWS 매출 성장률은 2022년 이후 가장 빠른 속도로 다시 가속되고 있습니다."
+    claim = Claim(claim_id="aws-ko", quote=quote, statement=quote, ticker="AMZN",
+                  metric="revenue")
+    hits = claim_hits(enriched_db, claim, "AMZN", QUARTERS)
+    top = hits[Q3_2025][:scoring_settings().rerank_pool]
+    assert any("reaccelerating to 20" in h["text"] for h in top[:3])
+    assert all("crosslingual" in h for h in top)  # reranked by multilingual-e5
+
+
+@pytest.mark.slow
+def test_pick_judges_only_the_relevant_pool(enriched_db: Store) -> None:
+    claim = Claim(claim_id="aws-accelerates", quote="AWS growth is reaccelerating.",
+                  terms=("AWS",), ticker="AMZN")
+    hits = claim_hits(enriched_db, claim, "AMZN", QUARTERS)[Q3_2025]
+    pairs = pick(hits, claim, default_stance_model(), k=6, pool=4)
+    pool_ids = {h["sentence_id"] for h in hits[:8]}
+    assert len(pairs) <= 4 and {h["sentence_id"] for h, _ in pairs} <= pool_ids
