@@ -88,11 +88,18 @@ def draft_text(text: str, *, source: str, file: Path | None = None,
         "language": ctx.language,
         "date": ctx.date.date,
         "date_source": ctx.date.source,
-        "ticker": counts.most_common(1)[0][0],
+        "ticker": _main_company(ctx, counts),
         "tickers": named,
     }
     return Draft(render(name, article, drafts, ctx.date.source), len(drafts), counts,
                  ctx.date.date, ctx.date.source, ctx.date.evidence, article, drafts)
+
+
+def _main_company(ctx: Any, claim_counts: Counter[str]) -> str:
+    """The company named in most sentences (ties: the one with most claims)."""
+    named: Counter[str] = Counter(t for ms in ctx.mentions for t in {m.ticker for m in ms})
+    candidates = list(claim_counts) + [t for t in named if t not in claim_counts]
+    return max(candidates, key=lambda t: (named[t], claim_counts[t]))
 
 
 def _spacy() -> Any:
@@ -115,6 +122,8 @@ def render(article_file: Path, article: dict[str, Any], drafts: list[dict[str, A
         body = {k: v for k, v in draft.items() if k not in _EXPLAIN}
         if not body.get("topics"):
             body.pop("topics", None)
+        if body.get("statement") == body["quote"]:
+            body.pop("statement")  # the ledger's default
         block = yaml.safe_dump([body], allow_unicode=True, sort_keys=False, width=100)
         out.append(f"  # line {draft['line']}: {draft['why']}")
         out.extend("  " + line for line in block.rstrip().splitlines())

@@ -2,8 +2,9 @@
 
 Pipeline: split sentences (claims.sentences); find every company the article names
 (claims.companies); keep the check-worthy sentences (claims.checkworthy); give each its
-company (named in it, else the nearest preceding sentence naming exactly one company, else the
-article's only company, else the one --ticker), its own key terms (claims.terms), metric
+company (named in it -- one claim per company for "Microsoft and Meta" --, else the one its
+paragraph named most, else the nearest sentence before it naming exactly one company, else
+the article's only company, else the one --ticker), its own key terms (claims.terms), metric
 (the metric catalogue), direction, comparison, horizon and fiscal quarter
 (claims.timeframe). Topics (multilingual-e5, claims.topic_map) are an optional recall hint.
 The result loads with `claims.ledger.load_ledger` and scores without edits; a sentence whose
@@ -88,6 +89,14 @@ class ArticleContext:
     book: CompanyBook | None = None
     tickers: list[str] = field(default_factory=list)  # every company named, in order
 
+    def main_company(self) -> str | None:
+        """The company named in at least twice as many sentences as any other, if one is."""
+        named = Counter(t for ms in self.mentions for t in _distinct(ms))
+        ranked = named.most_common(2)
+        if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            return ranked[0][0]
+        return None
+
     def fye(self, ticker: str) -> str | None:
         if self.con is not None:
             try:
@@ -104,19 +113,61 @@ def _distinct(mentions: Sequence[CompanyMention]) -> list[str]:
     return list(dict.fromkeys(m.ticker for m in mentions))
 
 
+_COORDINATION = re.compile(r"^\s*(?:,|and|&|or|와|과|및|/|、|·)?\s*(?:,|and|&)?\s*$", re.I)
+
+
+def sentence_subjects(ctx: ArticleContext, index: int) -> list[str]:
+    """The companies a sentence is about: its first named company, plus the ones coordinated
+    with it ("Microsoft and Meta", "엔비디아/MS/메타"); [] when it names none."""
+    mentions = ctx.mentions[index]
+    if not mentions:
+        return []
+    text = ctx.sentences[index].text
+    subjects = [mentions[0].ticker]
+    previous = mentions[0]
+    for mention in mentions[1:]:
+        if mention.ticker == previous.ticker and mention.start - previous.end <= 3:
+            previous = mention  # "Meta Platforms (NASDAQ: META)": one mention
+            continue
+        if not _COORDINATION.match(text[previous.end:mention.start]):
+            break
+        if mention.ticker not in subjects:
+            subjects.append(mention.ticker)
+        previous = mention
+    return subjects
+
+
 def claim_ticker(ctx: ArticleContext, index: int) -> tuple[str | None, str]:
-    """(ticker, how it was found) for sentence `index`; None when it cannot be told."""
+    """(ticker, how it was found) for sentence `index`; None when it cannot be told.
+
+    A sentence naming no company speaks of the company its paragraph named most so far (a
+    unique leader), else of the nearest sentence before it that names exactly one company (a
+    list of several is a comparison set, not a subject), else of the article's only company,
+    else of the one --ticker.
+    """
     own = _distinct(ctx.mentions[index])
     if own:
         return own[0], "named in the sentence"
+    block = ctx.sentences[index].block
+    counts: Counter[str] = Counter()
+    for back in range(index - 1, -1, -1):
+        if ctx.sentences[back].block != block:
+            break
+        counts.update(_distinct(ctx.mentions[back]))
+    ranked = counts.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0], "named most in its paragraph"
     for back in range(index - 1, -1, -1):
         named = _distinct(ctx.mentions[back])
-        if len(named) == 1:  # a list of several companies is a comparison set, not a subject
+        if len(named) == 1:
             return named[0], f"named on line {ctx.sentences[back].line}"
     if len(ctx.tickers) == 1:
         return ctx.tickers[0], "the article's only company"
     if len(ctx.given) == 1:
         return ctx.given[0], "--ticker"
+    leader = ctx.main_company()
+    if leader:
+        return leader, "the company the article is about (named in most sentences)"
     return None, "ambiguous"
 
 
@@ -206,7 +257,8 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
                    ctx: ArticleContext | None = None) -> list[dict[str, Any]]:
     """Draft claim dicts (ledger keys, plus `line`, `worthiness`, `topic_scores`, `why`).
 
-    Give the article `text` (or its `sentences`, joined back). `strict` raises InputError for
+    Give the article `text` (better: paragraphs are kept) or its `sentences` (joined back,
+    one paragraph each), or a built `ctx`. `strict` raises InputError for
     a claim whose company cannot be told; otherwise such a claim goes without a ticker.
     """
     rules = load_extraction_rules()
@@ -220,12 +272,19 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
                                  companies=[m.ticker for m in ctx.mentions[i]])
         if worth.score >= threshold and not sentence.heading:
             scored.append((i, worth))
-    topic_scores = _topics(mapper, ctx, [i for i, _ in scored])
     if strict:
         _refuse_ambiguous(ctx, [i for i, _ in scored])
+    topic_scores = _topics(mapper, ctx, [i for i, _ in scored])
     used: set[str] = set()
-    return [_draft(ctx, i, worth, rules, topic_scores.get(i, []), used, nlp)
-            for i, worth in scored]
+    drafts = []
+    for i, worth in scored:
+        subjects = sentence_subjects(ctx, i)
+        if len(subjects) < 2 or claim_compare(ctx, i, subjects[0], rules):
+            subjects = [None]  # one claim: its ticker from claim_ticker
+        for subject in subjects:
+            drafts.append(_draft(ctx, i, worth, rules, topic_scores.get(i, []), used, nlp,
+                                 subject))
+    return drafts
 
 
 def _refuse_ambiguous(ctx: ArticleContext, chosen: list[int]) -> None:
@@ -243,9 +302,9 @@ def _refuse_ambiguous(ctx: ArticleContext, chosen: list[int]) -> None:
 
 
 def _draft(ctx: ArticleContext, i: int, worth: Worthiness, rules: ExtractionRules,
-           topics: list, used: set[str], nlp: Any) -> dict[str, Any]:
+           topics: list, used: set[str], nlp: Any, subject: str | None) -> dict[str, Any]:
     sentence = ctx.sentences[i]
-    ticker, how = claim_ticker(ctx, i)
+    ticker, how = (subject, "named with others") if subject else claim_ticker(ctx, i)
     metric = guess_metric(sentence.text)
     terms = claim_terms(sentence.text, language=ctx.language, mentions=ctx.mentions[i],
                         rules=rules, metric=metric, nlp=nlp if ctx.language == "en" else None)
@@ -256,9 +315,10 @@ def _draft(ctx: ArticleContext, i: int, worth: Worthiness, rules: ExtractionRule
     if compare:
         direction = "up" if compare["expect"] == "higher" else "down"
     draft: dict[str, Any] = {
-        "id": slug_from_terms(terms, metric or f"{ticker or 'claim'}-line-{sentence.line}",
-                              used),
+        "id": slug_from_terms([*([ticker] if subject else []), *terms],
+                              metric or f"{ticker or 'claim'}-line-{sentence.line}", used),
         "quote": sentence.text,
+        "statement": sentence.text,  # an English gist is optional: the quote is the default
         **({"ticker": ticker} if ticker else {}),
         "terms": list(terms),
         **({"metric": metric} if metric else {}),

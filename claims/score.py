@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,8 @@ def metric_change(store: Store, metrics: MetricSeries, claim: Claim, ticker: str
 
         return compare_change(store, claim, ticker, quarter, cache=peers)
     return metrics.change(claim.metric, quarter, claim.direction) if claim.metric else None
+#: Called before each claim is scored: (claims done, claims in the ledger, claim id).
+ClaimProgress = Callable[[int, int, str], None]
 EVIDENCE_KEYS = ("text", "speaker", "role", "doc_type", "source", "url")
 
 
@@ -238,14 +241,17 @@ def score_claim_quarter(claim: Claim, article_id: str, ticker: str, quarter: Fis
 
 def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
                  search: SearchFn | None, counts: dict[str, int],
-                 progress: bool = False) -> list[dict[str, Any]]:
+                 progress: bool = False, on_claim: ClaimProgress | None = None,
+                 ) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     with store.transaction():
         save_ledger(store, ledger)
     series: dict[str, MetricSeries] = {}
     fingerprints: dict[str, dict[FiscalQuarter, str]] = {}
-    for claim in tqdm(ledger.claims, desc=f"scoring {ledger.article.article_id}",
-                      unit="claim", disable=not progress):
+    for done, claim in enumerate(tqdm(ledger.claims, desc=f"scoring {ledger.article.article_id}",
+                                      unit="claim", disable=not progress)):
+        if on_claim is not None:
+            on_claim(done, len(ledger.claims), claim.claim_id)
         ticker = canonical(store, claim.ticker or ledger.article.ticker)
         if ticker not in series:
             series[ticker] = MetricSeries(store, ticker)
@@ -285,7 +291,8 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
 
 def score_claims(store: Store, ledger_paths: list[Path] | None = None, *,
                  stance_model: StanceModel | None = None, search: SearchFn | None = None,
-                 progress: bool = False) -> list[dict[str, Any]]:
+                 progress: bool = False, on_claim: ClaimProgress | None = None,
+                 ) -> list[dict[str, Any]]:
     """Score every claim of the given ledgers (default data/claims/*.yaml); see module doc."""
     ledgers = [load_ledger(p) for p in resolve_ledger_paths(ledger_paths)]
     model = stance_model or default_stance_model()
@@ -294,7 +301,8 @@ def score_claims(store: Store, ledger_paths: list[Path] | None = None, *,
                                      "stance": model.name}) as run:
         for ledger in ledgers:
             results.extend(score_ledger(store, ledger, stance_model=model, search=search,
-                                        counts=run.counts, progress=progress))
+                                        counts=run.counts, progress=progress,
+                                        on_claim=on_claim))
         run.count("claims", sum(len(lg.claims) for lg in ledgers))
     log.info("scored %s claim-quarters, %s unchanged", run.counts.get("scored", 0),
              run.counts.get("unchanged", 0))

@@ -24,6 +24,7 @@ class Sentence:
     text: str
     line: int  # 1-based line of the article where the sentence starts
     heading: bool = False
+    block: int = 0  # paragraph number (blocks are separated by blank lines)
 
 
 _ENDS_SENTENCE = re.compile(r"[.?!。][’”\"')\]*]*$")
@@ -68,12 +69,12 @@ def _splits(block: str) -> list[int]:
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of an article with the line each starts on; blocks with no ender are headings."""
     sentences: list[Sentence] = []
-    for block, offsets, heading in _blocks(text):
+    for number, (block, offsets, heading) in enumerate(_blocks(text)):
         starts = [0, *_splits(block)]
         ends = [*starts[1:], len(block)]
         for start, end in zip(starts, ends, strict=True):
             piece = block[start:end].strip()
             if piece:
                 line = max(n for off, n in offsets if off <= start)
-                sentences.append(Sentence(piece, line, heading))
+                sentences.append(Sentence(piece, line, heading, number))
     return sentences

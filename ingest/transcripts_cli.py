@@ -43,7 +43,8 @@ def ingest_transcripts_command(paths, no_progress, db, fmt) -> None:
 
 
 @click.command("calls")
-@click.option("--ticker", default=None, help="Only this company, e.g. AMZN.")
+@click.option("--ticker", default=None,
+              help="Only this company, by any of its tickers (GOOG finds GOOGL's calls).")
 @click.option("--quarter", default=None, help="Only this fiscal quarter, e.g. 2025Q3.")
 @click.option("--full", is_flag=True, help="Text output: print every turn in full.")
 @db_option

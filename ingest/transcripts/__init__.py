@@ -3,7 +3,9 @@
 `ingest_transcripts(store, paths)` reads files or folders, detects each file's layout
 (StreetEvents, S&P, S&P split into presentation + Q&A, merged-column text), resolves every
 speaker's role (management | analyst | operator | investor_relations | unknown), stores each
-call once (content-hashed id) and links it to the company's filings of the same quarter.
+call once (content-hashed id) under its company's CIK and canonical ticker (GOOG and GOOGL
+files are one company: claimtracker.tickers) and links it to the company's filings of the
+same quarter.
 """
 
 from ingest.transcripts.ingest import TranscriptSummary, collect_files, ingest_transcripts

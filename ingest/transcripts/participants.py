@@ -39,10 +39,23 @@ def parse_sp_list(lines: list[str], side: str, company_name: str | None) -> list
     tail is joined back to the entry before it instead of becoming a person.
     """
     people: list[Participant] = []
+    dangling = False  # the last entry was a bare name ('Elon R.'): its surname may follow
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
+        name, rest = split_name_rest(line)
+        if dangling and rest and len(name.split()) == 1 and name[:1].isupper():
+            # 'Elon R.' / '' / 'Musk - Co-Founder, ...' (TSLA_2Q25.txt): one entry.
+            last = people[-1]
+            last.name = f"{last.name} {name}"
+            if side == "company":
+                last.title, last.role = rest, company_side_role(rest)
+            else:
+                last.affiliation = rest
+            dangling = False
+            continue
+        dangling = False
         if people and " - " not in line and _is_continuation(line, people[-1]):
             last = people[-1]
             if side == "company":
@@ -50,7 +63,7 @@ def parse_sp_list(lines: list[str], side: str, company_name: str | None) -> list
             else:
                 last.affiliation = f"{last.affiliation or ''} {line}".strip()
             continue
-        name, rest = split_name_rest(line)
+        dangling = rest is None
         if side == "company":
             people.append(
                 Participant(name, company_side_role(rest), affiliation=company_name, title=rest)

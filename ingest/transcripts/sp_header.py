@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ingest.transcripts.model import Participant
 from ingest.transcripts.participants import ANALYST_HEADINGS, COMPANY_HEADINGS, parse_sp_list
+from ingest.transcripts.roles import norm_name
 
 PRESENTATION_HEADINGS = ("presentation", "prepared remarks")
 QA_HEADINGS = ("question-and-answer session", "questions and answers", "question and answer")
@@ -29,6 +30,13 @@ class SpHeader:
 
 def is_heading(line: str, headings: tuple[str, ...]) -> bool:
     return line.strip().lower().rstrip(":") in headings
+
+
+def _is_listed(line: str, people: list[Participant]) -> bool:
+    """A bare name of someone already listed ('Travis Axelrod' after the lists, TSLA_2Q25.txt)
+    is the first speaker of the body, not another list entry."""
+    key = norm_name(line)
+    return bool(key) and " - " not in line and any(norm_name(p.name) == key for p in people)
 
 
 def _next_nonblank(lines: list[str], start: int) -> int | None:
@@ -77,6 +85,7 @@ def parse_sp_header(lines: list[str]) -> SpHeader:
         elif (
             is_heading(line, PRESENTATION_HEADINGS + QA_HEADINGS)
             or lowered == "operator"
+            or _is_listed(line, header.participants)  # a listed person starts speaking
             or len(line) > 150
             or (line.endswith((".", "?", "!")) and " - " not in line and len(line.split()) > 6)
         ):

@@ -150,6 +150,43 @@ def test_korean_nvidia_article_without_translation(tmp_path: Path) -> None:
     assert not any("보유" in c.quote for c in ledger.claims)
 
 
+NVDA_EN = """\
+Why I'm still bullish on Nvidia
+By Jane Roe, October 3, 2025
+
+I have owned Nvidia since 2016. Let me explain why.
+
+Nvidia's data center revenue rose 56% last quarter, and Blackwell shipments are ramping. Supply
+of CoWoS packaging from TSMC remains the bottleneck. AMD is gaining share in inference, but its
+MI350 still trails Nvidia on software. Sales to China fell sharply after the H20 export ban.
+
+Hyperscalers such as Microsoft and Meta keep raising their capex guidance. Microsoft said Azure
+grew 39% in its fiscal fourth quarter.
+
+The valuation looks stretched at 40 times earnings. Honestly, who knows where the stock goes.
+"""
+
+
+def test_each_claim_gets_the_company_it_speaks_of(tmp_path: Path) -> None:
+    article = _write(tmp_path, "nvda.en.txt", NVDA_EN)
+    ledger = _ledger(tmp_path, draft_ledger(article, mapper=None).yaml_text)
+    assert ledger.article.ticker == "NVDA" and ledger.article.date == dt.date(2025, 10, 3)
+    dc = _claim_with(ledger, "data center revenue rose 56% last quarter")
+    assert dc.ticker == "NVDA" and dc.quarter == "2026Q2"  # NVIDIA's FY2026 Q2 (to July)
+    assert _claim_with(ledger, "CoWoS").ticker == "TSM"
+    assert _claim_with(ledger, "gaining share").ticker == "AMD"
+    # No company named: the paragraph's most named company, not the last one named.
+    china = _claim_with(ledger, "Sales to China fell")
+    assert china.ticker == "NVDA" and china.direction == "down" and "China" in china.terms
+    # "Microsoft and Meta": one claim each.
+    capex = [c for c in ledger.claims if "capex guidance" in c.quote]
+    assert sorted(c.ticker for c in capex) == ["META", "MSFT"]
+    # Microsoft's fiscal Q4 (to June 2025), as the company names it.
+    assert _claim_with(ledger, "Azure").quarter == "2025Q4"
+    quotes = " ".join(c.quote for c in ledger.claims)
+    assert "owned Nvidia" not in quotes and "valuation looks stretched" not in quotes
+
+
 def test_claims_add_writes_a_ledger_that_loads_and_keeps_every_ticker(tmp_path: Path) -> None:
     article = _write(tmp_path, "meta-alphabet.en.txt", META_ALPHABET.replace(
         "Published November 12, 2025\n", ""))

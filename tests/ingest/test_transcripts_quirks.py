@@ -1,4 +1,4 @@
-"""Layout quirks of real files: a title broken over two lines, a label with only a title,
+"""Layout quirks of real files: a title or a name broken over lines, a label with only a title,
 Event Briefs' inline <Sync/> tags. Expected values were read off the files by hand."""
 
 from __future__ import annotations
@@ -113,3 +113,21 @@ def test_event_brief_keeps_only_the_verbatim_qa(transcripts_dir: Path) -> None:
         "operator", "Our first question will come from Katy Huberty with Morgan Stanley.")
     cook = next(t for t in call["turns"] if t["speaker"] == "Timothy D. Cook")
     assert cook["role"] == "management" and cook["text"].startswith("Steve, it's Tim.")
+
+
+def test_name_broken_over_lines_and_first_bare_speaker(transcripts_dir: Path) -> None:
+    # TSLA_2Q25.txt lists 'Elon R.' / '' / 'Musk - Co-Founder, ...' (one person), and the body
+    # starts with the bare name 'Travis Axelrod' right after the analyst list: he is the
+    # Head of Investor Relations speaking, not one more analyst.
+    path = transcripts_dir / "TSLA" / "TSLA_2Q25.txt"
+    call = _only_call(path)
+    roles = {p["name"]: p["role"] for p in call["participants"]}
+    assert roles["Elon R. Musk"] == "management"
+    assert "Musk" not in roles and "Elon R." not in roles
+    assert roles["Travis Axelrod"] == "investor_relations"
+    first = call["turns"][0]
+    assert (first["speaker"], first["role"]) == ("Travis Axelrod", "investor_relations")
+    assert first["text"].startswith("Good afternoon, everyone, and welcome to Tesla's")
+    assert "unknown" not in {t["role"] for t in call["turns"]}
+    assert {t["role"] for t in call["turns"] if t["speaker"] == "Travis Axelrod"} == {
+        "investor_relations"}
