@@ -45,6 +45,7 @@ from claims_eval_labels import (
 )
 from claims_eval_match import (
     canonical,
+    canonical_metric,
     claim_counts,
     field_accuracy,
     match_claims,
@@ -77,10 +78,12 @@ def _err(stderr: str, stdout: str = "") -> str:
     return " | ".join(lines[-3:]) or "no output"
 
 
-def draft_ledger(article: Path, out: Path, db: Path, notes: list[str]) -> float | None:
+def draft_ledger(article: Path, out: Path, db: Path, notes: list[str],
+                 tickers: list[str] | None = None) -> float | None:
     """`claims add`; returns its seconds, or None (error noted) when no draft was written."""
+    hints = [arg for t in tickers or [] for arg in ("--ticker", t)]
     code, stdout, stderr, took = run_cli(["claims", "add", str(article), "--out", str(out),
-                                          "--db", str(db)])
+                                          "--db", str(db), *hints])
     if code != 0 or not out.exists():
         notes.append(f"claims add failed (exit {code}, {took:.1f}s): {_err(stderr, stdout)}")
         return None
@@ -113,12 +116,15 @@ def score_ledger(ledger: Path, db: Path, notes: list[str]) -> tuple[list[dict[st
         return [], took
 
 
-def evaluate_draft(labels: LabelSet, db: Path, workdir: Path) -> dict[str, Any]:
-    """Draft -> score -> compare, for one labelled article."""
+def evaluate_draft(labels: LabelSet, db: Path, workdir: Path,
+                   hint_tickers: bool = False) -> dict[str, Any]:
+    """Draft -> score -> compare, for one labelled article (hint: pass the labels' tickers)."""
     notes: list[str] = []
     out = workdir / f"{labels.source.stem}.draft.yaml"
-    report: dict[str, Any] = {"article": labels.name, "ledger": "draft", "notes": notes}
-    report["draft_s"] = draft_ledger(labels.article, out, db, notes)
+    ledger = "draft+tickers" if hint_tickers else "draft"
+    report: dict[str, Any] = {"article": labels.name, "ledger": ledger, "notes": notes}
+    tickers = sorted({c.ticker for c in labels.claims if c.ticker}) if hint_tickers else None
+    report["draft_s"] = draft_ledger(labels.article, out, db, notes, tickers)
     drafts = read_drafts(out) if report["draft_s"] is not None else []
     match = match_claims(labels, drafts)
     report.update(claim_counts(labels, match, len(drafts)))
@@ -135,7 +141,7 @@ def evaluate_draft(labels: LabelSet, db: Path, workdir: Path) -> dict[str, Any]:
          "draft": [canonical(d.get("ticker")), d.get("metric"), d.get("direction")]}
         for c in labels.claims if (d := match.pairs.get(c.id)) is not None
         and [canonical(c.ticker), c.metric, c.direction]
-        != [canonical(d.get("ticker")), d.get("metric") or None, d.get("direction")]]
+        != [canonical(d.get("ticker")), canonical_metric(d.get("metric")), d.get("direction")]]
     return report
 
 
@@ -174,7 +180,8 @@ def render_header() -> str:
 
 
 def render_details(report: dict[str, Any]) -> list[str]:
-    lines = [f"-- {report['article']} [{report['ledger']}]"]
+    lines = [f"-- {report['article']} [{report['ledger']}]: exact verdicts {report.get('exact')}"
+             f" of {report.get('pairs')} pairs"]
     lines += [f"   note: {n}" for n in report.get("notes", [])]
     if report.get("draft_s") is not None:
         lines.append(f"   claims add {report['draft_s']:.1f}s, "
@@ -208,6 +215,9 @@ def main() -> None:
                         "(default: every data/labels/claims/*.yaml)")
     parser.add_argument("--no-seed", action="store_true", help="skip the seed article")
     parser.add_argument("--json", action="store_true", help="one JSON line per article")
+    parser.add_argument("--hint-tickers", action="store_true",
+                        help="pass the labelled companies to `claims add --ticker` (diagnosis: "
+                        "scoring without company detection; the targets use plain drafts)")
     parser.add_argument("--details", action="store_true",
                         help="also print missed/spurious claims and every disagreement")
     args = parser.parse_args()
@@ -222,12 +232,12 @@ def main() -> None:
     reports = []
     with tempfile.TemporaryDirectory(prefix="claims_eval_") as tmp:
         for ls in sets:
-            reports.append(evaluate_draft(ls, args.db, Path(tmp)))
+            reports.append(evaluate_draft(ls, args.db, Path(tmp), args.hint_tickers))
             _emit(reports[-1], args)
         if seed:
             reports.append(evaluate_hand_seed(seed, args.db))
             _emit(reports[-1], args)
-            reports.append(evaluate_draft(seed, args.db, Path(tmp)))
+            reports.append(evaluate_draft(seed, args.db, Path(tmp), args.hint_tickers))
             _emit(reports[-1], args)
     if not args.json:
         print("\n" + render_header())

@@ -35,6 +35,22 @@ def canonical(ticker: str | None) -> str | None:
     return TICKER_ALIASES.get(ticker, ticker)
 
 
+def canonical_metric(metric: str | None) -> str | None:
+    """A segment metric of the catalogue (cloud_revenue, data_center_revenue: segment members
+    of `revenue`) counts as the labels' `segment_revenue`; other ids compare as they are."""
+    if not metric:
+        return None
+    try:
+        from claimtracker.metric_catalog import load_catalog
+
+        definition = load_catalog().get(str(metric))
+    except Exception:  # unknown id or no catalogue: compare the raw id
+        return str(metric)
+    if definition.is_segment and definition.of == "revenue":
+        return "segment_revenue"
+    return str(metric)
+
+
 def quote_overlap(a: str, b: str) -> float:
     """1.0 for containment either way, else token Jaccard (0..1)."""
     na, nb = norm(a), norm(b)
@@ -100,7 +116,7 @@ def verdict_credit(label: str, got: str | None) -> float:
 def field_accuracy(labels: LabelSet, match: Match) -> dict[str, float | None]:
     found = [(c, match.pairs[c.id]) for c in labels.claims if c.id in match.pairs]
     company = sum(canonical(d.get("ticker")) == canonical(c.ticker) for c, d in found)
-    metric = sum((d.get("metric") or None) == (c.metric or None) for c, d in found)
+    metric = sum(canonical_metric(d.get("metric")) == (c.metric or None) for c, d in found)
     direction = sum(d.get("direction") == c.direction for c, d in found)
     return {"company_acc": _ratio(company, len(found)), "metric_acc": _ratio(metric, len(found)),
             "direction_acc": _ratio(direction, len(found))}
@@ -118,7 +134,7 @@ def verdict_and_evidence(labels: LabelSet, claim_to_draft_id: dict[str, str],
     id for the hand ledger, the matched draft's id for a draft ledger).
     """
     by_key = score_rows_by_claim(rows)
-    credit, pairs, hits, precisions, decided = 0.0, 0, 0, [], 0
+    credit, pairs, hits, precisions, decided, exact = 0.0, 0, 0, [], 0, 0
     confusion: dict[str, dict[str, int]] = {}
     wrong: list[dict[str, Any]] = []
     for claim in labels.claims:
@@ -130,6 +146,7 @@ def verdict_and_evidence(labels: LabelSet, claim_to_draft_id: dict[str, str],
             confusion.setdefault(lq.verdict, {}).setdefault(got, 0)
             confusion[lq.verdict][got] += 1
             credit += verdict_credit(lq.verdict, got)
+            exact += got == lq.verdict
             if got != lq.verdict:
                 wrong.append({"claim": claim.id, "quarter": lq.quarter, "label": lq.verdict,
                               "scorer": got, "reason": (row or {}).get("reason", "no result")})
@@ -139,7 +156,8 @@ def verdict_and_evidence(labels: LabelSet, claim_to_draft_id: dict[str, str],
                 good = sum(evidence_hits(t, lq.evidence) for t in top)
                 hits += good > 0
                 precisions.append(good / len(top) if top else 0.0)
-    return {"pairs": pairs, "agreement": _ratio(credit, pairs), "decided_pairs": decided,
+    return {"pairs": pairs, "agreement": _ratio(credit, pairs), "exact": _ratio(exact, pairs),
+            "decided_pairs": decided,
             "evidence_hit@3": _ratio(hits, decided),
             "evidence_p@3": _ratio(sum(precisions), decided),
             "confusion": confusion, "wrong": wrong}

@@ -66,7 +66,8 @@ def main() -> None:
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--split", choices=["all", "dev", "test"], default="all")
     parser.add_argument("--calibrate", action="store_true")
-    parser.add_argument("--errors", metavar="TOPIC", help="print the misses and false alarms of TOPIC (or `all`)")
+    parser.add_argument("--errors", metavar="TOPIC",
+                        help="print the misses and false alarms of TOPIC (or `all`)")
     args = parser.parse_args()
 
     rows = load_rows(args.labels, args.split)
@@ -124,7 +125,8 @@ def main() -> None:
         if args.errors in (tid, "all"):
             for i in np.flatnonzero(full != gold):
                 kind = "MISS" if gold[i] else "FALSE"
-                print(f"    {kind} {tid} {score[i]:.2f} {rows[i]['source']}: {rows[i]['text'][:200]}")
+                print(f"    {kind} {tid} {score[i]:.2f} {rows[i]['source']}: "
+                      f"{rows[i]['text'][:200]}")
     for key, (tp, pred, gold) in totals.items():
         print(f"micro {key:5}: P {tp / max(pred, 1):.2f}  R {tp / max(gold, 1):.2f}  "
               f"(tp {tp}, predicted {pred}, gold {gold})")

@@ -155,11 +155,20 @@ def score(claim_files: tuple[Path, ...], no_progress: bool, db, fmt: str) -> Non
     Example:
       claimtracker score --claims data/claims/amazon-next-cycle.yaml --format json
     """
+    from claims.ledger import ledger_paths, load_ledger
     from claims.render import render_timeline
-    from claims.score import score_claims
+    from claims.score import canonical, score_claims
 
     with open_store(db) as store:
         results = score_claims(store, list(claim_files) or None, progress=not no_progress)
+        wanted = {canonical(store, c.ticker or lg.article.ticker)
+                  for lg in map(load_ledger, ledger_paths(list(claim_files) or None))
+                  for c in lg.claims}
+    for ticker in sorted(wanted - {r["ticker"] for r in results}):
+        click.echo(f"warning: no filings, transcripts or numbers of {ticker} in the DB, so its "
+                   f"claims have no timeline; load them (`claimtracker ingest --ticker {ticker}`, "
+                   "`claimtracker ingest-transcripts FOLDER`, then `claimtracker enrich`) and "
+                   "score again.", err=True)
     if fmt == "json":
         echo_json(results)
     else:

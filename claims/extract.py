@@ -44,17 +44,8 @@ def guess_ticker(text: str) -> str | None:
 
 
 def _direction_words(language: str, rules: ExtractionRules) -> dict[str, dict[str, tuple]]:
-    """Direction words: data/extraction.yaml's, plus data/stance.yaml's article words."""
-    try:
-        from claims.stance_rules import load_stance_rules
-
-        words = load_stance_rules().article_words
-    except Exception:  # stance rules absent or older: data/extraction.yaml's lists serve
-        words = {}
-    extra = words.get(language) or {}
-    return {d: {"en": rules.direction[d]["en"],
-                "ko": tuple(dict.fromkeys(rules.direction[d]["ko"]
-                                          + tuple(w.lower() for w in extra.get(d, ()))))}
+    """Article direction words by direction and language (data/extraction.yaml owns them)."""
+    return {d: {"en": rules.direction[d]["en"], "ko": rules.direction[d]["ko"]}
             for d in ("up", "down", "flat")}
 
 

@@ -23,8 +23,7 @@ DEFAULT_RULES = REPO_DATA_DIR / "stance.yaml"
 DIRECTIONS = ("up", "down", "flat")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOP_KEYS = {"direction_words", "not_direction", "negations", "hedges", "generic", "forward",
-             "forward_phrases", "windows", "weights", "parse", "parse_links", "phrase_rules",
-             "article_direction_words", "article_forecast_words"}
+             "forward_phrases", "windows", "weights", "parse", "parse_links", "phrase_rules"}
 _WORD_LISTS = ("not_direction", "negations", "hedges", "generic", "forward")
 _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "slot_gap": 3,
             "metric_reach": 30}
@@ -93,8 +92,6 @@ class StanceRules:
     parse: bool
     parse_links: dict[str, frozenset[str]]
     phrase_rules: tuple[PhraseRule, ...]
-    article_words: dict[str, dict[str, tuple[str, ...]]]
-    article_forecast_words: dict[str, tuple[str, ...]]
 
     def word_direction(self, token: str) -> str | None:
         """'up', 'down', 'flat' or None for one lower-cased token (flat, then down, then up)."""
@@ -248,29 +245,6 @@ def _rule(path: Path, raw: Any, index: int, text: list[str]) -> PhraseRule:
                       implicit)
 
 
-def _article_words(path: Path, data: dict[str, Any],
-                   text: list[str]) -> dict[str, dict[str, tuple[str, ...]]]:
-    raw = data.get("article_direction_words") or {}
-    line = _line(data, "article_direction_words")
-    if not isinstance(raw, dict):
-        raise _fail(path, line, "article_direction_words must map a language to {up, down, flat}.")
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for lang, by_direction in raw.items():
-        if lang == _LINE:
-            continue
-        if not isinstance(by_direction, dict):
-            raise _fail(path, line,
-                        f"article_direction_words.{lang} must map up/down/flat to words.")
-        lline = by_direction[_LINE]
-        unknown = sorted(str(k) for k in by_direction if k != _LINE and k not in DIRECTIONS)
-        if unknown:
-            raise _fail(path, lline, f"article_direction_words.{lang}: unknown key(s) {unknown}; "
-                        "use up, down, flat.")
-        out[str(lang)] = {d: _words(path, _key_line(text, d, lline), by_direction.get(d),
-                                    f"article_direction_words.{lang}.{d}") for d in DIRECTIONS}
-    return out
-
-
 def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
     data = load_yaml(raw_bytes, path)
     if not isinstance(data, dict):
@@ -314,10 +288,6 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
             raise _fail(path, rule.line, f"phrase rule id {rule.rule_id!r} is already used at "
                         f"line {seen[rule.rule_id]}; ids must be unique.")
         seen[rule.rule_id] = rule.line
-    forecast = data.get("article_forecast_words") or {}
-    if not isinstance(forecast, dict):
-        raise _fail(path, data[_LINE], "article_forecast_words must map a language to words.")
-    fline = _line(data, "article_forecast_words")
     return StanceRules(
         path=path, digest=hashlib.sha256(raw_bytes).hexdigest(),
         up=by_direction["up"], down=by_direction["down"], flat=by_direction["flat"],
@@ -326,9 +296,6 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
         windows=_section(path, data, "windows", _WINDOWS, 1000, True, text),
         weights=_section(path, data, "weights", _WEIGHTS, 1, False, text),
         parse=parse, parse_links=parse_links, phrase_rules=rules,
-        article_words=_article_words(path, data, text),
-        article_forecast_words={str(k): _words(path, fline, v, f"article_forecast_words.{k}")
-                                for k, v in forecast.items() if k != _LINE},
         **lists,
     )
 

@@ -234,6 +234,30 @@ def _topic(path: Path, topic_id: Any, raw: Any) -> Topic:
     )
 
 
+def _check_unique_terms(path: Path, raw_topics: dict[str, Any], topics: dict[str, Topic]) -> None:
+    """A phrase may belong to one topic only.
+
+    The EntityRuler keeps one entity per span, so a phrase listed under two topics would be
+    tagged with one of them, silently and arbitrarily.
+    """
+    owners: dict[tuple[str, str], str] = {}
+    for topic in topics.values():
+        keys = [("any", t.lower()) for t in topic.terms]
+        keys += [("case", t) for t in topic.case_terms] + [("any", t.lower())
+                                                           for t in topic.case_terms]
+        for key in dict.fromkeys(keys):
+            other = owners.setdefault(key, topic.id)
+            if other != topic.id and not (key[0] == "any" and _only_case(topics, key[1])):
+                raise _fail(path, raw_topics[topic.id][_LINE],
+                            f"topic {topic.id}: {key[1]!r} is already a term of topic {other}; "
+                            "a phrase can tag one topic only (use `implies` to count it for both).")
+
+
+def _only_case(topics: dict[str, Topic], lowered: str) -> bool:
+    """True when `lowered` is only ever a case_term (exact case), never a case-insensitive term."""
+    return not any(lowered == t.lower() for topic in topics.values() for t in topic.terms)
+
+
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Read and validate a taxonomy file (default data/topics.yaml).
 
@@ -260,6 +284,7 @@ def _load_taxonomy_version(file: Path, mtime_ns: int, size: int) -> Taxonomy:
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
         raise _fail(file, 1, "expected a mapping with `topics:` (topic id -> definition).")
     topics = {tid: _topic(file, tid, raw) for tid, raw in data["topics"].items() if tid != _LINE}
+    _check_unique_terms(file, data["topics"], topics)
     for topic in topics.values():
         for implied in topic.implies:
             if implied not in topics:

@@ -106,12 +106,25 @@ def test_topics_are_an_optional_recall_hint_from_the_multilingual_model(shared_d
     assert "trainium" in _claim_with(ledger, "트레이니엄(Trainium)").topics
 
 
-def test_a_claim_whose_company_cannot_be_told_is_an_error_naming_it(shared_dir: Path) -> None:
+def test_a_sentence_naming_no_company_speaks_of_the_articles_main_company(
+        shared_dir: Path, tmp_path: Path) -> None:
+    # Line 8 ("선두 그룹은 …") follows a list of three companies and names none itself: the
+    # article is about Amazon (named in far more sentences than any other company).
     article = shared_dir / "articles" / "amazon-next-cycle.ko.txt"
+    ledger = _ledger(tmp_path, draft_ledger(article, date=dt.date(2025, 11, 30),
+                                            mapper=None).yaml_text)
+    line8 = _claim_with(ledger, "선두 그룹")
+    assert line8.ticker == "AMZN"
+
+
+def test_a_claim_whose_company_cannot_be_told_is_an_error_naming_it(tmp_path: Path) -> None:
+    article = _write(tmp_path, "two.txt", "November 3, 2025\n\nMicrosoft and Meta both "
+                     "raised their spending plans.\n\nRevenue will grow 20% next year as "
+                     "capacity comes online.\n")
     with pytest.raises(InputError) as err:
-        draft_ledger(article, date=dt.date(2025, 11, 30), mapper=None)
+        draft_ledger(article, mapper=None)
     message = str(err.value)
-    assert "line 8" in message and "선두 그룹" in message and "--ticker" in message
+    assert "line 5" in message and "Revenue will grow 20%" in message and "--ticker" in message
 
 
 def test_english_multi_company_article(tmp_path: Path) -> None:

@@ -193,12 +193,6 @@ def test_negation_and_hedging_on_terms_only_claims() -> None:
     assert not_sold_out.stance == CONTRADICTS and not_sold_out.cues[0]["negated"]
 
 
-def test_article_direction_words_are_data() -> None:
-    words = load_stance_rules().article_words
-    assert "둔화" in words["ko"]["down"] and "증가" in words["ko"]["up"]
-    assert set(words["en"]) == {"up", "down", "flat"}
-
-
 def _copy_rules(tmp_path: Path) -> Path:
     copy = tmp_path / "stance.yaml"
     copy.write_text(DEFAULT_RULES.read_text(encoding="utf-8"), encoding="utf-8")

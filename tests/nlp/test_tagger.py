@@ -144,3 +144,77 @@ def test_semantic_mention_without_a_term(tagger) -> None:
     assert [m.method for m in tagging.mentions if m.topic == "robotics"] == ["semantic"]
     plain = tagger.tag(["Our board meets four times a year."], encode=encode_texts)[0]
     assert plain.topics == []
+
+
+def _full_topics(tagger, text: str) -> set[str]:
+    """Topics as `enrich` stores them: rules, then semantic prototypes on the embedding."""
+    from nlp.embedder import encode_texts
+
+    return set(tagger.tag([text], encode=encode_texts)[0].topics)
+
+
+# Generic topics across companies: each row is (file, sentence start, topics it must have,
+# topics it must NOT have). Hard negatives are sentences that share a cue word with a topic.
+ACROSS_COMPANIES = [
+    # custom_silicon: any company's own chips, never Amazon's product topics
+    ("transcripts/META/META_4Q25_presentation.txt", "In Q1, we will extend our MTIA program",
+     {"custom_silicon"}, {"inferentia", "trainium"}),
+    ("transcripts/MSFT/MSFT_2Q26_presentation.txt",
+     "Earlier this week, we brought online our Maia 200", {"custom_silicon"}, {"inferentia"}),
+    ("transcripts/GOOG/GOOG_2Q25.txt", "And that's why a growing number, including leading AI",
+     {"custom_silicon"}, {"trainium"}),
+    ("transcripts/TSLA/TSLA_2Q25.txt", "The AI5 chip will hopefully be in volume production",
+     {"custom_silicon"}, {"trainium"}),
+    ("transcripts/INTC/2019-Apr-25-INTC.txt", "Non-CPU adjacencies were up 2%",
+     set(), {"custom_silicon"}),  # Intel's merchant network ASICs
+    ("transcripts/TSLA/TSLA_1Q25.txt", "Certainly, for our in-house cells",
+     set(), {"custom_silicon"}),  # batteries made in-house
+    # cloud: other providers' growth is cloud_growth, never aws_growth
+    ("transcripts/GOOG/GOOG_3Q25.txt", "In Cloud, demand for our products remains high",
+     {"cloud_growth", "demand"}, {"aws_growth"}),
+    ("transcripts/GOOG/GOOG_3Q25.txt", "Turning to the Google Cloud segment",
+     {"cloud_growth", "custom_silicon"}, {"aws_growth", "trainium", "inferentia"}),
+    ("transcripts/GOOG/GOOG_2Q25.txt", "Google Cloud backlog increased 18% sequentially",
+     {"cloud_growth", "demand"}, {"aws_growth", "cloud_leadership"}),
+    ("transcripts/MSFT/MSFT_1Q26_presentation.txt", "In Azure and other Cloud services",
+     {"cloud_growth", "demand"}, {"aws_growth"}),
+    ("transcripts/ORCL/ORCL_1Q26.txt", "Clearly, it was an excellent quarter and demand for Oracle",
+     {"cloud_growth", "demand"}, {"aws_growth", "capex"}),
+    ("transcripts/META/META_1Q25.txt", "On the second part of your question, we are -- we are",
+     set(), {"aws_growth", "cloud_growth"}),  # AWS and Azure host Llama: no growth
+    ("transcripts/NVDA/NVDA_2Q26.txt", "We are also doubling the GeForce NOW catalog",
+     set(), {"cloud_growth", "aws_growth"}),  # cloud gaming
+    # headcount: hiring, restructuring, flat or growing headcount at any company
+    ("transcripts/GOOGL/2018-Jul-23-GOOGL.txt", "Headcount at the end of the quarter was",
+     {"headcount"}, set()),
+    ("transcripts/INTC/2017-Jan-26-INTC.txt", "Our restructuring plans are on track",
+     {"headcount"}, set()),
+    ("transcripts/META/META_1Q25.txt", "In the first quarter, the significant majority of the",
+     {"headcount"}, set()),
+    ("transcripts/TSLA/TSLA_4Q25_qna.txt", "But at our Tesla factory in Fremont",
+     {"headcount"}, set()),
+    ("transcripts/MU/2018-Dec-18-MU.txt", "As we execute on longer-term growth investments",
+     {"headcount"}, set()),
+    ("transcripts/AMZN/AMZN_3Q25_presentation.txt", "Excluding the impact of the severance charge",
+     {"headcount", "operating_margin"}, set()),
+    ("transcripts/AAPL/AAPL_4Q25_presentation.txt", "Capital One has expanded its Mac",
+     set(), {"headcount"}),  # a customer's workforce
+    ("transcripts/GOOG/GOOG_2Q25.txt", "It's now rolling it out to 100,000 employees",
+     set(), {"headcount"}),
+    ("transcripts/AAPL/AAPL_4Q25_presentation.txt", "Severance topped all dramas",
+     set(), {"headcount"}),  # the TV series
+    # gross margin is not operating margin
+    ("transcripts/NVDA/NVDA_3Q26_qna.txt", "Remember, earlier this year, we indicated that",
+     {"gross_margin"}, {"operating_margin"}),
+    ("transcripts/AVGO/AVGO_1Q26.txt", "Gross margin for our Semiconductor Solutions segment",
+     {"gross_margin"}, {"operating_margin"}),
+]
+
+
+@pytest.mark.parametrize(("file", "start", "expected", "forbidden"), ACROSS_COMPANIES)
+def test_generic_topics_across_companies(tagger, shared_dir: Path, file: str, start: str,
+                                         expected: set[str], forbidden: set[str]) -> None:
+    text = sentence_from(shared_dir / file, start)
+    found = _full_topics(tagger, text)
+    assert expected <= found, (text, found)
+    assert not forbidden & found, (text, found)

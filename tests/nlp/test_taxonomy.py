@@ -56,3 +56,24 @@ def test_ambiguous_term_must_be_declared_and_yaml_errors_have_lines(tmp_path: Pa
     broken = _write(tmp_path, "topics:\n  capex:\n    terms: [capex\n")
     with pytest.raises(ConfigError, match=r"topics\.yaml:\d+: not valid YAML"):
         load_taxonomy(broken)
+
+
+def test_generic_topics_and_product_topics_imply_them() -> None:
+    taxonomy = load_taxonomy()
+    assert {"cloud_growth", "gross_margin", "export_controls"} <= set(taxonomy.ids())
+    assert taxonomy.expand("aws_growth") == ["aws_growth", "cloud_growth"]
+    # Amazon's product topics match their names only: no prototypes that catch other chips
+    assert taxonomy.topics["trainium"].semantic is None
+    assert taxonomy.topics["inferentia"].semantic is None
+
+
+def test_a_phrase_belongs_to_one_topic(tmp_path: Path) -> None:
+    twice = _write(tmp_path, "topics:\n  aws_growth:\n    description: d\n    terms: [AWS]\n"
+                             "  cloud_growth:\n    description: c\n    terms: [Azure, aws]\n")
+    with pytest.raises(ConfigError, match=r"topics\.yaml:6: topic cloud_growth: 'aws' is already "
+                                          r"a term of topic aws_growth"):
+        load_taxonomy(twice)
+    case_only = _write(tmp_path, "topics:\n  robotics:\n    description: d\n"
+                                 "    case_terms: [Cobalt]\n"
+                                 "  metals:\n    description: m\n    case_terms: [COBALT]\n")
+    assert set(load_taxonomy(case_only).ids()) == {"robotics", "metals"}
