@@ -18,10 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from claims_eval_labels import LabelClaim, LabelSet, jaccard, norm
+from claims_eval_labels import LabelClaim, LabelSet, jaccard, norm, tokens
 
 QUOTE_JACCARD = 0.5
 EVIDENCE_JACCARD = 0.6
+MIN_TOKENS = 4
 TOP_K = 3
 # Alphabet trades as GOOG and GOOGL (one CIK); the labels use GOOG.
 TICKER_ALIASES = {"GOOGL": "GOOG"}
@@ -56,16 +57,22 @@ def quote_overlap(a: str, b: str) -> float:
     na, nb = norm(a), norm(b)
     if not na or not nb:
         return 0.0
-    if na in nb or nb in na:
+    if (na in nb or nb in na) and min(len(tokens(a)), len(tokens(b))) >= 3:
         return 1.0
     return jaccard(a, b)
 
 
 def evidence_hits(text: str, justifying: list[str]) -> bool:
+    """Containment either way (the shorter side needs MIN_TOKENS words, so "Yes." never hits)
+    or token Jaccard >= EVIDENCE_JACCARD."""
     nt = norm(text)
     for sentence in justifying:
         ns = norm(sentence)
-        if nt and ns and (nt in ns or ns in nt or jaccard(text, sentence) >= EVIDENCE_JACCARD):
+        if not nt or not ns:
+            continue
+        short = min(len(tokens(text)), len(tokens(sentence)))
+        if (short >= MIN_TOKENS and (nt in ns or ns in nt)) \
+                or jaccard(text, sentence) >= EVIDENCE_JACCARD:
             return True
     return False
 

@@ -5,6 +5,7 @@ Usage:
     .venv/bin/python bench/topic_eval.py --split dev     # only the labels used for tuning
     .venv/bin/python bench/topic_eval.py --split test    # only the held-out labels
     .venv/bin/python bench/topic_eval.py --calibrate     # also suggest per-topic thresholds
+    .venv/bin/python bench/topic_eval.py --errors capex  # list capex's misses and false alarms
 
 Labels: data/labels/topic_sentences.jsonl ({"text", "source", "topics", "split"}), labelled by
 reading. `split` is `dev` (rules and thresholds are tuned on it; a row without it is dev) or
@@ -65,13 +66,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--split", choices=["all", "dev", "test"], default="all")
+    parser.add_argument("--taxonomy", type=Path, default=None,
+                        help="another topics.yaml (e.g. an older version, to compare)")
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--errors", metavar="TOPIC",
                         help="print the misses and false alarms of TOPIC (or `all`)")
     args = parser.parse_args()
 
     rows = load_rows(args.labels, args.split)
-    taxonomy = load_taxonomy()
+    taxonomy = load_taxonomy(args.taxonomy)
     tagger = TopicTagger(taxonomy)
     texts = [r["text"] for r in rows]
     started = time.perf_counter()

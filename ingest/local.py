@@ -27,6 +27,7 @@ from ingest.derive import derive_company
 from ingest.discover import Catalog, Unit, discover
 from ingest.filing_parse import parse_unit, sha256, source_kind
 from ingest.store_writer import record_source_files, write_failure, write_filing
+from ingest.transcripts.linking import recanonicalise
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,12 @@ def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSumm
             summary.rows["derived_facts"] = summary.rows.get("derived_facts", 0) + \
                 derive_company(store, cik)
         _merge_companyfacts(store, catalog, state, summary, run)
+        # Calls stored under another ticker of a company these filings just named move to
+        # its canonical ticker now, not at the next transcript run (GOOGL and GOOG: one CIK).
+        with store.transaction():
+            moved = recanonicalise(store)
+        if moved:
+            summary.rows["calls_moved"] = moved
         summary.truncated = _truncated(store, [u.accession for u in catalog.units if u.accession])
         for key in ("parsed", "unchanged", "skipped", "failed"):
             run.count(key, len(getattr(summary, key)))

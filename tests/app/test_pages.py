@@ -92,7 +92,9 @@ def test_claims_page_lists_every_claim_with_its_timeline(monkeypatch, scored_db_
             "AND ticker = 'AMZN' ORDER BY fiscal_year, fiscal_quarter", [ARTICLE, claim_id])
         recent = scored[-8:]  # the overview shows the last 8 scored quarters
         assert timeline == "".join(marks[v] for v, _ in recent), claim_id
-        assert latest.split()[1] == scored[-1][0], claim_id
+        # Seed claims name no quarter: "latest" answers with the newest discussed quarter.
+        discussed = [v for v, _ in scored if v != "not_discussed"]
+        assert latest.split()[1] == (discussed or [scored[-1][0]])[-1], claim_id
         # The sparkline has one bar per quarter, higher for a clearly higher score.
         levels = ["▁▂▃▄▅▆▇█".index(ch) for ch in trend]
         assert len(levels) == len(recent), claim_id
@@ -284,27 +286,53 @@ def test_data_page_update_button_or_command(monkeypatch, shared_db_path, tmp_pat
     assert [c.value for c in at.code] == [command]
 
 
-def test_update_button_runs_the_update_with_progress(monkeypatch, scored_db_path,
-                                                     pinned_transcripts, tmp_path) -> None:
-    """The button runs `update` over the transcripts the DB was built from (the pinned set,
-    not the whole, growing ../shared/transcripts), so it finds nothing new to add."""
+def _small_update_inputs(edgar_dir: Path, pinned: Path, root: Path) -> tuple[Path, Path]:
+    """One Amazon 8-K (sec-edgar-downloader layout) and one pinned call, as symlink folders."""
+    accession = Path("sec-edgar-filings/AMZN/8-K/0001018724-23-000006")
+    filing = root / "edgar" / accession
+    filing.mkdir(parents=True)
+    for f in (edgar_dir / accession).iterdir():
+        (filing / f.name).symlink_to(f)
+    calls = root / "transcripts" / "AMZN"
+    calls.mkdir(parents=True)
+    for part in ("presentation", "qna"):
+        name = f"AMZN_3Q25_{part}.txt"
+        (calls / name).symlink_to(pinned / "AMZN" / name)
+    return root / "edgar", root / "transcripts"
+
+
+def test_update_button_runs_the_update_with_progress(monkeypatch, edgar_dir, pinned_transcripts,
+                                                     tmp_path) -> None:
+    """The button runs `claimtracker update` over small pinned folders (never the whole,
+    growing ../shared): a DB built from them finds nothing new, but is enriched and scored."""
+    from ingest.local import ingest_dir
+    from ingest.transcripts import ingest_transcripts
+
+    edgar, transcripts = _small_update_inputs(edgar_dir, pinned_transcripts, tmp_path)
     db = tmp_path / "update.duckdb"
-    shutil.copy(scored_db_path, db)
+    with Store.open(db) as store:
+        ingest_dir(store, edgar, progress=False)
+        ingest_transcripts(store, [transcripts], progress=False)
     runs_before = sql(db, "SELECT count(*) FROM runs")[0][0]
-    filings_before = sql(db, "SELECT count(*) FROM filings")
+    filings_before = sql(db, "SELECT accession FROM filings ORDER BY 1")
     calls_before = sql(db, "SELECT call_id, ticker, cik FROM calls ORDER BY call_id")
+    assert len(filings_before) == len(calls_before) == 1
     at = render(monkeypatch, db, "data", timeout=900)
-    folder = next(t for t in at.text_input if t.label == "Transcripts folder")
-    folder.set_value(str(pinned_transcripts)).run()
+    for label, folder in (("EDGAR folder", edgar), ("Transcripts folder", transcripts)):
+        next(t for t in at.text_input if t.label == label).set_value(str(folder))
+    at.run()
     (command,) = [c.value for c in at.code]
-    assert f"--transcripts {pinned_transcripts} --progress" in command
+    assert f"--from-dir {edgar} --transcripts {transcripts} --progress" in command
     next(b for b in at.button if b.label == "Run update now").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert [p.value for p in at.get("progress")] == [100]
     (summary,) = [s.value for s in at.success]
     assert summary.startswith("update ok"), summary
-    assert sql(db, "SELECT count(*) FROM filings") == filings_before  # nothing new, no duplicate
+    # Nothing new and no duplicate; the call's and the release's sentences were enriched.
+    assert sql(db, "SELECT accession FROM filings ORDER BY 1") == filings_before
     assert sql(db, "SELECT call_id, ticker, cik FROM calls ORDER BY call_id") == calls_before
+    doc_types = {t for (t,) in sql(db, "SELECT DISTINCT doc_type FROM sentences")}
+    assert {"transcript", "earnings_release"} <= doc_types
     runs = sql(db, "SELECT kind, status FROM runs WHERE run_id > ? ORDER BY run_id",
                [runs_before])
     assert ("update", "ok") in runs and ("enrich", "ok") in runs and ("score", "ok") in runs
@@ -327,7 +355,8 @@ def test_articles_page_proposes_claims_and_saves_a_ledger(monkeypatch, shared_di
     assert len(proposed) >= 5
     assert proposed["quote"].str.contains("[\uac00-\ud7a3]").any()  # Korean quotes kept
     assert set(proposed["kind"]) <= {"narrative", "metric", "both"}
-    assert any("TODO" in w.value for w in at.warning)  # statements still to be written
+    assert set(proposed["ticker"]) >= {"AMZN"} and proposed["ticker"].notna().all()
+    assert not [w.value for w in at.warning]  # drafts score as they are: nothing to fill in
     next(b for b in at.button if b.label == "Save to ledger").click().run()
     assert not at.exception, [e.value for e in at.exception]
     saved = tmp_path / "test-article.yaml"
@@ -335,6 +364,25 @@ def test_articles_page_proposes_claims_and_saves_a_ledger(monkeypatch, shared_di
     ledger = load_ledger(saved)
     assert [c.claim_id for c in ledger.claims] == list(proposed["id"])
     assert ledger.article.language == "ko" and ledger.article.ticker == "AMZN"
+    assert {c.ticker for c in ledger.claims} >= {"AMZN"}
+
+
+def test_articles_page_asks_which_company_when_the_text_does_not_say(
+        monkeypatch, shared_db_path, tmp_path) -> None:
+    import app_pages.ledger_actions as ledger_actions
+
+    monkeypatch.setattr(ledger_actions, "LEDGER_DIR", tmp_path)
+    at = render(monkeypatch, shared_db_path, "articles", timeout=300)
+    at.text_area[0].input("Revenue will grow 20% next year as new capacity comes online.").run()
+    next(b for b in at.button if b.label == "Propose claims").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (question,) = [w.value for w in at.warning]
+    assert question.startswith("Which company?") and "Revenue will grow 20%" in question
+    companies = next(t for t in at.text_input if t.label.startswith("Companies"))
+    companies.input("MSFT").run()
+    next(b for b in at.button if b.label == "Propose claims").click().run()
+    proposed = at.data_editor[0].value
+    assert list(proposed["ticker"]) == ["MSFT"]
 
 
 def test_articles_page_in_read_only_mode_offers_the_command(monkeypatch, shared_db_path) -> None:

@@ -22,7 +22,8 @@ from ingest.update import run_update
 
 REPO = Path(__file__).resolve().parents[2]
 AMZN_8K = SHARED / "edgar/sec-edgar-filings/AMZN/8-K/0001018724-23-000006"
-NVDA_CALL = SHARED / "transcripts/NVDA"
+NVDA_CALL = [SHARED / "transcripts/NVDA/NVDA_3Q26_presentation.txt",
+             SHARED / "transcripts/NVDA/NVDA_3Q26_qna.txt"]
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def small_inputs(tmp_path: Path) -> tuple[Path, Path]:
         (filing / f.name).symlink_to(f)
     calls = tmp_path / "calls"
     calls.mkdir()
-    for f in NVDA_CALL.iterdir():
+    for f in NVDA_CALL:
         (calls / f.name).symlink_to(f)
     return tmp_path / "edgar", calls
 
