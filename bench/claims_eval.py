@@ -123,7 +123,8 @@ def evaluate_draft(labels: LabelSet, db: Path, workdir: Path,
     out = workdir / f"{labels.source.stem}.draft.yaml"
     ledger = "draft+tickers" if hint_tickers else "draft"
     report: dict[str, Any] = {"article": labels.name, "ledger": ledger, "notes": notes}
-    tickers = sorted({c.ticker for c in labels.claims if c.ticker}) if hint_tickers else None
+    # the main company (the first labelled claim's); `claims add` asks again when given two
+    tickers = [c.ticker for c in labels.claims if c.ticker][:1] if hint_tickers else None
     report["draft_s"] = draft_ledger(labels.article, out, db, notes, tickers)
     drafts = read_drafts(out) if report["draft_s"] is not None else []
     match = match_claims(labels, drafts)
@@ -216,8 +217,9 @@ def main() -> None:
     parser.add_argument("--no-seed", action="store_true", help="skip the seed article")
     parser.add_argument("--json", action="store_true", help="one JSON line per article")
     parser.add_argument("--hint-tickers", action="store_true",
-                        help="pass the labelled companies to `claims add --ticker` (diagnosis: "
-                        "scoring without company detection; the targets use plain drafts)")
+                        help="pass the article's main company to `claims add --ticker` "
+                        "(diagnosis: scoring when the drafter cannot tell the company; "
+                        "the targets use plain drafts)")
     parser.add_argument("--details", action="store_true",
                         help="also print missed/spurious claims and every disagreement")
     args = parser.parse_args()

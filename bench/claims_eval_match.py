@@ -15,6 +15,7 @@ Matching rules (the issue's contract):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +39,8 @@ def canonical(ticker: str | None) -> str | None:
 
 def canonical_metric(metric: str | None) -> str | None:
     """A segment metric of the catalogue (cloud_revenue, data_center_revenue: segment members
-    of `revenue`) counts as the labels' `segment_revenue`; other ids compare as they are."""
+    of `revenue`) counts as the labels' `segment_revenue`, a growth rate (`growth(revenue)`)
+    as its metric; other ids compare as they are."""
     if not metric:
         return None
     try:
@@ -49,7 +51,8 @@ def canonical_metric(metric: str | None) -> str | None:
         return str(metric)
     if definition.is_segment and definition.of == "revenue":
         return "segment_revenue"
-    return str(metric)
+    growth = re.fullmatch(r"growth\((\w+)\)", (definition.formula or "").strip())
+    return growth.group(1) if growth else str(metric)  # revenue_growth counts as revenue
 
 
 def quote_overlap(a: str, b: str) -> float:
