@@ -14,7 +14,7 @@ from typing import Any
 
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
-from claimtracker.yaml_lines import LINE, load_yaml
+from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
 
 DEFAULT_RULES = REPO_DATA_DIR / "extraction.yaml"
 LANGS = ("en", "ko")
@@ -113,18 +113,8 @@ def _parse(path: Path, raw_bytes: bytes) -> ExtractionRules:
 
 def load_extraction_rules(path: str | Path | None = None) -> ExtractionRules:
     """data/extraction.yaml (or `path`), validated, cached per file version."""
-    file = Path(path) if path else DEFAULT_RULES
-    try:
-        stat = file.stat()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the extraction rules {file}: {exc.strerror}; restore "
-                          "data/extraction.yaml.") from exc
-    return _load(file, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=4)
-def _load(file: Path, mtime_ns: int, size: int) -> ExtractionRules:
-    return _parse(file, file.read_bytes())
+    return load_versioned(Path(path) if path else DEFAULT_RULES, _parse,
+                          what="the extraction rules", restore="restore data/extraction.yaml")
 
 
 @lru_cache(maxsize=4096)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from claims.ledger import Claim
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
-from claimtracker.yaml_lines import LINE, load_yaml
+from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
 
 GLOSSARY_FILE = REPO_DATA_DIR / "glossary.yaml"
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -74,9 +73,8 @@ def _section(path: Path, raw: dict[str, Any], key: str) -> dict[str, tuple[str, 
     return out
 
 
-@cache
-def _load(path: Path, mtime: float) -> Glossary:
-    raw = load_yaml(path.read_bytes(), path)
+def _parse(path: Path, raw_bytes: bytes) -> Glossary:
+    raw = load_yaml(raw_bytes, path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected `subjects:` and `modifiers:` mappings.")
     unknown = sorted(str(k) for k in raw if k not in (LINE, "subjects", "modifiers"))
@@ -88,11 +86,8 @@ def _load(path: Path, mtime: float) -> Glossary:
 
 def load_glossary(path: Path | None = None) -> Glossary:
     """The glossary, parsed once per file version."""
-    path = Path(path or GLOSSARY_FILE)
-    try:
-        return _load(path.resolve(), path.stat().st_mtime)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path} is missing: restore data/glossary.yaml from the repo.") from exc
+    return load_versioned(Path(path or GLOSSARY_FILE), _parse, what="the glossary",
+                          restore="restore data/glossary.yaml from the repo")
 
 
 def latin_names(text: str) -> list[str]:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
-from claimtracker.yaml_lines import LINE, load_yaml
+from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
 
 SCORING_FILE = REPO_DATA_DIR / "scoring.yaml"
 
@@ -33,9 +32,8 @@ class ScoringSettings:
     history_quarters: int = 40
 
 
-@cache
-def _load(path: Path, mtime: float) -> ScoringSettings:
-    raw = load_yaml(path.read_bytes(), path)
+def _parse(path: Path, raw_bytes: bytes) -> ScoringSettings:
+    raw = load_yaml(raw_bytes, path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of scoring settings.")
     fields = {f.name: f.type for f in dataclasses.fields(ScoringSettings)}
@@ -55,7 +53,5 @@ def _load(path: Path, mtime: float) -> ScoringSettings:
 
 def scoring_settings(path: Path | None = None) -> ScoringSettings:
     """data/scoring.yaml (or `path`), parsed once per file version."""
-    path = Path(path or SCORING_FILE)
-    if not path.exists():
-        raise ConfigError(f"{path} is missing: restore data/scoring.yaml from the repo.")
-    return _load(path.resolve(), path.stat().st_mtime)
+    return load_versioned(Path(path or SCORING_FILE), _parse, what="the scoring settings",
+                          restore="restore data/scoring.yaml from the repo")

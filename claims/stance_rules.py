@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE as _LINE
-from claimtracker.yaml_lines import load_yaml
+from claimtracker.yaml_lines import load_versioned, load_yaml
 
 DEFAULT_RULES = REPO_DATA_DIR / "stance.yaml"
 DIRECTIONS = ("up", "down", "flat")
@@ -302,20 +302,5 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
 
 def load_stance_rules(path: str | Path | None = None) -> StanceRules:
     """Read and validate a stance rules file (default data/stance.yaml), once per version."""
-    file = Path(path) if path else DEFAULT_RULES
-    try:
-        stat = file.stat()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the stance rules {file}: {exc.strerror}; restore "
-                          "data/stance.yaml or pass another file.") from exc
-    return _load_version(file, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=8)
-def _load_version(file: Path, mtime_ns: int, size: int) -> StanceRules:
-    try:
-        raw_bytes = file.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the stance rules {file}: {exc.strerror}; restore "
-                          "data/stance.yaml or pass another file.") from exc
-    return _parse(file, raw_bytes)
+    return load_versioned(Path(path) if path else DEFAULT_RULES, _parse, what="the stance rules",
+                          restore="restore data/stance.yaml or pass another file")

@@ -20,7 +20,7 @@ from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.metric_formula import check_formula, evaluate, formula_inputs
 from claimtracker.yaml_lines import LINE as _LINE
-from claimtracker.yaml_lines import load_yaml
+from claimtracker.yaml_lines import load_versioned, load_yaml
 
 DEFAULT_CATALOG = REPO_DATA_DIR / "metrics.yaml"
 KINDS = ("flow", "instant", "ratio", "derived")
@@ -309,18 +309,12 @@ def _neutral(path: Path, data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 
 def load_catalog(path: str | Path | None = None) -> MetricCatalog:
     """Read and validate a metric catalogue (default data/metrics.yaml), once per file version."""
-    file = Path(path) if path else DEFAULT_CATALOG
-    try:
-        stat = file.stat()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the metric catalogue {file}: {exc.strerror}; restore "
-                          "data/metrics.yaml or pass another file.") from exc
-    return _load_version(file, stat.st_mtime_ns, stat.st_size)
+    return load_versioned(Path(path) if path else DEFAULT_CATALOG, _parse_catalog,
+                          what="the metric catalogue",
+                          restore="restore data/metrics.yaml or pass another file")
 
 
-@lru_cache(maxsize=8)
-def _load_version(file: Path, mtime_ns: int, size: int) -> MetricCatalog:
-    raw_bytes = file.read_bytes()
+def _parse_catalog(file: Path, raw_bytes: bytes) -> MetricCatalog:
     data = load_yaml(raw_bytes, file)
     if not isinstance(data, dict) or not isinstance(data.get("metrics"), list) \
             or not data["metrics"]:

@@ -5,8 +5,10 @@ Topics and claim ledgers are data that users edit by hand; pointing at the line 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -35,3 +37,31 @@ def load_yaml(raw: bytes, file: Path) -> Any:
         raise ConfigError(
             f"{where}: not valid YAML ({exc}); fix the indentation or quoting."
         ) from exc
+
+
+T = TypeVar("T")
+
+
+def load_versioned(file: Path, parse: Callable[[Path, bytes], T], *, what: str,
+                   restore: str) -> T:
+    """`parse(file, bytes)` once per version of a data file users edit (its mtime and size).
+
+    Topics, stance rules, the metric catalogue, the glossary…: read on every query or claim,
+    re-read only when the user has saved a new version, with one error when the file is gone.
+    `what` names the file for the user ("the stance rules"), `restore` says how to get it back.
+    """
+    try:
+        stat = file.stat()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {file}: {exc.strerror}; {restore}.") from exc
+    return _parsed(parse, file, stat.st_mtime_ns, stat.st_size, what, restore)
+
+
+@lru_cache(maxsize=64)
+def _parsed(parse: Callable[[Path, bytes], T], file: Path, mtime_ns: int, size: int,
+            what: str, restore: str) -> T:
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {file}: {exc.strerror}; {restore}.") from exc
+    return parse(file, raw)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE as _LINE
-from claimtracker.yaml_lines import load_yaml
+from claimtracker.yaml_lines import load_versioned, load_yaml
 
 DEFAULT_TAXONOMY = REPO_DATA_DIR / "topics.yaml"
 _TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -264,22 +263,12 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     Parsed once per file version: search calls this on every query, and a user editing the
     file (new mtime or size) gets the new topics without restarting the app.
     """
-    file = Path(path) if path else DEFAULT_TAXONOMY
-    try:
-        stat = file.stat()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the topic taxonomy {file}: {exc}; "
-                          "restore data/topics.yaml or pass another file.") from exc
-    return _load_taxonomy_version(file, stat.st_mtime_ns, stat.st_size)
+    return load_versioned(Path(path) if path else DEFAULT_TAXONOMY, _parse_taxonomy,
+                          what="the topic taxonomy",
+                          restore="restore data/topics.yaml or pass another file")
 
 
-@lru_cache(maxsize=8)
-def _load_taxonomy_version(file: Path, mtime_ns: int, size: int) -> Taxonomy:
-    try:
-        raw_bytes = file.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the topic taxonomy {file}: {exc}; "
-                          "restore data/topics.yaml or pass another file.") from exc
+def _parse_taxonomy(file: Path, raw_bytes: bytes) -> Taxonomy:
     data = load_yaml(raw_bytes, file)
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
         raise _fail(file, 1, "expected a mapping with `topics:` (topic id -> definition).")
