@@ -35,13 +35,19 @@ class Draft:
     date_evidence: str
     article: dict[str, Any] = field(default_factory=dict)
     drafts: list[dict[str, Any]] = field(default_factory=list)  # with line/why for display
+    #: Check-worthy sentences left out: their company could not be told (line, text).
+    skipped: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self, path: Path | None = None) -> str:
         companies = ", ".join(f"{t} ({n})" for t, n in self.tickers.most_common()) or "none"
         how = {"text": f"from the text: {self.date_evidence!r}", "flag": "from --date",
                "today": "TODAY: no date in the article, pass --date"}[self.date_source]
         where = f"{path}: " if path else ""
-        return f"{where}{self.claims} claims; companies {companies}; date {self.date} ({how})"
+        left = (f"; {len(self.skipped)} sentence(s) left out, company unclear (line "
+                f"{', '.join(str(line) for line, _ in self.skipped)}: pass --ticker to keep "
+                "them)") if self.skipped else ""
+        return (f"{where}{self.claims} claims; companies {companies}; date {self.date} "
+                f"({how}){left}")
 
 
 def read_article(path: Path) -> str:
@@ -91,8 +97,9 @@ def draft_text(text: str, *, source: str, file: Path | None = None,
         "ticker": _main_company(ctx, counts),
         "tickers": named,
     }
-    return Draft(render(name, article, drafts, ctx.date.source), len(drafts), counts,
-                 ctx.date.date, ctx.date.source, ctx.date.evidence, article, drafts)
+    text_out = render(name, article, drafts, ctx.date.source, ctx.skipped)
+    return Draft(text_out, len(drafts), counts, ctx.date.date, ctx.date.source,
+                 ctx.date.evidence, article, drafts, list(ctx.skipped))
 
 
 def _main_company(ctx: Any, claim_counts: Counter[str]) -> str:
@@ -109,13 +116,15 @@ def _spacy() -> Any:
 
 
 def render(article_file: Path, article: dict[str, Any], drafts: list[dict[str, Any]],
-           date_source: str) -> str:
+           date_source: str, skipped: list[tuple[int, str]] | None = None) -> str:
     """The ledger YAML, with a comment per claim saying why it was proposed."""
     out = [f"# Ledger drafted by `claimtracker claims add {article_file}`: it scores as is.",
            "# Review it: delete what is not a claim, fix a direction or a quarter if needed."]
     if date_source == "today":
         out.append("# WARNING: the article gives no date and none was passed: `date` is the day "
                    "of drafting; set the publication date (claims add --date YYYY-MM-DD).")
+    for line, text in skipped or []:
+        out.append(f"# Left out, line {line} (which company? pass --ticker): {text[:100]}")
     out += [yaml.safe_dump({"article": article}, allow_unicode=True, sort_keys=False,
                            width=100).rstrip(), "claims:"]
     for draft in drafts:

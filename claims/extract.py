@@ -79,6 +79,8 @@ class ArticleContext:
     con: Any = None
     book: CompanyBook | None = None
     tickers: list[str] = field(default_factory=list)  # every company named, in order
+    #: Check-worthy sentences left out because their company cannot be told: (line, text).
+    skipped: list[tuple[int, str]] = field(default_factory=list)
 
     def main_company(self) -> str | None:
         """The company named in at least twice as many sentences as any other, if one is."""
@@ -132,9 +134,11 @@ def claim_ticker(ctx: ArticleContext, index: int) -> tuple[str | None, str]:
     """(ticker, how it was found) for sentence `index`; None when it cannot be told.
 
     A sentence naming no company speaks of the company its paragraph named most so far (a
-    unique leader), else of the nearest sentence before it that names exactly one company (a
-    list of several is a comparison set, not a subject), else of the article's only company,
-    else of the one --ticker.
+    unique leader), else of the company the article is about (named in at least twice as many
+    sentences as any other: an aside naming another company does not change the subject),
+    else of the nearest sentence before it that names exactly one company (a list of several
+    is a comparison set, not a subject), else of the article's only company, else of the one
+    --ticker.
     """
     own = _distinct(ctx.mentions[index])
     if own:
@@ -148,6 +152,9 @@ def claim_ticker(ctx: ArticleContext, index: int) -> tuple[str | None, str]:
     ranked = counts.most_common(2)
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0], "named most in its paragraph"
+    leader = ctx.main_company()
+    if leader:  # an aside ("reminds me of Intel in 2000") does not change the subject
+        return leader, "the company the article is about (named in most sentences)"
     for back in range(index - 1, -1, -1):
         named = _distinct(ctx.mentions[back])
         if len(named) == 1:
@@ -156,9 +163,6 @@ def claim_ticker(ctx: ArticleContext, index: int) -> tuple[str | None, str]:
         return ctx.tickers[0], "the article's only company"
     if len(ctx.given) == 1:
         return ctx.given[0], "--ticker"
-    leader = ctx.main_company()
-    if leader:
-        return leader, "the company the article is about (named in most sentences)"
     return None, "ambiguous"
 
 
@@ -264,7 +268,9 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
         if worth.score >= threshold and not sentence.heading:
             scored.append((i, worth))
     if strict:
-        _refuse_ambiguous(ctx, [i for i, _ in scored])
+        unclear = _unclear(ctx, [i for i, _ in scored])
+        ctx.skipped = [(ctx.sentences[i].line, ctx.sentences[i].text) for i in unclear]
+        scored = [(i, w) for i, w in scored if i not in unclear]
     topic_scores = _topics(mapper, ctx, [i for i, _ in scored])
     used: set[str] = set()
     drafts = []
@@ -278,11 +284,18 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
     return drafts
 
 
+def _unclear(ctx: ArticleContext, chosen: list[int]) -> list[int]:
+    """The claim sentences whose company cannot be told. Left out of the draft (and named in
+    it) when others can be placed; when none can, one InputError names them and the fix."""
+    unclear = [i for i in chosen if claim_ticker(ctx, i)[0] is None]
+    if unclear and len(unclear) == len(chosen):
+        _refuse_ambiguous(ctx, unclear)
+    return unclear
+
+
 def _refuse_ambiguous(ctx: ArticleContext, chosen: list[int]) -> None:
     """One InputError naming every claim sentence whose company cannot be told."""
-    unknown = [ctx.sentences[i] for i in chosen if claim_ticker(ctx, i)[0] is None]
-    if not unknown:
-        return
+    unknown = [ctx.sentences[i] for i in chosen]
     listed = "; ".join(f"line {s.line}: {s.text[:80]!r}" for s in unknown[:5])
     more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
     raise InputError(

@@ -117,14 +117,23 @@ def test_a_sentence_naming_no_company_speaks_of_the_articles_main_company(
     assert line8.ticker == "AMZN"
 
 
-def test_a_claim_whose_company_cannot_be_told_is_an_error_naming_it(tmp_path: Path) -> None:
+def test_a_claim_whose_company_cannot_be_told_is_left_out_and_named(tmp_path: Path) -> None:
     article = _write(tmp_path, "two.txt", "November 3, 2025\n\nMicrosoft and Meta both "
-                     "raised their spending plans.\n\nRevenue will grow 20% next year as "
-                     "capacity comes online.\n")
+                     "raised their capital spending plans for next year.\n\nRevenue will "
+                     "grow 20% next year as capacity comes online.\n")
+    draft = draft_ledger(article, mapper=None)
+    assert draft.skipped == [(5, "Revenue will grow 20% next year as capacity comes online.")]
+    assert "left out, company unclear (line 5" in draft.summary()
+    assert "# Left out, line 5" in draft.yaml_text
+    ledger = _ledger(tmp_path, draft.yaml_text)
+    assert {c.ticker for c in ledger.claims} == {"MSFT", "META"}
+    # Only when no claim can be placed is the whole draft an error naming the sentences.
+    alone = _write(tmp_path, "alone.txt", "Revenue will grow 20% next year as capacity "
+                   "comes online.\n")
     with pytest.raises(InputError) as err:
-        draft_ledger(article, mapper=None)
+        draft_ledger(alone, mapper=None)
     message = str(err.value)
-    assert "line 5" in message and "Revenue will grow 20%" in message and "--ticker" in message
+    assert "line 1" in message and "Revenue will grow 20%" in message and "--ticker" in message
 
 
 def test_english_multi_company_article(tmp_path: Path) -> None:
