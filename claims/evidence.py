@@ -17,9 +17,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from claims.attention import MANAGEMENT_SQL
 from claims.crosslingual import CrossLingualReranker, default_reranker
 from claims.ledger import Claim
-from claims.query import ClaimQuery, claim_query
+from claims.query import ClaimQuery, claim_query, is_korean
 from claims.settings import ScoringSettings, scoring_settings
 from claims.stance import NEUTRAL, StanceModel, StanceResult
 from claimtracker.db import Store
@@ -73,10 +76,15 @@ def claim_hits(store: Store, claim: Claim, ticker: str, quarters: list[FiscalQua
     query = claim_query(claim)
     span = {"ticker": ticker, "from_quarter": str(min(quarters)),
             "to_quarter": str(max(quarters)), "k": settings.candidates}
-    rankings = [(1.0, search(store, query.text, **span))]
+    english = not is_korean(query.text)  # else nothing English to search with: e5 alone
+    rankings = [(1.0, search(store, query.text, **span))] if english else []
     if claim.topics:
         rankings.append((settings.topic_weight,
                          search(store, query.text, topics=list(claim.topics), **span)))
+    if query.crosslingual:
+        reranker = reranker or default_reranker()
+        rankings.append((settings.e5_weight if english else 1.0,
+                         e5_ranking(store, query, ticker, quarters, reranker, settings)))
     by_quarter: dict[FiscalQuarter, list[dict[str, Any]]] = {}
     for hit in _fuse(rankings):
         if hit.get("fiscal_year") is None or hit.get("fiscal_quarter") is None:
@@ -84,9 +92,32 @@ def claim_hits(store: Store, claim: Claim, ticker: str, quarters: list[FiscalQua
         if is_management(hit):
             quarter = FiscalQuarter(hit["fiscal_year"], hit["fiscal_quarter"])
             by_quarter.setdefault(quarter, []).append(hit)
-    if query.crosslingual:
+    if query.crosslingual and english:
         _rerank(query, by_quarter, reranker or default_reranker(), settings)
     return by_quarter
+
+
+def e5_ranking(store: Store, query: ClaimQuery, ticker: str, quarters: list[FiscalQuarter],
+               reranker: CrossLingualReranker, settings: ScoringSettings,
+               ) -> list[dict[str, Any]]:
+    """Management sentences of the newest `rerank_quarters` quarters ranked by multilingual-e5
+    against the quote itself: cross-lingual retrieval for what names and glossary miss (a
+    product written in Hangul). Fragments ("Thank you, Toshiya.") are left out."""
+    recent = sorted(quarters)[-settings.rerank_quarters:]
+    rows = store.con.execute(
+        f"SELECT s.sentence_id, s.text FROM sentences s WHERE upper(s.ticker) = upper(?) "
+        f"AND s.fiscal_year * 4 + s.fiscal_quarter - 1 IN (SELECT unnest(?::INTEGER[])) "
+        f"AND {MANAGEMENT_SQL}",
+        [ticker, [q.index for q in recent]],
+    ).fetchall()
+    rows = [(sid, text) for sid, text in rows if len(text.split()) >= settings.e5_min_words]
+    if not rows:
+        return []
+    sims = reranker.similarities(query.native, [text for _, text in rows])
+    order = np.argsort(-sims, kind="stable")[:settings.candidates]
+    from nlp.search import hydrate
+
+    return hydrate(store, [(rows[i][0], float(sims[i])) for i in order])
 
 
 def _rerank(query: ClaimQuery, by_quarter: dict[FiscalQuarter, list[dict[str, Any]]],
@@ -115,8 +146,25 @@ def stance_claim(claim: Claim) -> Claim:
     """The claim as the stance rules see it: without hand cues, its English subjects."""
     if claim.cues or not hasattr(claim, "terms"):
         return claim
-    subjects = claim_query(claim).subjects
-    return dataclasses.replace(claim, terms=subjects) if subjects else claim
+    return dataclasses.replace(claim, terms=claim_query(claim).subjects)
+
+
+def _has_no_subject(claim: Claim) -> bool:
+    return not claim.cues and not getattr(claim, "terms", ()) and not claim.metric
+
+
+def _judge_by_own_subject(text: str, claim: Claim) -> StanceResult:
+    """A claim with no English subject (a Korean quote naming its product only in Hangul):
+    the retrieved sentence's own grammatical subject stands in for it, at half weight, since
+    only retrieval ties the two."""
+    from claims.sentence_subject import sentence_subject
+    from claims.stance import default_stance_model
+
+    subject = sentence_subject(text)
+    if not subject:
+        return StanceResult(NEUTRAL, 0.0, [])
+    result = default_stance_model().judge(text, dataclasses.replace(claim, terms=(subject,)))
+    return dataclasses.replace(result, weight=round(result.weight * 0.5, 3))
 
 
 def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
@@ -129,7 +177,9 @@ def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
     settings = scoring_settings()
     k = k or settings.evidence_k
     judged_claim = stance_claim(claim)
-    judged = [(hit, stance_model.judge(hit["text"], judged_claim))
+    judge = (_judge_by_own_subject if _has_no_subject(judged_claim) else
+             lambda text, c: stance_model.judge(text, c))
+    judged = [(hit, judge(hit["text"], judged_claim))
               for hit in _distinct(hits)[:pool or settings.pool]]
     sided = sorted((pair for pair in judged if pair[1].stance != NEUTRAL),
                    key=lambda pair: -pair[1].weight)  # stable: search rank breaks ties

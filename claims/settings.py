@@ -30,6 +30,8 @@ class ScoringSettings:
     rerank_quarters: int = 12
     rerank_weight: float = 2.0
     history_quarters: int = 40
+    e5_weight: float = 1.0
+    e5_min_words: int = 6
 
 
 def _parse(path: Path, raw_bytes: bytes) -> ScoringSettings:
