@@ -39,6 +39,15 @@ def is_korean(text: str) -> bool:
 class Glossary:
     subjects: dict[str, tuple[str, ...]]
     modifiers: dict[str, tuple[str, ...]]
+    synonyms: dict[str, tuple[str, ...]]
+
+    def widen(self, subjects: list[str]) -> list[str]:
+        """The subjects and the other names management uses for them."""
+        lower = {k.lower(): v for k, v in self.synonyms.items()}
+        out = list(subjects)
+        for subject in subjects:
+            out.extend(lower.get(subject.lower(), ()))
+        return out
 
     def translate(self, text: str) -> tuple[list[str], list[str]]:
         """(subject terms, modifier terms) for the Korean stems in text, longest stems first."""
@@ -60,7 +69,7 @@ class Glossary:
 def _section(path: Path, raw: dict[str, Any], key: str) -> dict[str, tuple[str, ...]]:
     section = raw.get(key) or {}
     if not isinstance(section, dict):
-        raise ConfigError(f"{path}:{raw[LINE]}: `{key}` must map Korean words to English lists.")
+        raise ConfigError(f"{path}:{raw[LINE]}: `{key}` must map words to English lists.")
     out: dict[str, tuple[str, ...]] = {}
     for korean, english in section.items():
         if korean == LINE:
@@ -77,11 +86,13 @@ def _parse(path: Path, raw_bytes: bytes) -> Glossary:
     raw = load_yaml(raw_bytes, path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected `subjects:` and `modifiers:` mappings.")
-    unknown = sorted(str(k) for k in raw if k not in (LINE, "subjects", "modifiers"))
+    unknown = sorted(str(k) for k in raw
+                     if k not in (LINE, "subjects", "modifiers", "synonyms"))
     if unknown:
         raise ConfigError(f"{path}:{raw[LINE]}: unknown key(s) {unknown}; "
-                          "allowed: subjects, modifiers.")
-    return Glossary(_section(path, raw, "subjects"), _section(path, raw, "modifiers"))
+                          "allowed: subjects, modifiers, synonyms.")
+    return Glossary(_section(path, raw, "subjects"), _section(path, raw, "modifiers"),
+                    _section(path, raw, "synonyms"))
 
 
 def load_glossary(path: Path | None = None) -> Glossary:
@@ -146,7 +157,7 @@ def claim_query(claim: Claim, glossary: Glossary | None = None) -> ClaimQuery:
     subjects, modifiers = glossary.translate(korean_text) if korean_text.strip() else ([], [])
     names = latin_names(claim.quote) if korean_quote else []
     metric = _metric_aliases(claim.metric)
-    subject_list = _unique([*english_terms, *names, *subjects, *metric])
+    subject_list = _unique(glossary.widen([*english_terms, *names, *subjects, *metric]))
     if statement and (statement != claim.quote or not korean_quote):
         extra = [t for t in subject_list if t.lower() not in statement.lower()]
         text = " ".join([statement, *extra])
