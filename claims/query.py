@@ -42,11 +42,18 @@ class Glossary:
     synonyms: dict[str, tuple[str, ...]]
 
     def widen(self, subjects: list[str]) -> list[str]:
-        """The subjects and the other names management uses for them."""
-        lower = {k.lower(): v for k, v in self.synonyms.items()}
+        """The subjects and the other names management uses for them: "commercial backlog"
+        adds "commercial remaining performance obligation" and "remaining performance
+        obligation"."""
         out = list(subjects)
         for subject in subjects:
-            out.extend(lower.get(subject.lower(), ()))
+            for key, others in self.synonyms.items():
+                pattern = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)", re.IGNORECASE)
+                if not pattern.search(subject):
+                    continue
+                for other in others:
+                    out.append(pattern.sub(other, subject))
+                    out.append(other)
         return out
 
     def translate(self, text: str) -> tuple[list[str], list[str]]:

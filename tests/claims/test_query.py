@@ -75,3 +75,11 @@ def test_e5_puts_the_english_sentence_saying_the_same_thing_first() -> None:
     ]
     sims = CrossLingualReranker().similarities(NVDA_KO, sentences)
     assert int(np.argmax(sims)) == 1
+
+
+def test_subjects_take_the_names_management_uses() -> None:
+    claim = Claim(claim_id="backlog", quote="Microsoft's commercial backlog has more than doubled.",
+                  terms=("commercial backlog",), ticker="MSFT")
+    query = claim_query(claim)
+    assert "commercial remaining performance obligation" in query.subjects
+    assert "RPO" in query.subjects and "remaining performance obligation" in query.text
