@@ -153,17 +153,16 @@ def _has_no_subject(claim: Claim) -> bool:
     return not claim.cues and not getattr(claim, "terms", ()) and not claim.metric
 
 
-def _judge_by_own_subject(text: str, claim: Claim) -> StanceResult:
+def _judge_by_own_subject(text: str, claim: Claim, stance_model: StanceModel) -> StanceResult:
     """A claim with no English subject (a Korean quote naming its product only in Hangul):
     the retrieved sentence's own grammatical subject stands in for it, at half weight, since
     only retrieval ties the two."""
     from claims.sentence_subject import sentence_subject
-    from claims.stance import default_stance_model
 
     subject = sentence_subject(text)
     if not subject:
         return StanceResult(NEUTRAL, 0.0, [])
-    result = default_stance_model().judge(text, dataclasses.replace(claim, terms=(subject,)))
+    result = stance_model.judge(text, dataclasses.replace(claim, terms=(subject,)))
     return dataclasses.replace(result, weight=round(result.weight * 0.5, 3))
 
 
@@ -177,9 +176,9 @@ def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
     settings = scoring_settings()
     k = k or settings.evidence_k
     judged_claim = stance_claim(claim)
-    judge = (_judge_by_own_subject if _has_no_subject(judged_claim) else
-             lambda text, c: stance_model.judge(text, c))
-    judged = [(hit, judge(hit["text"], judged_claim))
+    own_subject = _has_no_subject(judged_claim)
+    judged = [(hit, _judge_by_own_subject(hit["text"], judged_claim, stance_model) if own_subject
+               else stance_model.judge(hit["text"], judged_claim))
               for hit in _distinct(hits)[:pool or settings.pool]]
     sided = sorted((pair for pair in judged if pair[1].stance != NEUTRAL),
                    key=lambda pair: -pair[1].weight)  # stable: search rank breaks ties

@@ -50,3 +50,18 @@ def test_pick_judges_only_the_relevant_pool(enriched_db: Store) -> None:
     pairs = pick(hits, claim, default_stance_model(), k=6, pool=4)
     pool_ids = {h["sentence_id"] for h in hits[:8]}
     assert len(pairs) <= 4 and {h["sentence_id"] for h, _ in pairs} <= pool_ids
+
+
+def test_a_claim_without_english_subject_is_judged_by_the_sentences_own_subject() -> None:
+    quote = "블랙웰은 엔비디아 역사상 가장 빠르게 램프업된 제품입니다."
+    claim = Claim(claim_id="ramp", quote=quote, statement=quote, terms=("제품",), ticker="NVDA")
+    hits = [{"sentence_id": str(i), "text": text, "role": "management", "doc_type": "transcript"}
+            for i, text in enumerate([
+                "Thank you, Colette.",
+                "Strong adoption by gamers has made Blackwell our fastest ramp ever.",
+                "Blackwell shipments declined sharply this quarter."])]
+    judged = {h["text"]: s for h, s in pick(hits, claim, default_stance_model(), k=3, pool=3)}
+    ramp = judged["Strong adoption by gamers has made Blackwell our fastest ramp ever."]
+    assert ramp.stance == "supports" and ramp.weight <= 0.5  # only retrieval ties them
+    assert judged["Blackwell shipments declined sharply this quarter."].stance == "contradicts"
+    assert judged["Thank you, Colette."].stance == "neutral"
