@@ -156,11 +156,8 @@ def normalise_title(title: str) -> str:
 
 
 def _listing_files() -> list[Path]:
-    try:
-        from claimtracker.tickers import LISTING_FILES
-    except ImportError:
-        return [REPO_DATA_DIR.parent.parent / "shared" / "edgar" / "mirror" / "www.sec.gov"
-                / "files" / "company_tickers.json"]
+    from claimtracker.tickers import LISTING_FILES
+
     return list(LISTING_FILES)
 
 
@@ -219,11 +216,9 @@ def _db_titles(con: Any) -> dict[str, tuple[str, int]]:
 
 
 def canonical(con: Any, ticker: str) -> str:
-    """One ticker per company (claimtracker.tickers when present: GOOG/GOOGL -> one)."""
-    try:
-        from claimtracker.tickers import canonical_ticker
-    except ImportError:
-        return ticker.upper()
+    """One ticker per company (claimtracker.tickers: GOOG/GOOGL -> one)."""
+    from claimtracker.tickers import canonical_ticker
+
     return canonical_ticker(con, ticker)
 
 

@@ -60,10 +60,8 @@ def guess_direction(text: str, rules: ExtractionRules | None = None,
 
 def guess_metric(text: str) -> str | None:
     """The metric catalogue's metric named in the text (longest alias wins)."""
-    try:
-        from claimtracker.metric_catalog import load_catalog
-    except ImportError:
-        return None
+    from claimtracker.metric_catalog import load_catalog
+
     return load_catalog().find(text)
 
 

@@ -40,10 +40,6 @@ from .ledger_fields import (  # noqa: F401  (re-exported: PLACEHOLDERS, DIRECTIO
 DEFAULT_LEDGER_DIR = REPO_DATA_DIR / "claims"
 KINDS = ("narrative", "metric", "both")
 HORIZONS = ("past", "forecast")
-#: Metrics read from the facts table, and the ones derived from them (claims.metrics).
-FACT_METRICS = ("revenue", "operating_income", "net_income", "capex", "employees")
-DERIVED_METRICS = ("operating_margin", "operating_leverage")
-METRICS = FACT_METRICS + DERIVED_METRICS
 LANGUAGES = ("ko", "en")
 
 _CLAIM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -54,11 +50,9 @@ _CLAIM_KEYS = {"id", "quote", "statement", "topics", "kind", "metric", "directio
 
 
 def metric_ids() -> tuple[str, ...]:
-    """Metric ids a claim may name: the metric catalogue's, else the built-in METRICS."""
-    try:
-        from claimtracker.metric_catalog import load_catalog
-    except ImportError:
-        return METRICS
+    """Metric ids a claim may name: the metric catalogue's (data/metrics.yaml)."""
+    from claimtracker.metric_catalog import load_catalog
+
     return tuple(load_catalog().ids())
 
 

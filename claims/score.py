@@ -62,10 +62,8 @@ def _data_digest(mtimes: tuple[float, ...]) -> str:
 
 def canonical(store: Store, ticker: str) -> str:
     """One ticker per company (GOOG and GOOGL are one CIK): claimtracker.tickers decides."""
-    try:
-        from claimtracker.tickers import canonical_ticker
-    except ImportError:  # pragma: no cover - older trees without share-class resolution
-        return ticker.upper()
+    from claimtracker.tickers import canonical_ticker
+
     return canonical_ticker(store.con, ticker)
 
 

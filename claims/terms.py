@@ -22,7 +22,6 @@ MAX_TERMS = 8
 _ENT_LABELS = {"ORG", "PRODUCT", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
 _DROP_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 _DROP_POS = {"DET", "PRON", "NUM", "PUNCT", "PART", "ADP", "CCONJ", "SCONJ", "AUX", "SYM"}
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[\-][A-Za-z0-9]+)*(?:\s+[A-Z][A-Za-z0-9]+)*")
 _LATIN_STOP = {"I", "A", "Q", "vs", "VS", "TODO", "YoY", "QoQ", "CEO", "CFO"}
 
 
@@ -69,13 +68,9 @@ def _english(text: str, nlp: Any, stop: set[str], names: set[str], out: list[str
 
 
 def _korean(text: str, stop: set[str], names: set[str], out: list[str]) -> None:
-    try:
-        from claims.query import latin_names
-    except ImportError:
-        latin = [m.group(0) for m in _LATIN.finditer(text)]
-    else:
-        latin = latin_names(text)
-    for name in latin:
+    from claims.query import latin_names
+
+    for name in latin_names(text):
         if name not in _LATIN_STOP:
             _add(out, name, stop, names)
     try:
