@@ -55,7 +55,7 @@ elif propose:
         except (InputError, ConfigError) as exc:
             st.session_state.pop("draft", None)
             # An unclear company is a question for the user, not a failure.
-            st.warning(f"Which company? {exc}")
+            st.warning(f"Which company? {common.md_escape(str(exc))}")  # quotes the article
             st.caption("Type the ticker(s) in **Companies** above and propose again.")
 
 draft: dict[str, Any] | None = st.session_state.get("draft")
@@ -63,7 +63,8 @@ if not draft:
     st.stop()
 
 st.subheader(f"Proposed claims ({len(draft['claims'])})")
-st.caption(f"{draft['summary']}. Check each claim's company, metric, direction and time frame "
+st.caption(f"{common.md_escape(draft['summary'])}. Check each claim's company, metric, "
+           "direction and time frame "
            "(`quarter`: the fiscal quarter it speaks of), delete rows that are not claims, add "
            "rows the drafter missed. `terms` and `compare with` are comma-separated; `why` says "
            "why a sentence was proposed.")
