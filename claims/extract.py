@@ -23,18 +23,17 @@ from typing import Any
 from claims.checkworthy import Worthiness, check_worthiness
 from claims.companies import CompanyBook, CompanyMention, load_company_book, resolve_companies
 from claims.extraction_rules import ExtractionRules, count_cues, find_cues, load_extraction_rules
-from claims.sentences import Sentence, split_sentences
+from claims.sentences import Sentence, is_korean, split_sentences
 from claims.terms import claim_terms, slug_from_terms
 from claims.timeframe import ArticleDate, article_date, claim_quarter, horizon_of
 from claimtracker.errors import InputError
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 AUTO = "auto"  # mapper=AUTO loads the e5 TopicMapper; mapper=None drafts without topics
 MIN_SENTENCES_FOR_Z = 12  # below this, topic z-scores over the article mean nothing
 
 
 def detect_language(text: str) -> str:
-    return "ko" if len(_HANGUL.findall(text)) > 0.2 * max(1, len(re.findall(r"\w", text))) else "en"
+    return "ko" if is_korean(text) else "en"
 
 
 def guess_ticker(text: str) -> str | None:

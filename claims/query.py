@@ -12,27 +12,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from claims.ledger import Claim
+from claims.sentences import is_korean
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
 
 GLOSSARY_FILE = REPO_DATA_DIR / "glossary.yaml"
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_WORD = re.compile(r"\w")
 #: Latin-script names in Korean text: "Blackwell", "H20", "TPU", "AI", "GB300", "Azure".
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9&\-]*[A-Za-z0-9]|[A-Z]|[a-z]+[A-Z]\w*)"
                          r"(?:\s+[A-Z][A-Za-z0-9\-]*)*")
 #: Latin words of a Korean article that name no subject.
 _LATIN_STOP = {"I", "A", "OPM", "YoY", "QoQ", "Q", "vs", "VS", "CEO", "CFO", "TODO", "Capex"}
-
-
-def is_korean(text: str) -> bool:
-    """More than a fifth of the word characters are Hangul."""
-    return len(_HANGUL.findall(text)) > 0.2 * max(1, len(_WORD.findall(text)))
 
 
 @dataclass(frozen=True)
@@ -41,14 +36,19 @@ class Glossary:
     modifiers: dict[str, tuple[str, ...]]
     synonyms: dict[str, tuple[str, ...]]
 
+    @cached_property
+    def _synonym_patterns(self) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+        """Each synonym key as a whole-word pattern, compiled once per glossary version."""
+        return [(re.compile(rf"(?<!\w){re.escape(key)}(?!\w)", re.IGNORECASE), others)
+                for key, others in self.synonyms.items()]
+
     def widen(self, subjects: list[str]) -> list[str]:
         """The subjects and the other names management uses for them: "commercial backlog"
         adds "commercial remaining performance obligation" and "remaining performance
         obligation"."""
         out = list(subjects)
         for subject in subjects:
-            for key, others in self.synonyms.items():
-                pattern = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)", re.IGNORECASE)
+            for pattern, others in self._synonym_patterns:
                 if not pattern.search(subject):
                     continue
                 for other in others:
@@ -119,17 +119,10 @@ def latin_names(text: str) -> list[str]:
 
 
 def _metric_aliases(metric: str | None) -> list[str]:
-    """English names of the claim's metric, from the metric catalogue when it is there."""
-    if not metric:
-        return []
-    try:
-        from claimtracker.metric_catalog import load_catalog
+    """English names of the claim's metric (the catalogue's first two)."""
+    from claimtracker.metric_catalog import load_catalog
 
-        definition = load_catalog().get(metric)
-        aliases = [a for a in definition.all_aliases() if not is_korean(a)]
-        return aliases[:2] or [metric.replace("_", " ")]
-    except Exception:  # catalogue missing or metric unknown: the id itself reads as English
-        return [metric.replace("_", " ")]
+    return list(load_catalog().english_names(metric)[:2]) if metric else []
 
 
 @dataclass(frozen=True)

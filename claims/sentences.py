@@ -17,6 +17,13 @@ _ABBREVIATIONS = ("U.S.", "U.K.", "Inc.", "Corp.", "Co.", "Ltd.", "Mr.", "Ms.", 
 # An ender, optional closing quotes/brackets/markup, then whitespace.
 _ENDER = re.compile(r"([.?!。](?:[’”\"')\]*]+)?)\s+")
 _HEADING_NUMBER = re.compile(r"(?:^|\s)\d{1,2}\.$")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def is_korean(text: str) -> bool:
+    """Korean text: more than a fifth of its word characters are Hangul (names and figures
+    in Latin script are common in Korean articles)."""
+    return len(_HANGUL.findall(text)) > 0.2 * max(1, len(re.findall(r"\w", text)))
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,6 @@ from claims.stance_match import (
 )
 from claims.stance_parse import attach
 from claims.stance_rules import StanceRules, load_stance_rules
-from claimtracker.errors import ConfigError
 
 SUPPORTS = "supports"
 CONTRADICTS = "contradicts"
@@ -74,20 +73,6 @@ class StanceModel(Protocol):
     def judge(self, sentence: str, claim: Claim) -> StanceResult: ...
 
 
-def _metric_aliases(metric: str) -> tuple[str, ...]:
-    """A metric's English names (management speaks English), from the metric catalogue when
-    it is there, else the metric id in words ("operating_income" -> "operating income")."""
-    aliases: tuple[str, ...] = ()
-    try:
-        from claimtracker.metric_catalog import load_catalog
-
-        names = load_catalog().get(metric).all_aliases()
-        aliases = tuple(n for n in names if n.isascii())
-    except (ImportError, AttributeError, ConfigError):
-        pass
-    return aliases or (metric.replace("_", " "),)
-
-
 def claim_subjects(claim: Claim) -> list[tuple[str, str]]:
     """(phrase, direction of it that supports the claim): the ledger's cues override; else the
     claim's key terms and its metric's aliases, each supporting the claim's direction."""
@@ -97,7 +82,9 @@ def claim_subjects(claim: Claim) -> list[tuple[str, str]]:
     phrases = [str(t) for t in getattr(claim, "terms", ()) or ()]
     metric = getattr(claim, "metric", None)
     if metric:
-        phrases.extend(_metric_aliases(metric))
+        from claimtracker.metric_catalog import load_catalog
+
+        phrases.extend(load_catalog().english_names(metric))
     return [(p, claim.direction) for p in dict.fromkeys(p for p in phrases if p.strip())]
 
 

@@ -35,16 +35,10 @@ def _add(out: list[str], term: str, stop: set[str], company_names: set[str]) -> 
 
 
 def _metric_name(metric: str | None) -> str | None:
-    if not metric:
-        return None
-    try:
-        from claimtracker.metric_catalog import load_catalog
+    """The metric's first English name (claimtracker.metric_catalog)."""
+    from claimtracker.metric_catalog import load_catalog
 
-        aliases = [a for a in load_catalog().get(metric).all_aliases()
-                   if not re.search(r"[\uac00-\ud7a3]", a)]
-        return aliases[0] if aliases else metric.replace("_", " ")
-    except Exception:  # catalogue absent or metric unknown: the id reads as English
-        return metric.replace("_", " ")
+    return load_catalog().english_names(metric)[0] if metric else None
 
 
 def _english(text: str, nlp: Any, stop: set[str], names: set[str], out: list[str],

@@ -95,6 +95,13 @@ class MetricCatalog:
             raise ConfigError(f"unknown metric {metric_id!r}: use one of "
                               f"{', '.join(self.metrics)} (defined in {self.path}).") from None
 
+    def english_names(self, metric_id: str) -> tuple[str, ...]:
+        """What management calls the metric (its Latin-script aliases); the id in words when
+        it has none or is unknown ("operating_income" reads "operating income")."""
+        metric = self.metrics.get(metric_id)
+        names = tuple(a for a in metric.all_aliases() if a.isascii()) if metric else ()
+        return names or (metric_id.replace("_", " "),)
+
     def base_ids(self) -> list[str]:
         """Metrics stored in the facts table (own concepts, no segment): what ingest labels."""
         return [m.id for m in self.metrics.values() if m.concepts and not m.is_segment]
