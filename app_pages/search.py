@@ -9,6 +9,7 @@ import streamlit as st
 from app_pages import charts, common
 from claimtracker import views
 from claimtracker.db import Store
+from nlp.search import clip_query
 
 ANY = "any"
 DOC_TYPES = [ANY, "transcript", "earnings_release", "10-Q", "10-K"]
@@ -95,8 +96,11 @@ if chosen_topics:
 if not full_span:
     filters["from_quarter"], filters["to_quarter"] = span
 
+searched, clip_notice = clip_query(query_text.strip())
+if clip_notice:
+    st.info(clip_notice.removeprefix("note: "))
 with st.spinner("Searching…"):
-    hits = run_search(common.fingerprint(), query_text.strip(), tuple(sorted(
+    hits = run_search(common.fingerprint(), searched, tuple(sorted(
         (key, tuple(v) if isinstance(v, list) else v) for key, v in filters.items())))
 
 st.subheader(f"{len(hits)} hits")

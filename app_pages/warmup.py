@@ -20,12 +20,12 @@ log = get_logger(__name__)  # Streamlit's logger: its level follows --logger.lev
 def warm_up() -> float:
     """Import what every page needs and bind one DuckDB parameter; returns the seconds spent."""
     start = time.perf_counter()
-    import duckdb
     import pyarrow  # noqa: F401 - Streamlit serialises chart data with it
 
     import app_pages.common  # noqa: F401 - the app's views, DB layer and caches
+    from claimtracker.db import connect
 
-    with duckdb.connect() as con:  # DuckDB imports pandas/numpy on its first bound parameter
+    with connect(":memory:") as con:  # DuckDB imports pandas/numpy on its first bound parameter
         con.execute("SELECT ?", [1]).fetchall()
     return time.perf_counter() - start
 

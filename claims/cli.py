@@ -35,6 +35,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 
 
 def _draft_options(func: Any) -> Any:
+    func = click.option("--max-sentences", type=click.IntRange(min=1), default=None,
+                        metavar="N", help="Refuse articles of more sentences [default: "
+                        "data/limits.yaml].")(func)
+    func = click.option("--max-chars", type=click.IntRange(min=1), default=None, metavar="N",
+                        help="Refuse articles of more characters [default: "
+                             "data/limits.yaml].")(func)
     func = click.option("--min-score", type=float, default=None,
                         help="Check-worthiness threshold [default: data/extraction.yaml].")(func)
     func = click.option("--topics/--no-topics", "topics", default=False, show_default=True,
@@ -81,13 +87,16 @@ def _company_db(db: Path | None) -> Iterator[Any]:
 
 
 def _draft(article_file: Path, tickers: tuple[str, ...], date: dt.date | None, db: Path | None,
-           topics: bool, min_score: float | None) -> Any:
+           topics: bool, min_score: float | None, sizes: dict[str, Any],
+           progress: bool) -> Any:
+    """`sizes`: --max-chars / --max-sentences (None: data/limits.yaml's bounds)."""
     from claims.draft_io import draft_ledger
     from claims.extract import AUTO
 
     with _company_db(db) as con:
         draft = draft_ledger(article_file, tickers=tickers, date=date, con=con,
-                             mapper=AUTO if topics else None, min_score=min_score)
+                             mapper=AUTO if topics else None, min_score=min_score,
+                             progress=progress, **sizes)
     if draft.date_source == "today":
         click.echo(f"warning: {article_file} gives no date and --date was not passed: the ledger "
                    f"is dated today ({draft.date}); pass --date YYYY-MM-DD.", err=True)
@@ -96,9 +105,11 @@ def _draft(article_file: Path, tickers: tuple[str, ...], date: dt.date | None, d
 
 @claims.command()
 @_draft_options
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
 @handle_errors
 def extract(article_file: Path, tickers: tuple[str, ...], date: dt.date | None, db: Path | None,
-            topics: bool, min_score: float | None) -> None:
+            topics: bool, min_score: float | None, max_chars: int | None,
+            max_sentences: int | None, no_progress: bool) -> None:
     """Print the draft ledger of a Korean or English article (the YAML `claims add` writes).
 
     Companies are resolved per claim ("Name (TICKER)", English and Korean names, EDGAR's
@@ -109,7 +120,8 @@ def extract(article_file: Path, tickers: tuple[str, ...], date: dt.date | None, 
     Example:
       claimtracker claims extract ../shared/articles/amazon-next-cycle.ko.txt --ticker AMZN
     """
-    draft = _draft(article_file, tickers, date, db, topics, min_score)
+    draft = _draft(article_file, tickers, date, db, topics, min_score,
+                   {"max_chars": max_chars, "max_sentences": max_sentences}, not no_progress)
     click.echo(draft.yaml_text, nl=False)
     click.echo(draft.summary(), err=True)
 
@@ -119,22 +131,34 @@ def extract(article_file: Path, tickers: tuple[str, ...], date: dt.date | None, 
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Ledger file to write [default: data/claims/<article>.yaml].")
 @click.option("--force", is_flag=True, help="Replace an existing, different ledger.")
+@click.option("--score", "then_score", is_flag=True,
+              help="Then score the ledger and print its timeline (file to verdicts in one step).")
+@click.option("--no-progress", is_flag=True, help="No progress bars (drafting, scoring).")
+@format_option("text", "json")
 @handle_errors
 def add(article_file: Path, tickers: tuple[str, ...], date: dt.date | None, db: Path | None,
-        topics: bool, min_score: float | None, out: Path | None, force: bool) -> None:
+        topics: bool, min_score: float | None, max_chars: int | None,
+        max_sentences: int | None, out: Path | None, force: bool,
+        then_score: bool, no_progress: bool, fmt: str) -> None:
     """Draft an article's ledger and write it where `score` finds it (scores without edits).
+
+    With --score the timeline follows at once (the same output as `claimtracker score`); the
+    ledger summary then goes to stderr so `--format json` stays parseable.
 
     \b
     Example:
-      claimtracker claims add my-article.txt --ticker NVDA --date 2025-11-20
-      claimtracker score --claims data/claims/my-article.yaml
+      claimtracker claims add my-article.txt --ticker NVDA --date 2025-11-20 --score
+      claimtracker claims add my-article.txt --out my.yaml && claimtracker score --claims my.yaml
     """
     from claims.draft_io import default_path, write_ledger
 
-    draft = _draft(article_file, tickers, date, db, topics, min_score)
+    draft = _draft(article_file, tickers, date, db, topics, min_score,
+                   {"max_chars": max_chars, "max_sentences": max_sentences}, not no_progress)
     path = out or default_path(article_file)
     written = write_ledger(draft.yaml_text, path, force=force)
-    click.echo(("wrote " if written else "unchanged ") + draft.summary(path))
+    click.echo(("wrote " if written else "unchanged ") + draft.summary(path), err=then_score)
+    if then_score:
+        _score_and_print((path,), db, fmt, progress=not no_progress)
 
 
 @click.command()
@@ -155,12 +179,19 @@ def score(claim_files: tuple[Path, ...], no_progress: bool, db, fmt: str) -> Non
     Example:
       claimtracker score --claims data/claims/amazon-next-cycle.yaml --format json
     """
+    _score_and_print(claim_files, db, fmt, progress=not no_progress)
+
+
+def _score_and_print(claim_files: tuple[Path, ...], db: Path | None, fmt: str, *,
+                     progress: bool) -> None:
+    """Score ledgers (all of data/claims/ when none are named) and print the timeline."""
     from claims.ledger import ledger_paths, load_ledger
     from claims.render import render_timeline
     from claims.score import canonical, score_claims
 
     with open_store(db) as store:
-        results = score_claims(store, list(claim_files) or None, progress=not no_progress)
+        results = score_claims(store, list(claim_files) or None, progress=progress,
+                               warn=lambda message: click.echo(message, err=True))
         wanted = {canonical(store, c.ticker or lg.article.ticker)
                   for lg in map(load_ledger, ledger_paths(list(claim_files) or None))
                   for c in lg.claims}

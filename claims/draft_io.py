@@ -20,7 +20,9 @@ import yaml
 
 from claims.extract import AUTO, build_context, propose_claims
 from claims.ledger import DEFAULT_LEDGER_DIR, load_ledger
+from claims.sentences import Sentence, split_sentences
 from claimtracker.errors import ConfigError, InputError
+from claimtracker.limits import load_limits
 
 _EXPLAIN = ("line", "worthiness", "topic_scores", "why")
 
@@ -63,24 +65,32 @@ def read_article(path: Path) -> str:
 def draft_ledger(article_file: Path, *, tickers: tuple[str, ...] = (),
                  date: dt.date | None = None, con: Any = None, mapper: Any = AUTO,
                  min_score: float | None = None, nlp: Any = AUTO,
-                 today: dt.date | None = None) -> Draft:
+                 today: dt.date | None = None, max_chars: int | None = None,
+                 max_sentences: int | None = None, progress: bool = False) -> Draft:
     """Draft the ledger of one article file (see claims.extract)."""
     return draft_text(read_article(article_file), source=str(article_file),
                       file=Path(article_file), tickers=tickers, date=date, con=con,
-                      mapper=mapper, min_score=min_score, nlp=nlp, today=today)
+                      mapper=mapper, min_score=min_score, nlp=nlp, today=today,
+                      max_chars=max_chars, max_sentences=max_sentences, progress=progress)
 
 
 def draft_text(text: str, *, source: str, file: Path | None = None,
                tickers: tuple[str, ...] = (), date: dt.date | None = None, con: Any = None,
                mapper: Any = AUTO, min_score: float | None = None, nlp: Any = AUTO,
-               today: dt.date | None = None) -> Draft:
+               today: dt.date | None = None, max_chars: int | None = None,
+               max_sentences: int | None = None, progress: bool = False) -> Draft:
     """Draft a ledger from an article's text (the app's pasted articles; `file` when read
-    from disk). Raises InputError when no claim is found or a claim's company is unclear."""
+    from disk). Raises InputError when the article is past the size bounds (data/limits.yaml,
+    or `max_chars` / `max_sentences`), no claim is found or a claim's company is unclear."""
+    sentences = check_article_size(text, source, max_chars=max_chars,
+                                   max_sentences=max_sentences)
     name = file or Path(re.sub(r"[^A-Za-z0-9]+", "-", source)[:40] or "article")
     if nlp == AUTO:
         nlp = _spacy() if not re.search(r"[\uac00-\ud7a3]", text[:2000]) else None
-    ctx = build_context(text, tickers=tickers, date=date, con=con, today=today, nlp=nlp)
-    drafts = propose_claims(ctx=ctx, mapper=mapper, min_score=min_score, nlp=nlp, strict=True)
+    ctx = build_context(text, tickers=tickers, date=date, con=con, today=today, nlp=nlp,
+                        progress=progress, sentences=sentences)
+    drafts = propose_claims(ctx=ctx, mapper=mapper, min_score=min_score, nlp=nlp, strict=True,
+                            progress=progress)
     if not drafts:
         raise InputError(f"{source}: no check-worthy sentence found (no company, metric, "
                          "business or trend words); lower --min-score or check the file.")
@@ -100,6 +110,49 @@ def draft_text(text: str, *, source: str, file: Path | None = None,
     text_out = render(name, article, drafts, ctx.date.source, ctx.skipped)
     return Draft(text_out, len(drafts), counts, ctx.date.date, ctx.date.source,
                  ctx.date.evidence, article, drafts, list(ctx.skipped))
+
+
+def check_article_size(text: str, source: str, *, max_chars: int | None = None,
+                       max_sentences: int | None = None) -> list[Sentence]:
+    """The article's sentences, or an InputError when it is past a bound.
+
+    Drafting costs ~25 ms a sentence (spaCy) and proposes a claim for about every third one,
+    so a 5 MB file would run for an hour and draft thousands of claims nobody reviews. The
+    characters are checked before anything is split, the sentences right after.
+    """
+    limits = load_limits()
+    chars = max_chars or limits.article_chars
+    if len(text) > chars:
+        size = len(text.encode("utf-8"))
+        raise InputError(
+            f"{source} is {len(text):,} characters ({_size(size)}), more than the {chars:,} an "
+            f"article may have ({_bound(max_chars, '--max-chars', limits.where('article_chars'))}"
+            f"). Split it into articles of at most {chars:,} characters, or raise the limit "
+            f"for this run with --max-chars {_round_up(len(text))}.")
+    sentences = split_sentences(text)
+    most = max_sentences or limits.article_sentences
+    if len(sentences) > most:
+        raise InputError(
+            f"{source} has {len(sentences):,} sentences ({len(text):,} characters), more than "
+            f"the {most:,} an article may have ("
+            f"{_bound(max_sentences, '--max-sentences', limits.where('article_sentences'))}). "
+            f"Split it into smaller articles, or raise the limit for this run with "
+            f"--max-sentences {_round_up(len(sentences))}.")
+    return sentences
+
+
+def _bound(flag_value: int | None, flag: str, where: str) -> str:
+    return f"{flag} {flag_value}" if flag_value else where
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def _round_up(n: int) -> int:
+    """A round number just above `n`, to suggest as a raised limit."""
+    step = 10 ** max(len(str(n)) - 2, 0)
+    return (n // step + 1) * step
 
 
 def _main_company(ctx: Any, claim_counts: Counter[str]) -> str:

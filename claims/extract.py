@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from claims.checkworthy import Worthiness, check_worthiness
 from claims.companies import CompanyBook, CompanyMention, load_company_book, resolve_companies
@@ -28,6 +29,7 @@ from claims.terms import claim_terms, slug_from_terms
 from claims.timeframe import ArticleDate, article_date, claim_quarter, horizon_of
 from claimtracker.errors import InputError
 
+T = TypeVar("T")
 AUTO = "auto"  # mapper=AUTO loads the e5 TopicMapper; mapper=None drafts without topics
 MIN_SENTENCES_FOR_Z = 12  # below this, topic z-scores over the article mean nothing
 
@@ -196,16 +198,20 @@ def _topics(mapper: Any, ctx: ArticleContext, chosen: list[int]) -> dict[int, li
 
 def build_context(text: str, *, tickers: Sequence[str] = (), date: dt.date | None = None,
                   con: Any = None, rules: ExtractionRules | None = None,
-                  today: dt.date | None = None, nlp: Any = None) -> ArticleContext:
+                  today: dt.date | None = None, nlp: Any = None, progress: bool = False,
+                  sentences: list[Sentence] | None = None) -> ArticleContext:
+    """What the drafter knows about the article; `progress` shows a bar on stderr (a TTY
+    only) over the per-sentence company resolution, the slow part (spaCy, ~25 ms a sentence).
+    `sentences` are the text's, when the caller has split it already."""
     from claims.companies import ensure_listing
 
     rules = rules or load_extraction_rules()
     ensure_listing()
     book = load_company_book()
     language = detect_language(text)
-    sentences = split_sentences(text)
+    sentences = split_sentences(text) if sentences is None else sentences
     mentions = [resolve_companies(s.text, con, language=language, book=book, nlp=nlp)
-                for s in sentences]
+                for s in _bar(sentences, "reading sentences", "sentence", progress)]
     given = _given_tickers(tickers, con)
     named = list(dict.fromkeys(m.ticker for ms in mentions for m in ms))
     _check_unknown(mentions, con, book, sentences)
@@ -246,7 +252,8 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
                    mapper: Any = None, min_score: float | None = None,
                    tickers: Sequence[str] = (), date: dt.date | None = None, con: Any = None,
                    nlp: Any = None, strict: bool = False,
-                   ctx: ArticleContext | None = None) -> list[dict[str, Any]]:
+                   ctx: ArticleContext | None = None,
+                   progress: bool = False) -> list[dict[str, Any]]:
     """Draft claim dicts (ledger keys, plus `line`, `worthiness`, `topic_scores`, `why`).
 
     Give the article `text` (better: paragraphs are kept) or its `sentences` (joined back,
@@ -259,7 +266,7 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
         ctx = build_context(body, tickers=tickers, date=date, con=con, rules=rules, nlp=nlp)
     threshold = rules.threshold if min_score is None else min_score
     scored: list[tuple[int, Worthiness]] = []
-    for i, sentence in enumerate(ctx.sentences):
+    for i, sentence in enumerate(_bar(ctx.sentences, "finding claims", "sentence", progress)):
         worth = check_worthiness(sentence, rules=rules,
                                  companies=[m.ticker for m in ctx.mentions[i]])
         if worth.score >= threshold and not sentence.heading:
@@ -271,7 +278,7 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
     topic_scores = _topics(mapper, ctx, [i for i, _ in scored])
     used: set[str] = set()
     drafts = []
-    for i, worth in scored:
+    for i, worth in _bar(scored, "drafting claims", "claim", progress):
         subjects = sentence_subjects(ctx, i)
         if len(subjects) < 2 or claim_compare(ctx, i, subjects[0], rules):
             subjects = [None]  # one claim: its ticker from claim_ticker
@@ -279,6 +286,15 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
             drafts.append(_draft(ctx, i, worth, rules, topic_scores.get(i, []), used, nlp,
                                  subject))
     return drafts
+
+
+def _bar(items: Sequence[T], desc: str, unit: str, progress: bool) -> Iterable[T]:
+    """`items`, with a tqdm bar on stderr when asked and stderr is a terminal."""
+    if not progress or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
 def _unclear(ctx: ArticleContext, chosen: list[int]) -> list[int]:

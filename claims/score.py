@@ -32,6 +32,7 @@ from claims.settings import SCORING_FILE, scoring_settings
 from claims.stance import StanceModel, default_stance_model
 from claims.verdict import decide
 from claimtracker.db import Store
+from claimtracker.errors import InputError
 from claimtracker.quarters import FiscalQuarter
 from claimtracker.runs import record_run
 
@@ -290,9 +291,21 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
 def score_claims(store: Store, ledger_paths: list[Path] | None = None, *,
                  stance_model: StanceModel | None = None, search: SearchFn | None = None,
                  progress: bool = False, on_claim: ClaimProgress | None = None,
-                 ) -> list[dict[str, Any]]:
-    """Score every claim of the given ledgers (default data/claims/*.yaml); see module doc."""
-    ledgers = [load_ledger(p) for p in resolve_ledger_paths(ledger_paths)]
+                 warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    """Score every claim of the given ledgers (default data/claims/*.yaml); see module doc.
+
+    A ledger holding the same claims as another (a copy under a second name) is left out and
+    named through `warn` (default: the log); when every ledger asked for is such a copy, an
+    InputError names them.
+    """
+    from claims.duplicates import drop_duplicates
+
+    ledgers, copies = drop_duplicates(store, [load_ledger(p) for p in
+                                              resolve_ledger_paths(ledger_paths)])
+    if not ledgers:
+        raise InputError(" ".join(copies))
+    for message in copies:
+        (warn or log.warning)(f"warning: {message}")
     model = stance_model or default_stance_model()
     results: list[dict[str, Any]] = []
     with record_run(store, "score", {"ledgers": [str(lg.path) for lg in ledgers],

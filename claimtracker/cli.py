@@ -42,7 +42,7 @@ def status(db, fmt: str) -> None:
     """
     from claimtracker.status import render_status_text, status_report
 
-    with open_store(db) as store:
+    with open_store(db, read_only=True) as store:
         report = status_report(store)
     if fmt == "json":
         echo_json(report)

@@ -1,6 +1,10 @@
 """What every CLI command shares: the --db/--format options, error mapping and JSON output.
 
 Commands stay thin: parse flags, open the store, call one library function, print.
+Commands that only read say so (`open_store(db, read_only=True)`): the DB is then never
+created, migrated or written, so a mistyped --db is refused instead of created and another
+application's file stays as it was. Disk faults DuckDB raises anywhere in a command become a
+StorageError message with exit code 74 (`handle_errors`), the one place for every command.
 """
 
 from __future__ import annotations
@@ -17,16 +21,37 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import duckdb
 
 from claimtracker import config
-from claimtracker.db import Store
+from claimtracker.db import Store, storage_error
 from claimtracker.errors import ClaimtrackerError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_INIT_DB = "claimtracker.init_db"
+_OPENED = "claimtracker.db_file"
+
+
+def _remember_init(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta[_INIT_DB] = value
+    return value
+
 
 def db_option(func: F) -> F:
-    """`--db PATH` on every command (else CLAIMTRACKER_DB, else data/claimtracker.duckdb)."""
+    """`--db PATH` on every command (else CLAIMTRACKER_DB, else data/claimtracker.duckdb).
+
+    With it comes `--init-db`, the explicit way to create a DB from a reading command or to
+    add claimtracker's tables to an existing DuckDB file of another application.
+    """
+    func = click.option(
+        "--init-db",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_init,
+        help="Create the DB file if missing, or add claimtracker's tables to an existing "
+        "DuckDB file that has other tables (otherwise refused, untouched).",
+    )(func)
     return click.option(
         "--db",
         "db",
@@ -52,7 +77,14 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
 
 @contextmanager
 def open_store(db: Path | None, *, read_only: bool = False) -> Iterator[Store]:
-    store = Store.open(config.db_path(db), read_only=read_only)
+    """The command's store, read-only when the command only reads (unless --init-db asks to
+    create it); the file is remembered so that `handle_errors` can name it."""
+    ctx = click.get_current_context(silent=True)
+    init = bool(ctx and ctx.meta.get(_INIT_DB))
+    path = config.db_path(db)
+    if ctx is not None:
+        ctx.meta[_OPENED] = path
+    store = Store.open(path, read_only=read_only and not init, init=init)
     try:
         yield store
     finally:
@@ -60,7 +92,12 @@ def open_store(db: Path | None, *, read_only: bool = False) -> Iterator[Store]:
 
 
 def handle_errors(func: F) -> F:
-    """Turn ClaimtrackerError into a one-line message and its exit code; Ctrl-C into 130."""
+    """Turn ClaimtrackerError into a one-line message and its exit code; Ctrl-C into 130.
+
+    DuckDB errors that are disk faults (full, read-only, no permission) become
+    StorageError here, the one place for every command; any other DuckDB error is a bug and
+    keeps its traceback.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -69,6 +106,13 @@ def handle_errors(func: F) -> F:
         except ClaimtrackerError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except duckdb.Error as exc:  # OSErrors about inputs are the commands' to report
+            ctx = click.get_current_context(silent=True)
+            mapped = storage_error(exc, ctx.meta.get(_OPENED) if ctx else None)
+            if mapped is None:
+                raise
+            click.echo(f"Error: {mapped}", err=True)
+            sys.exit(mapped.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted; work committed so far is kept. Run again to resume.", err=True)
             sys.exit(130)

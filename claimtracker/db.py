@@ -1,333 +1,139 @@
-"""The DuckDB store: the one module that owns the schema and its migrations.
+"""The DuckDB store: opens the file the user named, and only as asked.
 
-`Store.open()` creates the file, applies pending migrations (each in one transaction,
-recorded in `_migrations`) and hands out the connection. No other module issues CREATE.
-Writers use `store.transaction()` so that one filing, one call or one scoring batch is
-written whole or not at all.
-
-Data model (natural keys first):
-    companies(cik)                      ticker, name, fiscal_year_end "MMDD", tracked
-    filings(accession)                  form, dates, fiscal year/quarter, EDGAR URL, status
-    documents(document_id)              one per <DOCUMENT> of a filing: type, file, sha256, text
-    sections(section_id)                a document split into Items / narrative / tables
-    facts(fact_id)                      reported numbers with exact periods and their source
-    source_files(path)                  files seen by `ingest --from-dir` (incremental runs)
-    runs(run_id)                        every ingest/update run: times, counts, errors
-    fetch_queue(accession)              live-EDGAR work list, so interrupted runs resume
-    calls(call_id)                      earnings calls (content hash), participants, turns
-    sentences(sentence_id)              narrative sentences and transcript sentences
-    sentence_sources(source_id)         which sections/turns are split, with their content hash
-    embeddings(text_hash, model)        FLOAT[384] vectors, shared by identical sentences
-    mentions(mention_id)                topic mentions found in sentences
-    articles / claims / claim_scores / claim_evidence   the claim ledger and its verdicts
+`Store.open()` hands out a connection with the schema of `claimtracker.schema` applied.
+It never writes where it was not asked to: a reading open (`read_only=True`) neither creates
+nor migrates the file; a file that is not a DuckDB database, or a DuckDB database of another
+application (tables but no `_migrations`), is refused untouched unless the caller asks to
+initialise it (`init=True`, the CLI's `--init-db`). DuckDB's automatic extension install and
+load are off on every connection: a file that needs an extension (a SQLite file needs
+`sqlite_scanner`) must not make us reach the network; our one extension (FTS) loads from its
+pip package. Writers use `store.transaction()` so that one filing, one call or one scoring
+batch is written whole or not at all. Disk-level failures (full, read-only, no permission)
+become `StorageError` through `storage_error()`, the one place that reads DuckDB's messages.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from claimtracker.errors import DatabaseLockedError, SchemaError
+from claimtracker.errors import (
+    DatabaseLockedError,
+    DatabaseNotFoundError,
+    ForeignDatabaseError,
+    SchemaError,
+    StorageError,
+)
+from claimtracker.schema import EMBEDDING_DIM, MIGRATIONS, MIGRATIONS_TABLE, Migration
+
+__all__ = ["EMBEDDING_DIM", "MIGRATIONS", "Migration", "Store", "connect", "storage_error"]
 
 log = logging.getLogger(__name__)
 
-EMBEDDING_DIM = 384
+#: Every connection: no extension is ever downloaded or loaded behind our back.
+CONNECT_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_BUILD_HINT = ("build it with `claimtracker ingest --from-dir PATH` or `claimtracker update`, "
+               "or create an empty one with `claimtracker status --init-db --db PATH`")
 
 
-@dataclass(frozen=True)
-class Migration:
-    """A named schema change; `apply` runs inside the migration's transaction."""
-
-    name: str
-    apply: Callable[[duckdb.DuckDBPyConnection], None]
+def connect(path: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect` with automatic extension install/load off (the only way we connect)."""
+    return duckdb.connect(path, read_only=read_only, config=dict(CONNECT_CONFIG))
 
 
-def _sql(statements: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
-    def run(con: duckdb.DuckDBPyConnection) -> None:
-        for statement in statements.split(";\n"):
-            if statement.strip():
-                con.execute(statement)
-
-    return run
-
-
-_0001_FILINGS = """
-CREATE TABLE companies (
-    cik             BIGINT PRIMARY KEY,
-    ticker          VARCHAR,
-    name            VARCHAR,
-    fiscal_year_end VARCHAR,          -- EDGAR's MMDD, e.g. '1231', '0928'
-    tracked         BOOLEAN NOT NULL DEFAULT FALSE,
-    updated_at      TIMESTAMP DEFAULT current_timestamp
-);
-CREATE TABLE filings (
-    accession        VARCHAR PRIMARY KEY,   -- 0001018724-24-000158
-    cik              BIGINT NOT NULL,
-    form             VARCHAR NOT NULL,      -- 10-Q, 10-K, 8-K
-    filed_date       DATE,
-    period_of_report DATE,                  -- as the header gives it
-    period_end       DATE,                  -- calendar end of the reported fiscal period
-    fiscal_year      INTEGER,
-    fiscal_quarter   INTEGER,               -- 1-4; 10-K: 4
-    items            VARCHAR[],             -- 8-K items, e.g. ['2.02', '9.01']
-    company_name     VARCHAR,
-    url              VARCHAR,               -- EDGAR filing index / document URL
-    source_path      VARCHAR,               -- local file it was parsed from
-    status           VARCHAR NOT NULL,      -- ok | truncated | failed
-    error            VARCHAR,
-    ingested_at      TIMESTAMP DEFAULT current_timestamp
-);
-CREATE TABLE documents (
-    document_id  VARCHAR PRIMARY KEY,       -- accession || '/' || sequence
-    accession    VARCHAR NOT NULL,
-    sequence     INTEGER NOT NULL,
-    type         VARCHAR NOT NULL,          -- 10-Q, EX-99.1, ...
-    filename     VARCHAR,
-    description  VARCHAR,
-    sha256       VARCHAR,
-    truncated    BOOLEAN NOT NULL DEFAULT FALSE,
-    url          VARCHAR,
-    text         VARCHAR                    -- clean text (prose and tables), no markup
-);
-CREATE TABLE sections (
-    section_id   VARCHAR PRIMARY KEY,       -- document_id || '#' || ord
-    document_id  VARCHAR NOT NULL,
-    accession    VARCHAR NOT NULL,
-    item_code    VARCHAR,                   -- 'Part I Item 2', 'Item 7', 'Release: Highlights'
-    title        VARCHAR,
-    ord          INTEGER NOT NULL,
-    kind         VARCHAR NOT NULL,          -- narrative | table
-    text         VARCHAR NOT NULL
-);
-CREATE TABLE facts (
-    fact_id        VARCHAR PRIMARY KEY,     -- hash of (source, accession, concept, period, dims, unit)
-    cik            BIGINT NOT NULL,
-    accession      VARCHAR,                 -- NULL for companyfacts values without one
-    concept        VARCHAR NOT NULL,        -- us-gaap:Revenues, dei:EntityNumberOfEmployees, ...
-    metric         VARCHAR,                 -- revenue | operating_income | net_income | capex | employees
-    value          DOUBLE NOT NULL,         -- in units (dollars, people), never thousands/millions
-    unit           VARCHAR,
-    decimals       VARCHAR,
-    period_start   DATE,                    -- NULL for instants
-    period_end     DATE,                    -- the instant for instant facts
-    fiscal_year    INTEGER,
-    fiscal_quarter INTEGER,                 -- 1-4 for three-month periods; NULL for annual / YTD
-    duration_months INTEGER,                -- 3, 6, 9, 12; NULL for instants
-    dimensions     VARCHAR,                 -- JSON object of axis -> member; NULL when none
-    source         VARCHAR NOT NULL,        -- inline_xbrl | xbrl_instance | release_text | companyfacts
-    derived        BOOLEAN NOT NULL DEFAULT FALSE,  -- e.g. Q4 = FY - 9M
-    evidence       VARCHAR                  -- the sentence a release_text fact came from
-);
-CREATE TABLE source_files (
-    path         VARCHAR PRIMARY KEY,
-    sha256       VARCHAR NOT NULL,
-    size         BIGINT,
-    mtime        DOUBLE,
-    accession    VARCHAR,
-    kind         VARCHAR,                   -- submission | primary_document | xbrl_instance | ...
-    status       VARCHAR NOT NULL,          -- parsed | failed | skipped
-    error        VARCHAR,
-    parsed_at    TIMESTAMP DEFAULT current_timestamp
-);
-CREATE SEQUENCE runs_seq;
-CREATE TABLE runs (
-    run_id       BIGINT PRIMARY KEY DEFAULT nextval('runs_seq'),
-    kind         VARCHAR NOT NULL,          -- ingest-dir | ingest-edgar | update | transcripts | enrich | score
-    args         VARCHAR,                   -- JSON of the arguments
-    started_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
-    finished_at  TIMESTAMP,
-    status       VARCHAR NOT NULL DEFAULT 'running',   -- running | ok | failed | interrupted
-    counts       VARCHAR,                   -- JSON
-    errors       VARCHAR                    -- JSON list of {input, error}
-);
-CREATE TABLE fetch_queue (
-    accession    VARCHAR PRIMARY KEY,
-    cik          BIGINT NOT NULL,
-    ticker       VARCHAR,                   -- folder name in the download cache
-    form         VARCHAR NOT NULL,
-    filed_date   DATE,
-    report_date  DATE,
-    primary_document VARCHAR,
-    items        VARCHAR,                   -- EDGAR's comma list, e.g. '2.02,9.01'
-    url          VARCHAR,                   -- what is downloaded (primary document or .txt)
-    local_path   VARCHAR,                   -- relative to the cache dir
-    status       VARCHAR NOT NULL,          -- pending | downloaded | ingested | failed
-    failure      VARCHAR,                   -- not_found (never retried) | transient | ingest
-    attempts     INTEGER NOT NULL DEFAULT 0,
-    error        VARCHAR,
-    updated_at   TIMESTAMP DEFAULT current_timestamp
-)
-"""
-
-_0002_TRANSCRIPTS = """
-CREATE TABLE calls (
-    call_id        VARCHAR PRIMARY KEY,     -- hash of the normalised content
-    ticker         VARCHAR NOT NULL,
-    cik            BIGINT,
-    fiscal_year    INTEGER,
-    fiscal_quarter INTEGER,
-    call_date      DATE,
-    title          VARCHAR,
-    format         VARCHAR,                 -- streetevents | sp | sp_split | merged_columns
-    source_files   VARCHAR[],
-    parse_notes    VARCHAR,                 -- what parsed imperfectly (unmatched speakers...)
-    ingested_at    TIMESTAMP DEFAULT current_timestamp
-);
-CREATE TABLE call_participants (
-    call_id      VARCHAR NOT NULL,
-    name         VARCHAR NOT NULL,
-    role         VARCHAR NOT NULL,          -- management | analyst | operator | investor_relations | unknown
-    affiliation  VARCHAR,
-    title        VARCHAR,
-    ord          INTEGER,                   -- order of the participant lists
-    PRIMARY KEY (call_id, name)
-);
-CREATE TABLE turns (
-    turn_id        VARCHAR PRIMARY KEY,     -- call_id || ':' || ord
-    call_id        VARCHAR NOT NULL,
-    ord            INTEGER NOT NULL,
-    speaker        VARCHAR,
-    role           VARCHAR NOT NULL,
-    section        VARCHAR NOT NULL,        -- prepared | qa
-    is_boilerplate BOOLEAN NOT NULL DEFAULT FALSE,
-    text           VARCHAR NOT NULL
-);
-CREATE TABLE call_filings (
-    call_id    VARCHAR NOT NULL,
-    accession  VARCHAR NOT NULL,
-    PRIMARY KEY (call_id, accession)
-)
-"""
-
-_0003_NLP = f"""
-CREATE TABLE sentences (
-    sentence_id    VARCHAR PRIMARY KEY,     -- hash of (source_id, start_char, text)
-    source_kind    VARCHAR NOT NULL,        -- section | turn
-    source_id      VARCHAR NOT NULL,        -- section_id or turn_id
-    ord            INTEGER NOT NULL,        -- position within the source
-    start_char     INTEGER NOT NULL,        -- offsets into the source text
-    end_char       INTEGER NOT NULL,
-    text           VARCHAR NOT NULL,
-    text_hash      VARCHAR NOT NULL,        -- hash of the embedded text (embeddings key)
-    cik            BIGINT,
-    ticker         VARCHAR,
-    fiscal_year    INTEGER,
-    fiscal_quarter INTEGER,
-    doc_type       VARCHAR NOT NULL,        -- 10-Q | 10-K | earnings_release | transcript
-    section        VARCHAR,                 -- item code, or prepared | qa
-    speaker        VARCHAR,
-    role           VARCHAR,                 -- management | analyst | operator | investor_relations | NULL (filings)
-    accession      VARCHAR,
-    call_id        VARCHAR,
-    fts_text       VARCHAR,                 -- text pre-tokenised for BM25 ("Trainium 3" -> trainium3)
-    embed_text     VARCHAR,                 -- text as embedded, with taxonomy glosses; NULL = text
-    tagged_with    VARCHAR,                 -- taxonomy hash the ruler mentions were computed with
-    semantic_with  VARCHAR                  -- taxonomy hash the semantic mentions were computed with
-);
-CREATE TABLE sentence_sources (
-    source_id    VARCHAR PRIMARY KEY,       -- section_id or turn_id already split into sentences
-    source_kind  VARCHAR NOT NULL,          -- section | turn
-    source_hash  VARCHAR NOT NULL,          -- md5 of text + metadata: a change re-splits the source
-    n_sentences  INTEGER NOT NULL
-);
-CREATE TABLE embeddings (
-    text_hash  VARCHAR NOT NULL,
-    model      VARCHAR NOT NULL,
-    vector     FLOAT[{EMBEDDING_DIM}] NOT NULL,
-    PRIMARY KEY (text_hash, model)
-);
-CREATE TABLE mentions (
-    mention_id   VARCHAR PRIMARY KEY,       -- hash of (sentence_id, topic, start, end, method)
-    sentence_id  VARCHAR NOT NULL,
-    topic        VARCHAR NOT NULL,
-    surface      VARCHAR,
-    start_char   INTEGER,                   -- offsets within the sentence text
-    end_char     INTEGER,
-    label        VARCHAR,                   -- entity label from the ruler, e.g. PRODUCT
-    method       VARCHAR NOT NULL,          -- ruler | semantic
-    score        DOUBLE,                    -- similarity for semantic mentions
-    numbers      VARCHAR                    -- JSON list of {{text, label}} (MONEY, PERCENT, CARDINAL)
-);
-CREATE TABLE enrich_state (
-    key    VARCHAR PRIMARY KEY,             -- e.g. 'taxonomy_hash'
-    value  VARCHAR
-)
-"""
-
-_0004_CLAIMS = """
-CREATE TABLE articles (
-    article_id  VARCHAR PRIMARY KEY,        -- ledger file stem
-    title       VARCHAR,
-    source      VARCHAR,
-    language    VARCHAR,
-    published   DATE,
-    ticker      VARCHAR,
-    ledger_path VARCHAR,
-    ledger_hash VARCHAR
-);
-CREATE TABLE claims (
-    article_id  VARCHAR NOT NULL,
-    claim_id    VARCHAR NOT NULL,
-    quote       VARCHAR,
-    statement   VARCHAR NOT NULL,
-    topics      VARCHAR[],
-    kind        VARCHAR NOT NULL,           -- narrative | metric | both
-    metric      VARCHAR,
-    direction   VARCHAR,                    -- up | down | flat
-    horizon     VARCHAR,                    -- past | forecast
-    spec        VARCHAR,                    -- the claim as JSON, for fields added later
-    PRIMARY KEY (article_id, claim_id)
-);
-CREATE TABLE claim_scores (
-    article_id     VARCHAR NOT NULL,
-    claim_id       VARCHAR NOT NULL,
-    ticker         VARCHAR NOT NULL,
-    fiscal_year    INTEGER NOT NULL,
-    fiscal_quarter INTEGER NOT NULL,
-    verdict        VARCHAR NOT NULL,        -- supported | mixed | contradicted | not_discussed
-    score          DOUBLE NOT NULL,         -- [-1, 1]
-    attention      DOUBLE,                  -- share of management sentences on the claim's topics
-    attention_detail VARCHAR,               -- JSON: share, sentences, mentioning, trailing, ratio
-    metric         VARCHAR,                 -- JSON or NULL
-    reason         VARCHAR,
-    input_hash     VARCHAR,                 -- what the verdict was computed from (incremental rescoring)
-    scored_at      TIMESTAMP DEFAULT current_timestamp,
-    PRIMARY KEY (article_id, claim_id, ticker, fiscal_year, fiscal_quarter)
-);
-CREATE TABLE claim_evidence (
-    article_id     VARCHAR NOT NULL,
-    claim_id       VARCHAR NOT NULL,
-    ticker         VARCHAR NOT NULL,
-    fiscal_year    INTEGER NOT NULL,
-    fiscal_quarter INTEGER NOT NULL,
-    rank           INTEGER NOT NULL,
-    sentence_id    VARCHAR NOT NULL,
-    stance         VARCHAR NOT NULL,        -- supports | contradicts | neutral
-    relevance      DOUBLE,
-    cues           VARCHAR,                 -- JSON: the rule cues that decided the stance
-    text           VARCHAR NOT NULL,        -- snapshot of the evidence as shown (re-enrich safe)
-    speaker        VARCHAR,
-    role           VARCHAR,
-    doc_type       VARCHAR,
-    source         VARCHAR,
-    url            VARCHAR,
-    PRIMARY KEY (article_id, claim_id, ticker, fiscal_year, fiscal_quarter, rank)
-)
-"""
-
-#: Applied in order; never edit one that has shipped, append a new one instead.
-MIGRATIONS: list[Migration] = [
-    Migration("0001_filings", _sql(_0001_FILINGS)),
-    Migration("0002_transcripts", _sql(_0002_TRANSCRIPTS)),
-    Migration("0003_nlp", _sql(_0003_NLP)),
-    Migration("0004_claims", _sql(_0004_CLAIMS)),
+# -- disk faults -> StorageError --------------------------------------------------------------
+_CAUSES: list[tuple[str, str, str]] = [
+    # (pattern in DuckDB's message, cause, fix)
+    ("no space left on device", "the disk is full",
+     "free space on that disk or give --db a path on a disk with room, then run the command "
+     "again (work committed so far is kept; the rerun resumes)"),
+    ("file too large", "the file hit the size limit for this process (ulimit -f)",
+     "raise the limit (`ulimit -f unlimited`) or move the DB, then run the command again"),
+    ("disk quota exceeded", "your disk quota is used up",
+     "free space in your quota or move the DB, then run the command again"),
+    ("read-only file system", "the file system is mounted read-only",
+     "give --db a path on a writable file system; commands that only read (status, search) "
+     "work on a read-only DB"),
+    ("permission denied", "this user has no permission for it",
+     "make {folder} and the DB file in it writable for this user (`ls -ld {folder}`), or give "
+     "--db a path in a writable folder; commands that only read (status, search) work on a "
+     "read-only DB"),
+    ("input/output error", "the disk reported an I/O error",
+     "check the disk (dmesg), restore the DB from a copy if needed, then run the command again"),
 ]
+_FILE_IN_MESSAGE = re.compile(r'file "([^"]+)"', re.IGNORECASE)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def storage_error(exc: BaseException, db_file: str | os.PathLike[str] | None, *,
+                  action: str = "write") -> StorageError | None:
+    """The StorageError a DuckDB failure stands for, or None when it is not a disk fault.
+
+    Looks through the exception chain: after a failed WAL write, the cleanup statement that
+    follows (closing the run row) fails too and hides the first, telling error.
+    """
+    for link in _chain(exc):
+        if not isinstance(link, (duckdb.Error, OSError)):
+            continue
+        message = str(link)
+        lowered = message.lower()
+        for pattern, cause, fix in _CAUSES:
+            if pattern in lowered:
+                match = _FILE_IN_MESSAGE.search(message)
+                file = match.group(1) if match else getattr(link, "filename", None) or db_file
+                folder = Path(file).parent if file else "its folder"
+                return StorageError(
+                    f"cannot {action} {file}: {cause} ({message.strip().splitlines()[0]}). "
+                    f"Fix: {fix.format(folder=folder)}.",
+                    path=str(file) if file else None,
+                )
+    return None
+
+
+def _sniff(db_file: Path) -> None:
+    """Refuse, before DuckDB opens it, a file that is not a DuckDB database."""
+    try:
+        with db_file.open("rb") as fh:
+            head = fh.read(16)
+    except IsADirectoryError as exc:
+        raise ForeignDatabaseError(
+            f"--db {db_file} is a folder; give the path of a DuckDB file, e.g. "
+            f"{db_file / 'claimtracker.duckdb'}."
+        ) from exc
+    except OSError as exc:
+        raise storage_error(exc, db_file, action="read") or StorageError(
+            f"cannot read {db_file}: {exc}. Fix: check the file's permissions.", path=str(db_file)
+        ) from exc
+    if head[8:12] == _DUCKDB_MAGIC:
+        return
+    if not head:
+        what = "an empty file"
+    elif head.startswith(_SQLITE_MAGIC):
+        what = "a SQLite database"
+    else:
+        what = "not a database file"
+    raise ForeignDatabaseError(
+        f"{db_file} is {what}, not a claimtracker DuckDB database; it was left untouched. "
+        "Give --db the claimtracker DB (default data/claimtracker.duckdb) or the path of a "
+        "file that does not exist yet, which a writing command creates."
+    )
 
 
 class Store:
@@ -340,44 +146,96 @@ class Store:
         self._fts_loaded = False
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None, *, read_only: bool = False) -> Store:
-        """Open (and create or migrate) the DB; `None` or ":memory:" gives an in-memory store."""
-        db_file = None if path in (None, ":memory:") else Path(path)
-        if db_file is not None and read_only and not db_file.exists():
-            raise SchemaError(
-                f"{db_file} does not exist yet: build it first with "
-                "`claimtracker ingest --from-dir PATH` or `claimtracker update`."
-            )
-        if db_file is not None and not read_only:
-            db_file.parent.mkdir(parents=True, exist_ok=True)
+    def open(cls, path: str | os.PathLike[str] | None, *, read_only: bool = False,
+             create: bool = True, init: bool = False) -> Store:
+        """Open the DB; `None` or ":memory:" gives an in-memory store.
+
+        read_only: never create, migrate or write (readers, the app).
+        create: a writer may create a missing file (and its folder); False refuses.
+        init: add claimtracker's tables to a DuckDB file that has other tables.
+        """
+        if path in (None, ":memory:"):
+            store = cls(connect(":memory:"), None, False)
+            store.migrate()
+            return store
+        db_file = Path(path)
+        if db_file.exists():
+            _sniff(db_file)
+        elif read_only or not create:
+            raise DatabaseNotFoundError(f"{db_file} does not exist (nothing was created): "
+                                        f"check the path, or {_BUILD_HINT}.")
+        else:
+            try:
+                db_file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise storage_error(exc, db_file.parent, action="create") or StorageError(
+                    f"cannot create the folder {db_file.parent}: {exc}.", path=str(db_file)
+                ) from exc
+        store = cls(cls._connect(db_file, read_only), db_file, read_only)
         try:
-            con = duckdb.connect(str(db_file) if db_file else ":memory:", read_only=read_only)
+            store._check_ours(init=init)
+            if read_only:
+                store._check_current()
+            else:
+                store.migrate()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @staticmethod
+    def _connect(db_file: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return connect(str(db_file), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise DatabaseLockedError(
                     f"{db_file} is locked by another claimtracker process (an ingest or update "
                     "is running). Wait for it to finish, then try again."
                 ) from exc
-            raise SchemaError(f"cannot open {db_file}: {exc}") from exc
-        store = cls(con, db_file, read_only)
-        if read_only:
-            store._check_current()
-        else:
-            store.migrate()
-        return store
+            raise storage_error(exc, db_file, action="open") or SchemaError(
+                f"cannot open {db_file}: {exc}"
+            ) from exc
 
     # -- migrations ---------------------------------------------------------------------------
+    def _user_tables(self) -> list[str]:
+        return [r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND NOT internal ORDER BY table_name"
+        ).fetchall()]
+
+    def _check_ours(self, *, init: bool) -> None:
+        """Refuse a DuckDB file of another application unless asked to initialise it."""
+        tables = self._user_tables()
+        if MIGRATIONS_TABLE in tables or init:
+            return
+        if tables:
+            shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+            raise ForeignDatabaseError(
+                f"{self.path} is a DuckDB database of another application (tables {shown}; no "
+                f"claimtracker `{MIGRATIONS_TABLE}` table); it was left untouched. Give --db "
+                "the claimtracker DB, or add --init-db to add claimtracker's tables to this file."
+            )
+        if self.read_only:
+            raise DatabaseNotFoundError(f"{self.path} holds no claimtracker data yet: "
+                                        f"{_BUILD_HINT}.")
+
     def applied_migrations(self) -> list[str]:
         exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = '_migrations'"
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+            [MIGRATIONS_TABLE],
         ).fetchone()
         if not exists or not exists[0]:
             return []
-        return [r[0] for r in self.con.execute("SELECT name FROM _migrations ORDER BY id").fetchall()]
+        rows = self.con.execute("SELECT name FROM _migrations ORDER BY id").fetchall()
+        return [r[0] for r in rows]
 
     def pending_migrations(self) -> list[Migration]:
         applied = set(self.applied_migrations())
         return [m for m in MIGRATIONS if m.name not in applied]
+
+    def has_migration(self, name: str) -> bool:
+        return name in self.applied_migrations()
 
     @property
     def schema_version(self) -> int:
@@ -390,14 +248,25 @@ class Store:
             " applied_at TIMESTAMP DEFAULT current_timestamp)"
         )
         self._check_known()
-        for migration in self.pending_migrations():
+        pending = self.pending_migrations()
+        for migration in pending:
             log.info("applying migration %s", migration.name)
-            with self.transaction():
-                migration.apply(self.con)
-                self.con.execute(
-                    "INSERT INTO _migrations (id, name) VALUES (?, ?)",
-                    [MIGRATIONS.index(migration) + 1, migration.name],
-                )
+            try:
+                with self.transaction():
+                    migration.apply(self.con)
+                    self.con.execute(
+                        "INSERT INTO _migrations (id, name) VALUES (?, ?)",
+                        [MIGRATIONS.index(migration) + 1, migration.name],
+                    )
+            except duckdb.CatalogException as exc:
+                raise SchemaError(
+                    f"cannot add claimtracker's tables to {self.path} (migration "
+                    f"{migration.name}): {exc}. Give --db a new file instead."
+                ) from exc
+        if pending and self.path is not None:
+            # Schema into the main file now: a kill before DuckDB's own checkpoint would
+            # otherwise leave the DDL to a WAL replay.
+            self.con.execute("CHECKPOINT")
 
     def _check_known(self) -> None:
         known = {m.name for m in MIGRATIONS}
@@ -409,12 +278,14 @@ class Store:
             )
 
     def _check_current(self) -> None:
+        """A reader needs every migration readers rely on; it never applies one itself."""
         self._check_known()
-        pending = self.pending_migrations()
+        pending = [m.name for m in self.pending_migrations() if m.required_by_readers]
         if pending:
             raise SchemaError(
-                f"{self.path} needs migrations {[m.name for m in pending]}; run any "
-                "claimtracker command that writes (e.g. `claimtracker status`) once with write access."
+                f"{self.path} was built by an older claimtracker and needs migrations {pending}, "
+                "which a reading command does not apply. Run a writing command once (e.g. "
+                "`claimtracker enrich`, or `claimtracker status --init-db`) with write access."
             )
 
     # -- transactions -------------------------------------------------------------------------

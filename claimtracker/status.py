@@ -1,4 +1,8 @@
-"""What the store holds, per company and fiscal quarter, for `claimtracker status` and the app."""
+"""What the store holds, per company and fiscal quarter, for `claimtracker status` and the app.
+
+Works on a read-only store: a run whose process is gone (kill -9) is reported as interrupted
+without writing (the next writer records it), and pending migrations are reported, not applied.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from claimtracker.db import Store
+from claimtracker.runs import OWNER_MIGRATION, process_gone
 
 _TOTAL_TABLES = (
     "companies",
@@ -32,7 +37,10 @@ def status_report(store: Store, *, recent_runs: int = 10) -> dict[str, Any]:
                     "quarters": [{"fiscal_year", "fiscal_quarter", "quarter",
                                   "filings": [{"form", "accession", "status", "filed_date"}],
                                   "calls": [{"call_id", "date"}]}]}],
-     "totals": {...}, "failed_filings": [...], "runs": [...]}
+     "totals": {...}, "failed_filings": [...], "runs": [...], "notices": [...]}
+
+    A run recorded as running whose process is gone has "status": "interrupted" and
+    "recorded_status": "running".
     """
     con = store.con
     companies: dict[int | str, dict[str, Any]] = {
@@ -102,8 +110,25 @@ def status_report(store: Store, *, recent_runs: int = 10) -> dict[str, Any]:
             "WHERE status <> 'ok' ORDER BY accession"
         ).fetchall()
     ]
-    runs = [
-        {
+    runs = _recent_runs(store, recent_runs)
+    pending = [m.name for m in store.pending_migrations()]
+    notices = [f"{store.path} has migrations pending ({', '.join(pending)}); the next writing "
+               "command (ingest, enrich, score, update) applies them."] if pending else []
+    return {"companies": out, "totals": totals, "failed_filings": failed, "runs": runs,
+            "notices": notices}
+
+
+def _recent_runs(store: Store, limit: int) -> list[dict[str, Any]]:
+    owned = store.has_migration(OWNER_MIGRATION)
+    owner = (", o.pid, o.host, o.proc_start FROM runs r LEFT JOIN run_owners o USING (run_id)"
+             if owned else " FROM runs r")
+    runs = []
+    for r in store.con.execute(
+        "SELECT r.run_id, kind, started_at, finished_at, status, counts, errors" + owner
+        + " ORDER BY r.run_id DESC LIMIT ?",
+        [limit],
+    ).fetchall():
+        run = {
             "run_id": r[0],
             "kind": r[1],
             "started_at": r[2],
@@ -112,13 +137,12 @@ def status_report(store: Store, *, recent_runs: int = 10) -> dict[str, Any]:
             "counts": json.loads(r[5]) if r[5] else {},
             "errors": json.loads(r[6]) if r[6] else [],
         }
-        for r in con.execute(
-            "SELECT run_id, kind, started_at, finished_at, status, counts, errors FROM runs "
-            "ORDER BY run_id DESC LIMIT ?",
-            [recent_runs],
-        ).fetchall()
-    ]
-    return {"companies": out, "totals": totals, "failed_filings": failed, "runs": runs}
+        pid, host, start = r[7:10] if owned else (None, None, None)
+        if run["status"] == "running" and process_gone(pid, host, start):
+            run["status"] = "interrupted"
+            run["recorded_status"] = "running"
+        runs.append(run)
+    return runs
 
 
 def render_status_text(report: dict[str, Any]) -> str:
@@ -141,12 +165,15 @@ def render_status_text(report: dict[str, Any]) -> str:
         lines.append("Not fully parsed:")
         for f in report["failed_filings"]:
             lines.append(f"  {f['accession']} {f['form']} {f['status']}: {f['error']}")
+    for notice in report.get("notices", []):
+        lines.append(f"Note: {notice}")
     if report["runs"]:
         lines.append("Recent runs:")
         for r in report["runs"]:
             counts = ", ".join(f"{k} {v}" for k, v in r["counts"].items())
+            gone = " (its process is gone)" if r.get("recorded_status") == "running" else ""
             lines.append(
-                f"  #{r['run_id']} {r['kind']} {r['status']} started {r['started_at']}"
+                f"  #{r['run_id']} {r['kind']} {r['status']}{gone} started {r['started_at']}"
                 + (f" ({counts})" if counts else "")
                 + (f" errors: {len(r['errors'])}" if r["errors"] else "")
             )

@@ -89,7 +89,7 @@ def facts(ticker, metric, db, fmt) -> None:
     """
     from ingest.facts_query import facts_for, render_facts
 
-    with open_store(db) as store:
+    with open_store(db, read_only=True) as store:
         rows = facts_for(store, ticker, metric=metric)
     if fmt == "json":
         echo_json(rows)

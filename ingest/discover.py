@@ -8,18 +8,23 @@ is the filing and its separately saved documents are covered by it; else its inl
 HTML document(s); else an XBRL instance. Files EDGAR serves that are not filings (JSON APIs,
 daily indexes, -index.html pages, linkbases, error pages) are skipped with a reason; anything
 else that is not an EDGAR document (binary, empty, plain HTML) is a failure naming the file.
+So is what cannot be read at all (a symlink loop, a dangling link, no permission, a pipe):
+the walk goes on without it, so one bad file never stops the run.
 company_tickers.json and submissions JSON found on the way are read for tickers, names,
 fiscal year ends and filing dates; companyfacts JSON files are listed for `ingest_dir` to merge.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from claimtracker.errors import InputError
@@ -72,6 +77,34 @@ class Catalog:
 
 def dashed(accession_nodash: str) -> str:
     return f"{accession_nodash[:10]}-{accession_nodash[10:12]}-{accession_nodash[12:]}"
+
+
+def unreadable_reason(exc: OSError, path: Path) -> str:
+    """What an OSError on `path` means to a user, and what to do about it."""
+    if exc.errno == errno.ELOOP:
+        return f"symbolic link loop ({exc.strerror}): skipped; fix or remove the link"
+    if path.is_symlink() and not path.exists():
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"dangling symbolic link to {target} (no such file): skipped; fix or remove the link"
+    if isinstance(exc, PermissionError):
+        return f"not readable ({exc.strerror}): skipped; check its permissions"
+    return f"cannot be read ({exc.strerror or exc}): skipped"
+
+
+def _probe(path: Path) -> str | None:
+    """Why a file found by the walk cannot be read (None when it can): checked before any
+    parser opens it, so a bad file is named in the summary instead of ending the run."""
+    try:
+        if not S_ISREG(path.stat().st_mode):
+            return "not a regular file (a pipe, socket or device): skipped"
+        with path.open("rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        return unreadable_reason(exc, path)
+    return None
 
 
 def _head(path: Path) -> bytes:
@@ -258,28 +291,48 @@ def discover(root: Path) -> Catalog:
         if Path(exc.filename or "") == root:
             raise InputError(f"cannot read {root}: {exc.strerror}; check its permissions.") \
                 from exc
-        catalog.failed.append((Path(exc.filename or "?"), f"unreadable folder: {exc.strerror}"))
+        catalog.failed.append((Path(exc.filename or "?"),
+                               f"folder not readable ({exc.strerror}): its files were skipped; "
+                               "check its permissions"))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames.sort()
         folder = Path(dirpath)
-        files = [folder / f for f in sorted(filenames) if not f.startswith(".")]
+        names = [f for f in sorted(filenames) if not f.startswith(".")]
+        found_any = found_any or bool(names)
+        files = []
+        for path in (folder / f for f in names):
+            reason = _probe(path)
+            if reason:
+                catalog.failed.append((path, reason))
+            else:
+                files.append(path)
         if not files:
             continue
-        found_any = True
         if ACCESSION_RE.match(folder.name) or (
             _ACCESSION_NODASH_RE.match(folder.name) and folder.parent.name.isdigit()
         ):
             accession_folders.append((folder, files))
             continue
         for path in files:
-            unit = _classify_loose(path, catalog)
-            if unit:
-                catalog.units.append(unit)
+            _guarded(catalog, path, lambda path=path: _classify_loose(path, catalog))
     if not found_any:
         raise InputError(f"{root} holds no files: point --from-dir at a folder of EDGAR filings "
                          "(sec-edgar-downloader layout or an EDGAR mirror).")
     for folder, files in accession_folders:  # after the loose files: tickers JSON is read first
-        _classify_folder(folder, files, catalog)
+        _guarded(catalog, folder, lambda folder=folder, files=files:
+                 _classify_folder(folder, files, catalog))
     return catalog
+
+
+def _guarded(catalog: Catalog, path: Path, classify: Callable[[], Unit | None]) -> None:
+    """Classify one file or folder; a file that turns unreadable meanwhile is a failure."""
+    try:
+        unit = classify()
+    except OSError as exc:
+        bad = Path(exc.filename) if exc.filename else path
+        catalog.failed.append((bad, unreadable_reason(exc, bad)))
+        return
+    if unit:
+        catalog.units.append(unit)
 

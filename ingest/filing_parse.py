@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from claimtracker.errors import ParseError
+from claimtracker.limits import Limits, load_limits
 from claimtracker.quarters import (
     FiscalQuarter,
     calendar_quarter_end,
@@ -26,6 +27,7 @@ from claimtracker.quarters import (
     snap_to_month_end,
 )
 from ingest import release, xbrl
+from ingest.bounds import bound_sections, cap_blocks, mapped, oversize_note
 from ingest.discover import Catalog, Unit
 from ingest.html_text import Block, html_blocks, parse_html
 from ingest.sections import Section, split_sections
@@ -271,17 +273,27 @@ def _finish_periodic(filing: ParsedFiling, dei: dict[str, str], fye_month: int) 
         filing.fiscal_year, filing.fiscal_quarter = fq.year, fq.quarter
 
 
-def _document_row(doc: SgmlDocument, folder_url: str | None,
-                  name: str) -> tuple[DocumentRow, list[Block], Any]:
+def _document_row(doc: SgmlDocument, folder_url: str | None, name: str, limits: Limits,
+                  notes: list[str]) -> tuple[DocumentRow, list[Block], Any]:
+    """The document's row, clean blocks and HTML root; an oversized one (bytes or text past
+    data/limits.yaml) is kept cut to the bound, flagged truncated, and said in `notes`."""
     blocks: list[Block] = []
     root = None
     text = None
+    chars = 0
     if _has_text(doc.type, doc.filename) and not doc.is_uuencoded and doc.body.strip():
         blocks, root = _blocks_for(doc.body, f"{name} document {doc.sequence} ({doc.filename})")
+        blocks, chars = cap_blocks(blocks, limits.document_chars)
         text = "\n\n".join(b.text for b in blocks)
+    if doc.oversized or chars:
+        notes.append(oversize_note(
+            f"document {doc.sequence} {doc.type} ({doc.filename or 'no file name'})",
+            size=doc.size if doc.oversized else None, max_bytes=limits.document_bytes,
+            chars=chars or None, max_chars=limits.document_chars, where=str(limits.file)))
     url = f"{folder_url}/{doc.filename}" if folder_url and doc.filename else None
-    row = DocumentRow(doc.sequence, doc.type, doc.filename, doc.description, sha256(doc.body),
-                      doc.truncated, url, text)
+    row = DocumentRow(doc.sequence, doc.type, doc.filename, doc.description,
+                      doc.digest or sha256(doc.body), doc.truncated or doc.oversized or bool(chars),
+                      url, text)
     return row, blocks, root
 
 
@@ -298,8 +310,9 @@ def _sections_for(doc_type: str, form: str, blocks: list[Block], earnings: bool)
 
 def _parse_submission(ctx: _Context) -> ParsedFiling:
     unit = ctx.unit
-    raw = unit.main.read_bytes()
-    sub = parse_submission(raw, name=str(unit.main))
+    limits = load_limits()
+    with mapped(unit.main) as raw:
+        sub = parse_submission(raw, name=str(unit.main), max_document_bytes=limits.document_bytes)
     cik = sub.cik or unit.cik
     if cik is None:
         raise ParseError(f"{unit.main}: the SEC header has no CENTRAL INDEX KEY.")
@@ -312,15 +325,17 @@ def _parse_submission(ctx: _Context) -> ParsedFiling:
     documents: list[DocumentRow] = []
     release_blocks: list[Block] = []
     instance_docs: list[SgmlDocument] = []
+    notes: list[str] = []
     for doc in sub.documents:
         if (doc.filename and doc.filename.lower().endswith("_htm.xml")) or doc.type == "EX-101.INS":
             instance_docs.append(doc)
-        row, blocks, root = _document_row(doc, folder_url, str(unit.main))
+        row, blocks, root = _document_row(doc, folder_url, str(unit.main), limits, notes)
         if root is not None and xbrl.has_inline_xbrl(root):
             for key, value in xbrl.dei_values(root).items():
                 all_dei.setdefault(key, value)
             inline.extend(xbrl.inline_facts(root, name=str(unit.main)))
-        row.sections = _sections_for(doc.type, sub.form, blocks, earnings)
+        row.sections = bound_sections(_sections_for(doc.type, sub.form, blocks, earnings),
+                                      limits.section_chars)
         if earnings and doc.type.upper() in ("EX-99.1", "EX-99") and not release_blocks:
             release_blocks = blocks
         documents.append(row)
@@ -336,8 +351,9 @@ def _parse_submission(ctx: _Context) -> ParsedFiling:
         ticker=ticker, fiscal_year_end=fye,
         url=f"{folder_url}/{primary.filename}" if primary and primary.filename
         else f"{folder_url}/{sub.accession}-index.htm",
-        status="truncated" if sub.truncated else "ok",
-        error=_truncation_note(sub.documents) if sub.truncated else None,
+        status="truncated" if sub.truncated or notes else "ok",
+        error="; ".join([*([_truncation_note(sub.documents)] if sub.truncated else []),
+                         *notes]) or None,
         documents=documents,
     )
     if sub.form.upper().startswith(("10-Q", "10-K")):
@@ -346,7 +362,7 @@ def _parse_submission(ctx: _Context) -> ParsedFiling:
         _finish_current_report(filing, release_blocks if earnings else None, fye_month)
     if inline:
         filing.facts = fact_rows(inline, "inline_xbrl", fye_month)
-    elif instance_docs:
+    elif instance_docs and not instance_docs[0].oversized:  # a cut instance is no XML
         facts, _ = xbrl.parse_instance(instance_docs[0].body, name=f"{unit.main} instance")
         filing.facts = fact_rows(facts, "xbrl_instance", fye_month)
     _text_facts(filing, fye_month, release_blocks if earnings else None)
@@ -420,7 +436,8 @@ def _parse_primary(ctx: _Context) -> ParsedFiling:
     unit = ctx.unit
     _require_accession(unit)
     raw = unit.main.read_bytes()
-    root = parse_html(raw, name=str(unit.main))
+    limits = load_limits()
+    root = parse_html(raw[:limits.document_bytes], name=str(unit.main))
     dei = xbrl.dei_values(root)
     cik_text = dei.get("EntityCentralIndexKey", "")
     cik = unit.cik or (int(cik_text) if cik_text.isdigit() else None) or _cik_of(ctx)
@@ -437,11 +454,16 @@ def _parse_primary(ctx: _Context) -> ParsedFiling:
     edgar_name = unit.main.name if unit.main.name != "primary-document.html" \
         else meta.get("primaryDocument")
     documents: list[DocumentRow] = []
-    blocks = html_blocks(root)
-    main_row = DocumentRow(1, form, edgar_name, form, sha256(raw), False,
+    blocks, chars = cap_blocks(html_blocks(root), limits.document_chars)
+    notes = [oversize_note(f"{unit.main.name}", size=len(raw) if len(raw) > limits.document_bytes
+                           else None, max_bytes=limits.document_bytes, chars=chars or None,
+                           max_chars=limits.document_chars, where=str(limits.file))
+             ] if chars or len(raw) > limits.document_bytes else []
+    main_row = DocumentRow(1, form, edgar_name, form, sha256(raw), bool(notes),
                            f"{folder_url}/{edgar_name}" if edgar_name else None,
                            "\n\n".join(b.text for b in blocks))
-    main_row.sections = _sections_for(form, form, blocks, False)
+    main_row.sections = bound_sections(_sections_for(form, form, blocks, False),
+                                       limits.section_chars)
     documents.append(main_row)
     facts = xbrl.inline_facts(root, name=str(unit.main))
     for seq, path in enumerate(unit.extra, start=2):
@@ -458,7 +480,8 @@ def _parse_primary(ctx: _Context) -> ParsedFiling:
         period_end=None, fiscal_year=None, fiscal_quarter=None, items=[],
         company_name=name, ticker=ticker, fiscal_year_end=fye,
         url=main_row.url or f"{folder_url}/{unit.accession}-index.htm",
-        status="ok", error=None, documents=documents,
+        status="truncated" if notes else "ok", error="; ".join(notes) or None,
+        documents=documents,
     )
     if form.upper().startswith(("10-Q", "10-K")):
         _finish_periodic(filing, dei, fye_month)

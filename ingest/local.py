@@ -2,8 +2,12 @@
 
 Incremental and idempotent: each file's size, mtime and sha256 are kept in `source_files`;
 a filing whose files are unchanged is not parsed again, a changed one is rewritten in one
-transaction. One bad filing never stops the run: it is recorded (filings.status='failed' or
-source_files.status='failed'), named in the summary with its reason, and the rest carry on.
+transaction. One bad filing or file never stops the run: it is recorded (filings.status=
+'failed' or source_files.status='failed'), named in the summary with its reason, and the rest
+carry on. A copy of a filing worse than the stored one (cut short, fewer documents; see
+ingest.quality) is never stored over it, whatever the order the copies arrive in: the
+summary names it under kept_better, and a better copy replacing a stored one under
+replaced_worse.
 The live-EDGAR sync feeds its downloads (sec-edgar-downloader layout) through here too.
 companyfacts JSON files found in the folder are merged into facts (source 'companyfacts',
 the least preferred), so companies without filings here still get quarterly series.
@@ -11,21 +15,31 @@ the least preferred), so companies without filings here still get quarterly seri
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from tqdm import tqdm
 
 from claimtracker.db import Store
-from claimtracker.errors import ClaimtrackerError
+from claimtracker.errors import ClaimtrackerError, InputError
 from claimtracker.runs import record_run
 from ingest.companyfacts import merge_companyfacts_file
 from ingest.derive import derive_company
-from ingest.discover import Catalog, Unit, discover
-from ingest.filing_parse import parse_unit, sha256, source_kind
+from ingest.discover import Catalog, Unit, discover, unreadable_reason
+from ingest.filing_parse import ParsedFiling, parse_unit, sha256, source_kind
+from ingest.quality import (
+    Quality,
+    StoredCopy,
+    comparison,
+    parsed_quality,
+    stored_copy,
+    stored_source,
+)
 from ingest.store_writer import record_source_files, write_failure, write_filing
 from ingest.transcripts.linking import recanonicalise
 
@@ -42,6 +56,10 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     truncated: list[tuple[str, str, str]] = field(default_factory=list)  # accession, path, note
+    # (accession, path of the worse copy not stored, path of the stored copy kept, why)
+    kept_better: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # (accession, path of the better copy stored, path of the worse copy it replaced, why)
+    replaced_worse: list[tuple[str, str, str, str]] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     companyfacts: list[tuple[str, int, int]] = field(default_factory=list)  # path, cik, rows
     companyfacts_unchanged: list[str] = field(default_factory=list)  # paths
@@ -63,6 +81,10 @@ class IngestSummary:
             "skipped_files": [{"path": p, "reason": r} for p, r in self.skipped],
             "failed_files": [{"path": p, "reason": r} for p, r in self.failed],
             "truncated": [{"accession": a, "path": p, "note": n} for a, p, n in self.truncated],
+            "kept_better": [{"accession": a, "rejected_path": p, "kept_path": k, "reason": r}
+                            for a, p, k, r in self.kept_better],
+            "replaced_worse": [{"accession": a, "path": p, "replaced_path": k, "reason": r}
+                               for a, p, k, r in self.replaced_worse],
             "companyfacts_merged": [{"path": p, "cik": c, "rows": n}
                                     for p, c, n in self.companyfacts],
             "companyfacts_unchanged": len(self.companyfacts_unchanged),
@@ -73,7 +95,11 @@ class IngestSummary:
         lines = [
             f"Ingested {self.root} in {self.seconds:.1f}s: {len(self.parsed)} filings parsed, "
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} files skipped, "
-            f"{len(self.failed)} failed.",
+            f"{len(self.failed)} failed"
+            + (f", {len(self.kept_better)} worse "
+               f"{'copy' if len(self.kept_better) == 1 else 'copies'} not stored"
+               if self.kept_better else "")
+            + ".",
         ]
         if self.rows:
             lines.append("Rows written: " + ", ".join(f"{k} {v}" for k, v in self.rows.items()))
@@ -85,6 +111,13 @@ class IngestSummary:
             lines.append(f"Truncated submissions, complete documents kept "
                          f"[{len(self.truncated)}]:")
             lines += [f"  {a}  {n}" for a, _, n in self.truncated]
+        if self.kept_better:
+            lines.append(f"Worse copies NOT stored, the better stored copy kept "
+                         f"[{len(self.kept_better)}]:")
+            lines += [f"  {a}  {p}: {r}" for a, p, _, r in self.kept_better]
+        if self.replaced_worse:
+            lines.append(f"Better copies stored over worse ones [{len(self.replaced_worse)}]:")
+            lines += [f"  {a}  {p}: {r}" for a, p, _, r in self.replaced_worse]
         if self.skipped:
             reasons: dict[str, int] = {}
             for _, reason in self.skipped:
@@ -97,33 +130,51 @@ class IngestSummary:
         return "\n".join(lines)
 
 
-def _state(store: Store) -> dict[str, tuple[str, int, float, str | None, str]]:
+def _state(store: Store) -> dict[str, tuple[str, int, float, str | None, str, str | None]]:
+    """path -> (sha256, size, mtime, accession, status, kind) of every file seen before."""
     return {
-        path: (digest, size, mtime, accession, status)
-        for path, digest, size, mtime, accession, status in store.con.execute(
-            "SELECT path, sha256, size, mtime, accession, status FROM source_files"
+        path: (digest, size, mtime, accession, status, kind)
+        for path, digest, size, mtime, accession, status, kind in store.con.execute(
+            "SELECT path, sha256, size, mtime, accession, status, kind FROM source_files"
         ).fetchall()
     }
 
 
 def _file_row(path: Path, accession: str | None, kind: str, status: str,
               error: str | None = None) -> tuple:
-    stat = path.stat()
-    return (path, sha256(path.read_bytes()), stat.st_size, stat.st_mtime, accession, kind, status,
-            error)
-
-
-def _unchanged(unit: Unit, state: dict[str, tuple]) -> bool:
-    """True if every file of the unit was parsed before with the same size/mtime or content."""
-    for path in unit.files:
-        known = state.get(str(path))
-        if known is None or known[4] != "parsed":
-            return False
+    """A source_files row; what is not a readable regular file (a folder, a broken link, a
+    file that vanished or lost its permissions) gets '-' for a digest instead of stopping."""
+    try:
         stat = path.stat()
-        if (known[1], known[2]) != (stat.st_size, stat.st_mtime) and \
-                known[0] != sha256(path.read_bytes()):
-            return False
-    return True
+    except OSError:
+        return (path, "-", None, None, accession, kind, status, error)
+    digest = "-"
+    if S_ISREG(stat.st_mode):
+        with contextlib.suppress(OSError):
+            digest = sha256(path.read_bytes())
+    return (path, digest, stat.st_size, stat.st_mtime, accession, kind, status, error)
+
+
+def _unchanged(store: Store, unit: Unit, state: dict[str, tuple]) -> bool:
+    """True if every file of the unit was parsed before with the same size/mtime or content,
+    and the filing stored now is the one read from it (or one it was found equal to): when a
+    worse copy from elsewhere replaced it, the unit is parsed again to win back its place."""
+    try:
+        for path in unit.files:
+            known = state.get(str(path))
+            if known is None or known[4] != "parsed":
+                return False
+            stat = path.stat()
+            if (known[1], known[2]) != (stat.st_size, stat.st_mtime) and \
+                    known[0] != sha256(path.read_bytes()):
+                return False
+    except OSError:
+        return False  # parsing it names the problem
+    main = state[str(unit.main)]
+    stored = stored_source(store.con, unit.accession or main[3])
+    if stored is None or stored[1] == "failed":
+        return False
+    return stored[0] == str(unit.main) or main[5] == "copy"
 
 
 def _record_loose(store: Store, catalog: Catalog, state: dict[str, tuple]) -> None:
@@ -132,8 +183,12 @@ def _record_loose(store: Store, catalog: Catalog, state: dict[str, tuple]) -> No
     for items, status in ((catalog.skipped, "skipped"), (catalog.failed, "failed")):
         for path, reason in items:
             known = state.get(str(path))
-            stat = path.stat()
-            if known and (known[1], known[2], known[4]) == (stat.st_size, stat.st_mtime, status):
+            try:
+                stat = path.stat()
+                now = (stat.st_size, stat.st_mtime, status)
+            except OSError:
+                now = (None, None, status)
+            if known and (known[1], known[2], known[4]) == now:
                 continue
             rows.append(_file_row(path, None, "other", status, reason))
     if rows:
@@ -144,8 +199,7 @@ def _record_loose(store: Store, catalog: Catalog, state: dict[str, tuple]) -> No
 def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSummary:
     """Ingest every filing under `path` (a folder or one file); see the module docstring."""
     started = time.perf_counter()
-    # Resolved: `../shared/edgar` and its absolute path are the same files to `source_files`.
-    root = Path(path).resolve()
+    root = _resolve_root(Path(path))
     catalog = discover(root)
     summary = IngestSummary(root=root)
     summary.skipped = [(str(p), r) for p, r in catalog.skipped]
@@ -160,20 +214,15 @@ def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSumm
         "SELECT cik, ticker, name FROM companies WHERE ticker IS NOT NULL"
     ).fetchall():
         catalog.tickers.setdefault(cik, (ticker, name))  # lets a bare document find its CIK
-    seen: dict[str, Path] = {}
     with record_run(store, "ingest-dir", {"path": str(root)}) as run:
         _record_loose(store, catalog, state)
         for path, reason in catalog.failed:
             run.error(str(path), reason)
+        # Two copies of one accession are both read: the better one is kept whatever the order.
         for unit in tqdm(catalog.units, desc="filings", unit="filing", disable=not progress):
-            if unit.accession and unit.accession in seen:
-                reason = f"same accession as {seen[unit.accession]}"
-                summary.skipped.append((str(unit.main), reason))
-                continue
-            if unit.accession:
-                seen[unit.accession] = unit.main
-            if _unchanged(unit, state):
-                summary.unchanged.append(unit.accession or str(unit.main))
+            if _unchanged(store, unit, state):
+                known = state[str(unit.main)]
+                summary.unchanged.append(unit.accession or known[3] or str(unit.main))
                 summary.skipped += [(str(p), f"covered by {unit.main.name}") for p in unit.covered]
                 continue
             _ingest_unit(store, unit, catalog, known_fye, summary, run)
@@ -192,13 +241,32 @@ def ingest_dir(store: Store, path: Path, *, progress: bool = True) -> IngestSumm
             moved = recanonicalise(store)
         if moved:
             summary.rows["calls_moved"] = moved
-        summary.truncated = _truncated(store, [u.accession for u in catalog.units if u.accession])
+        seen = {u.accession for u in catalog.units if u.accession}
+        seen.update(present, (a for a, *_ in summary.kept_better))
+        summary.truncated = _truncated(store, sorted(seen))
         for key in ("parsed", "unchanged", "skipped", "failed"):
             run.count(key, len(getattr(summary, key)))
+        for key in ("kept_better", "replaced_worse"):
+            if getattr(summary, key):
+                run.count(key, len(getattr(summary, key)))
         for key, n in summary.rows.items():
             run.count(key, n)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _resolve_root(path: Path) -> Path:
+    """Resolved: `../shared/edgar` and its absolute path are the same files to `source_files`.
+    A root that is a broken symbolic link is an InputError naming it, not a traceback."""
+    try:
+        root = path.resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 reports a symlink loop as RuntimeError
+        raise InputError(f"{path} is a symbolic link loop: fix the link or give the folder "
+                         "itself to --from-dir.") from exc
+    if path.is_symlink() and not root.exists():
+        raise InputError(f"{path} is a dangling symbolic link to {root}: fix the link or give "
+                         "the folder itself to --from-dir.")
+    return root
 
 
 def _merge_companyfacts(store: Store, catalog: Catalog, state: dict[str, tuple],
@@ -207,23 +275,38 @@ def _merge_companyfacts(store: Store, catalog: Catalog, state: dict[str, tuple],
     ends are known by then); an unchanged file is not read again."""
     for path in catalog.companyfacts:
         known = state.get(str(path))
-        stat = path.stat()
-        if known and known[4] == "parsed" and (known[1], known[2]) == (stat.st_size, stat.st_mtime):
-            summary.companyfacts_unchanged.append(str(path))
-            continue
         try:
+            stat = path.stat()
+            if known and known[4] == "parsed" and \
+                    (known[1], known[2]) == (stat.st_size, stat.st_mtime):
+                summary.companyfacts_unchanged.append(str(path))
+                continue
             cik, n = merge_companyfacts_file(store, path, catalog.tickers)
         except (ClaimtrackerError, OSError) as exc:
+            reason = unreadable_reason(exc, path) if isinstance(exc, OSError) else str(exc)
             with store.transaction() as con:
                 record_source_files(con, [_file_row(path, None, "companyfacts", "failed",
-                                                    str(exc))])
-            summary.failed.append((str(path), str(exc)))
-            run.error(str(path), str(exc))
+                                                    reason)])
+            summary.failed.append((str(path), reason))
+            run.error(str(path), reason)
             continue
         with store.transaction() as con:
             record_source_files(con, [_file_row(path, None, "companyfacts", "parsed")])
         summary.companyfacts.append((str(path), cik, n))
         summary.rows["companyfacts"] = summary.rows.get("companyfacts", 0) + n
+
+
+def _decide(unit: Unit, new: Quality, stored: StoredCopy | None) -> str:
+    """write (first or same-file copy), replace (better than another file's), keep (worse:
+    not stored) or copy (as good as the stored copy of another file: nothing to write)."""
+    if stored is None or stored.failed:
+        return "write"
+    same_file = stored.source_path == str(unit.main)
+    if new < stored.quality:
+        return "keep"
+    if same_file:
+        return "write"
+    return "replace" if new > stored.quality else "copy"
 
 
 def _ingest_unit(store: Store, unit: Unit, catalog: Catalog, known_fye: dict[int, str],
@@ -232,17 +315,28 @@ def _ingest_unit(store: Store, unit: Unit, catalog: Catalog, known_fye: dict[int
                          f"covered by {unit.main.name}") for p in unit.covered]
     try:
         filing = parse_unit(unit, catalog, known_fye)
+        new = parsed_quality(filing)
+        stored = stored_copy(store.con, filing.accession)
+        decision = _decide(unit, new, stored)
+        if decision in ("keep", "copy"):
+            _not_written(store, unit, filing, new, stored, decision, covered, summary)
+            return
         rows = [_file_row(p, filing.accession, source_kind(unit, p), "parsed")
                 for p in unit.files] + covered
         written = write_filing(store, filing, unit.main, rows)
     except (ClaimtrackerError, OSError) as exc:
-        _fail(store, unit, str(exc), covered, summary, run)
+        reason = unreadable_reason(exc, unit.main) if isinstance(exc, OSError) else str(exc)
+        _fail(store, unit, reason, covered, summary, run)
         return
     except Exception as exc:  # a bug in a parser must not stop the other filings
         log.exception("unexpected error on %s", unit.main)
         _fail(store, unit, f"unexpected {type(exc).__name__}: {exc} (a bug; please report it)",
               covered, summary, run)
         return
+    if decision == "replace" and stored is not None:
+        summary.replaced_worse.append((
+            filing.accession, str(unit.main), stored.source_path or "?",
+            f"better copy stored: {comparison(new, stored)}"))
     if filing.fiscal_year_end:
         known_fye.setdefault(filing.cik, filing.fiscal_year_end)
     summary.parsed.append(filing.accession)
@@ -251,16 +345,41 @@ def _ingest_unit(store: Store, unit: Unit, catalog: Catalog, known_fye: dict[int
     summary.skipped += [(str(p), f"covered by {unit.main.name}") for p in unit.covered]
 
 
+def _not_written(store: Store, unit: Unit, filing: ParsedFiling, new: Quality,
+                 stored: StoredCopy | None, decision: str, covered: list[tuple],
+                 summary: IngestSummary) -> None:
+    """Leave the stored copy alone; record why this copy's files were not stored."""
+    assert stored is not None
+    kept = stored.source_path or "?"
+    if decision == "keep":
+        reason = (f"worse copy of {filing.accession}, not stored: {comparison(new, stored)}; "
+                  "the stored copy is kept")
+        rows = [_file_row(p, filing.accession, source_kind(unit, p), "skipped", reason)
+                for p in unit.files]
+        summary.kept_better.append((filing.accession, str(unit.main), kept, reason))
+    else:
+        reason = f"same filing as {kept} ({new.describe()}), already stored"
+        rows = [_file_row(p, filing.accession, "copy" if p == unit.main
+                          else source_kind(unit, p), "parsed", reason) for p in unit.files]
+        summary.skipped.append((str(unit.main), reason))
+    with store.transaction() as con:
+        record_source_files(con, rows + covered)
+    summary.skipped += [(str(p), f"covered by {unit.main.name}") for p in unit.covered]
+
+
 def _fail(store: Store, unit: Unit, reason: str, covered: list[tuple], summary: IngestSummary,
           run: Any) -> None:
-    rows = []
-    for path in unit.files:
-        try:
-            rows.append(_file_row(path, unit.accession, source_kind(unit, path), "failed", reason))
-        except OSError:
-            continue
-    write_failure(store, accession=unit.accession, cik=unit.cik, form=unit.form_hint,
-                  source_path=unit.main, error=reason, source_rows=rows + covered)
+    """Record a unit that could not be read or parsed; a good stored copy of it stays."""
+    stored = stored_copy(store.con, unit.accession)
+    if stored is not None and not stored.failed:
+        reason = f"{reason.rstrip('.')}; the stored copy ({stored.quality.describe()}, " \
+                 f"from {stored.source_path}) is kept"
+    rows = [_file_row(path, unit.accession, source_kind(unit, path), "failed", reason)
+            for path in unit.files]
+    keep = stored is not None and not stored.failed
+    write_failure(store, accession=None if keep else unit.accession, cik=unit.cik,
+                  form=unit.form_hint, source_path=unit.main, error=reason,
+                  source_rows=rows + covered)
     summary.failed.append((str(unit.main), reason))
     run.error(str(unit.main), reason)
 

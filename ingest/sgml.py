@@ -10,6 +10,8 @@ is left to lxml (ingest.html_text).
 
 from __future__ import annotations
 
+import hashlib
+import mmap
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,6 +36,10 @@ ITEM_CODES = {
 }
 _DEPARTURE_PREFIX = "departure of directors or certain officers"
 
+#: What `parse_submission` reads: a file's bytes or an mmap of the file.
+Buffer = bytes | mmap.mmap
+#: Bytes searched for a document's tags when it has no <TEXT> (tags come first).
+_HEAD_BYTES = 65536
 _TAG_LINE_RE = re.compile(rb"^<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>(.*)$", re.MULTILINE)
 _HEADER_LINE_RE = re.compile(r"^\s*([A-Z][A-Z0-9 \-/()]*?):\s*(.*?)\s*$")
 
@@ -48,6 +54,12 @@ class SgmlDocument:
     description: str | None
     body: bytes
     truncated: bool = False
+    #: Bytes of the whole body in the file (`body` holds fewer when `oversized`).
+    size: int = 0
+    #: The body was longer than the bound and `body` holds only its first bytes.
+    oversized: bool = False
+    #: sha256 of the whole body (None: hash `body`).
+    digest: str | None = None
 
     @property
     def is_uuencoded(self) -> bool:
@@ -72,6 +84,10 @@ class Submission:
     @property
     def truncated(self) -> bool:
         return any(d.truncated for d in self.documents)
+
+    @property
+    def oversized(self) -> list[SgmlDocument]:
+        return [d for d in self.documents if d.oversized]
 
 
 def looks_like_submission(head: bytes) -> bool:
@@ -106,22 +122,31 @@ def parse_header(text: str) -> dict[str, list[str]]:
     return fields
 
 
-def _document(chunk: bytes, name: str) -> SgmlDocument:
+def _document(raw: Buffer, start: int, stop: int, name: str,
+              max_bytes: int | None) -> SgmlDocument:
+    """The document between offsets `start` and `stop` of `raw`, read by offsets so that only
+    its tags and (at most `max_bytes` of) its body are copied out of the file."""
     tags: dict[str, str] = {}
-    text_at = chunk.find(b"<TEXT>")
-    head = chunk if text_at < 0 else chunk[:text_at]
+    text_at = raw.find(b"<TEXT>", start, stop)
+    head = raw[start:text_at if text_at >= 0 else min(stop, start + _HEAD_BYTES)]
     for match in _TAG_LINE_RE.finditer(head):
         tags.setdefault(match.group(1).decode(), match.group(2).decode("utf-8", "replace").strip())
-    closed = b"</DOCUMENT>" in chunk
-    if text_at < 0:
-        body = b""
-    else:
-        body = chunk[text_at + len(b"<TEXT>"):]
-        end = body.rfind(b"</TEXT>")
+    closed = raw.find(b"</DOCUMENT>", start, stop) >= 0
+    body_start = body_end = stop
+    if text_at >= 0:
+        body_start = text_at + len(b"<TEXT>")
+        end = raw.rfind(b"</TEXT>", body_start, stop)
         closed = closed and end >= 0
-        if end >= 0:
-            body = body[:end]
-    body = _strip_wrapper(body)
+        body_end = end if end >= 0 else stop
+    size = body_end - body_start
+    oversized = max_bytes is not None and size > max_bytes
+    if oversized:
+        body = _strip_wrapper(raw[body_start:body_start + max_bytes])
+        with memoryview(raw) as view, view[body_start:body_end] as whole:
+            digest = hashlib.sha256(whole).hexdigest()  # hashed in place, not copied
+    else:
+        body = _strip_wrapper(raw[body_start:body_end])
+        digest = hashlib.sha256(body).hexdigest()
     try:
         sequence = int(tags.get("SEQUENCE", "0") or 0)
     except ValueError as exc:
@@ -134,6 +159,9 @@ def _document(chunk: bytes, name: str) -> SgmlDocument:
         description=tags.get("DESCRIPTION") or None,
         body=body,
         truncated=not closed,
+        size=size,
+        oversized=oversized,
+        digest=digest,
     )
 
 
@@ -151,8 +179,15 @@ def _strip_wrapper(body: bytes) -> bytes:
     return body
 
 
-def parse_submission(raw: bytes, *, name: str = "submission") -> Submission:
-    """Parse a whole (or cut-short) submission; raise ParseError naming `name` if it is none."""
+def parse_submission(raw: Buffer, *, name: str = "submission",
+                     max_document_bytes: int | None = None) -> Submission:
+    """Parse a whole (or cut-short) submission; raise ParseError naming `name` if it is none.
+
+    `raw` may be the file's bytes or an mmap of it. A document body longer than
+    `max_document_bytes` keeps only its first bytes and is flagged `oversized` (its `size` and
+    `digest` still describe the whole body): a 200 MB document must not be held, parsed and
+    stored whole.
+    """
     start = raw.find(b"<SEC-HEADER>")
     if start < 0:
         start = raw.find(b"<IMS-HEADER>")
@@ -161,7 +196,7 @@ def parse_submission(raw: bytes, *, name: str = "submission") -> Submission:
         end = raw.find(b"</IMS-HEADER>")
     if start < 0 or end < 0:
         raise ParseError(f"{name}: no <SEC-HEADER> block, so not an EDGAR submission.")
-    header = parse_header(raw[start:end].decode("utf-8", "replace"))
+    header = parse_header(bytes(raw[start:end]).decode("utf-8", "replace"))
 
     def first(key: str) -> str | None:
         values = header.get(key)
@@ -183,8 +218,14 @@ def parse_submission(raw: bytes, *, name: str = "submission") -> Submission:
         filed_date=_date(first("FILED AS OF DATE")),
         items=items,
     )
-    rest = raw[end:]
-    pieces = rest.split(b"<DOCUMENT>")[1:]
-    for chunk in pieces:
-        submission.documents.append(_document(chunk, name))
+    marker = b"<DOCUMENT>"
+    starts = []
+    at = raw.find(marker, end)
+    while at >= 0:
+        starts.append(at + len(marker))
+        at = raw.find(marker, at + len(marker))
+    stops = [s - len(marker) for s in starts[1:]] + [len(raw)]
+    for doc_start, doc_stop in zip(starts, stops, strict=True):
+        submission.documents.append(_document(raw, doc_start, doc_stop, name,
+                                              max_document_bytes))
     return submission

@@ -15,6 +15,7 @@ from claimtracker.cli_support import (
     handle_errors,
     open_store,
 )
+from claimtracker.errors import InputError
 
 
 @click.command()
@@ -48,6 +49,26 @@ def enrich(tickers, doc_types, taxonomy, no_progress, db, fmt) -> None:
     emit_summary(summary, fmt)
 
 
+def _stdin_lines() -> list[str]:
+    """stdin as UTF-8 lines; bytes that are not UTF-8 stop with the line and offset named.
+
+    Read as bytes: Python's text stdin may turn bad bytes into lone surrogates, which then
+    fail deep inside the tagger or on output with an unhelpful UnicodeEncodeError.
+    """
+    lines = []
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            lines.append(raw.decode("utf-8").rstrip("\r\n"))
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"stdin line {number} is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at "
+                f"offset {exc.start}): nothing was tagged. Convert the input to UTF-8 first, "
+                "e.g. `iconv -f ENCODING -t utf-8 FILE | claimtracker tag` (ENCODING: its "
+                "encoding, such as cp949 or latin1)."
+            ) from exc
+    return lines
+
+
 @click.command()
 @click.option("--taxonomy", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Topic taxonomy YAML [default data/topics.yaml].")
@@ -65,7 +86,7 @@ def tag(taxonomy, fmt) -> None:
     """
     from nlp.tagger import tag_lines
 
-    lines = [line.rstrip("\n") for line in sys.stdin]
+    lines = _stdin_lines()
     for tagging in tag_lines(lines, taxonomy_path=taxonomy):
         if fmt == "jsonl":
             click.echo(dumps(tagging.as_dict(), indent=None))
@@ -102,9 +123,12 @@ def search(query, ticker, quarter, from_quarter, to_quarter, doc_type, section, 
       claimtracker search "removing layers" --role management --from 2024Q1 --to 2025Q4 \\
         --format json
     """
-    from nlp.search import render_hits
+    from nlp.search import clip_query, render_hits
     from nlp.search import search as run_search
 
+    query, notice = clip_query(query)
+    if notice:
+        click.echo(notice, err=True)
     with open_store(db, read_only=True) as store:
         hits = run_search(store, query, ticker=ticker, quarter=quarter,
                           from_quarter=from_quarter, to_quarter=to_quarter, doc_type=doc_type,

@@ -211,11 +211,16 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
         raise InputError("the search query is empty; give some words, e.g. 'Trainium demand'.")
     if k < 1:
         raise InputError(f"k={k}: ask for at least one hit.")
+    query, _ = clip_query(query)
+    index = dense_index(store)
+    if ticker:
+        ticker = known_ticker(store, ticker, also=index.meta["ticker"].astype(str).unique())
     filters = build_filters(ticker=ticker, quarter=quarter, from_quarter=from_quarter,
                             to_quarter=to_quarter, doc_type=doc_type, section=section,
                             role=role, topics=topics)
     candidates = max(CANDIDATES, 2 * k)
-    index = dense_index(store)
+    if not len(index.ids):
+        return []  # nothing enriched yet: no model to load for an empty answer
     # Query embedding and cosines (torch) run on their thread while BM25 runs here.
     pending = _torch_thread().submit(_encode_and_score, index, query)
     keep = index.mask(store, filters)
@@ -231,6 +236,59 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
         rankings.append(index.top(query_vector, keep & topical, candidates, scores=cosines))
     weights = [1.0, 1.0, TOPIC_WEIGHT][: len(rankings)]
     return hydrate(store, rrf(*rankings, weights=weights)[:k], index=index)
+
+
+def clip_query(query: str, limit: int | None = None) -> tuple[str, str | None]:
+    """The query cut to data/limits.yaml's search.max_query_chars (at a word boundary when
+    there is one), and a notice saying so (None when it fits).
+
+    The embedding model reads its first 256 tokens anyway; a 100 kB query only made BM25,
+    the tagger and the tokenizer work for half a minute.
+    """
+    from claimtracker.limits import load_limits
+
+    limits = load_limits()
+    most = limit or limits.query_chars
+    if len(query) <= most:
+        return query, None
+    cut = query[:most]
+    space = cut.rfind(" ")
+    if space > most // 2:
+        cut = cut[:space]
+    cut = cut.rstrip()
+    return cut, (f"note: the query is {len(query):,} characters; only its first {len(cut):,} "
+                 f"are searched (the limit is {most:,}: {limits.where('query_chars')}).")
+
+
+def known_ticker(store: Store, ticker: str, *, also: Sequence[str] = ()) -> str:
+    """The ticker as the DB stores it (GOOGL -> GOOG), or an InputError listing the known ones
+    (companies, calls, and the sentences' tickers `also`).
+
+    Without this a mistyped ticker ("AMZM") matched no sentence and the answer blamed a
+    missing `enrich`.
+    """
+    import difflib
+
+    from claimtracker.tickers import canonical_ticker
+
+    wanted = ticker.strip().upper()
+    known = [t for (t,) in store.con.execute(
+        "SELECT upper(ticker) AS t FROM companies WHERE ticker IS NOT NULL "
+        "UNION SELECT upper(ticker) FROM calls WHERE ticker IS NOT NULL ORDER BY t").fetchall()]
+    known = sorted(set(known) | {str(t).upper() for t in also})
+    if wanted in known:
+        return wanted
+    canonical = canonical_ticker(store.con, wanted)
+    if canonical in known:
+        return canonical
+    if not known:
+        raise InputError(f"no company {wanted} in this DB: it holds no companies yet; load "
+                         "filings and calls first (`claimtracker ingest`, `claimtracker "
+                         "ingest-transcripts`, then `claimtracker enrich`).")
+    close = difflib.get_close_matches(wanted, known, n=1)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    listed = ", ".join(known[:30]) + (f", … ({len(known)} in all)" if len(known) > 30 else "")
+    raise InputError(f"no company {wanted} in this DB; known: {listed}.{hint}")
 
 
 @cache

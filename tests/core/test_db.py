@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from claimtracker.db import MIGRATIONS, Store
-from claimtracker.errors import DatabaseLockedError, SchemaError
+from claimtracker.errors import DatabaseLockedError, DatabaseNotFoundError, SchemaError
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -40,8 +40,9 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_read_only_open_of_missing_file_says_how_to_build(tmp_path: Path) -> None:
-    with pytest.raises(SchemaError, match="claimtracker ingest"):
-        Store.open(tmp_path / "missing.duckdb", read_only=True)
+    with pytest.raises(DatabaseNotFoundError, match="claimtracker ingest"):
+        Store.open(tmp_path / "sub" / "missing.duckdb", read_only=True)
+    assert not (tmp_path / "sub").exists()  # neither the file nor its folder was created
 
 
 def test_second_writer_gets_lock_error(tmp_path: Path) -> None:
@@ -76,3 +77,17 @@ def test_fts_extension_loads_offline(fresh_db: Store) -> None:
     ).fetchall()
     assert hits == [(1,)]
     assert isinstance(fresh_db.con, duckdb.DuckDBPyConnection)
+
+
+def test_reader_tolerates_a_missing_writer_only_migration_and_a_writer_applies_it(
+        tmp_path: Path) -> None:
+    path = tmp_path / "ct.duckdb"
+    Store.open(path).close()
+    with duckdb.connect(str(path)) as con:  # as the previous claimtracker left it
+        con.execute("DROP TABLE run_owners")
+        con.execute("DELETE FROM _migrations WHERE name = '0005_run_owner'")
+    with Store.open(path, read_only=True) as store:
+        assert [m.name for m in store.pending_migrations()] == ["0005_run_owner"]
+    with Store.open(path) as store:
+        assert store.pending_migrations() == []
+        assert store.con.execute("SELECT count(*) FROM run_owners").fetchone() == (0,)

@@ -62,13 +62,13 @@ def run_killed(server: EdgarServer, db: Path, cache: Path, *, document: str,
 
 
 def table_contents(db: Path, cache: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table but runs, without timestamps, with the cache folder written as <cache>."""
+    """Every table but the run log (runs, run_owners), no timestamps, the cache as <cache>."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         out = {}
         tables = [t for (t,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-            "AND table_name NOT IN ('runs', '_migrations') ORDER BY 1").fetchall()]
+            "AND table_name NOT IN ('runs', 'run_owners', '_migrations') ORDER BY 1").fetchall()]
         for table in tables:
             columns = [c for (c,) in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
