@@ -9,9 +9,13 @@ Usage:
 
 Labels: data/labels/topic_sentences.jsonl ({"text", "source", "topics", "split"}), labelled by
 reading. `split` is `dev` (rules and thresholds are tuned on it; a row without it is dev) or
-`test` (fixed when the row was written, before any result was seen; never tuned on).
+`test` (fixed when the row was written, before any result was seen; never tuned on). A new
+row's split comes from its text, not from a choice: `test` when int(sha1(text), 16) % 10 < 4,
+else `dev` (the first rows, written before the split existed, are all dev). Every topic of a
+row is labelled, so a row is a negative for each topic it does not list.
 Calibration picks, per topic, the semantic threshold with the best F1 on the dev rows and
-reports it on the test rows, so the suggested value is not judged on what it was fitted to.
+reports it on the test rows, so the suggested value is not judged on what it was fitted to;
+`--calibrate --split dev` suggests thresholds without scoring a single test row.
 Macro-F1 averages the topics that have at least one positive label in the rows evaluated
 (a topic nobody labelled cannot be scored); the others are listed as "not labelled".
 """
@@ -90,8 +94,9 @@ def main() -> None:
           f"({sum(1 for r in rows if r['topics'])} with at least one topic)\n")
     header = (f"{'topic':18} {'pos':>4} {'thr':>5} | {'rules P':>7} {'R':>5} | "
               f"{'+semantic P':>11} {'R':>5} {'F1':>5}")
+    held_out = (~dev).any()
     if args.calibrate:
-        header += f" | {'suggest':>7} {'test P':>7} {'R':>5}"
+        header += f" | {'suggest':>7}" + (f" {'test P':>7} {'R':>5}" if held_out else "")
     print(header)
     print("-" * len(header))
     totals = {"rules": [0, 0, 0], "full": [0, 0, 0]}
@@ -120,10 +125,13 @@ def main() -> None:
             totals[key][2] += int(gold.sum())
         line = (f"{tid:18} {int(gold.sum()):4d} {thr:5.2f} | {rp:7.2f} {rr:5.2f} | "
                 f"{fp:11.2f} {fr:5.2f} {ff:5.2f}")
-        if args.calibrate and topic.semantic and dev.any() and (~dev).any():
+        if args.calibrate and topic.semantic and dev.any():
+            # Fitted on dev rows only; with --split dev the test rows are never scored.
             suggest = best_threshold(rule[dev], score[dev], gold[dev])
-            hp, hr, _ = prf(rule[~dev] | (score[~dev] >= suggest), gold[~dev])
-            line += f" | {suggest:7.2f} {hp:7.2f} {hr:5.2f}"
+            line += f" | {suggest:7.2f}"
+            if held_out:
+                hp, hr, _ = prf(rule[~dev] | (score[~dev] >= suggest), gold[~dev])
+                line += f" {hp:7.2f} {hr:5.2f}"
         print(line)
         if args.errors in (tid, "all"):
             for i in np.flatnonzero(full != gold):

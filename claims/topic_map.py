@@ -50,14 +50,20 @@ def topic_passages(taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
 
 
 def term_topics(taxonomy: Taxonomy, text: str) -> list[str]:
-    """Topics (with the ones they imply) whose terms occur in the text as Latin-script words."""
+    """Topics (with the ones they imply) whose terms occur in the text as Latin-script words.
+
+    An ambiguous term counts only where the taxonomy's context rule accepts the text, as the
+    tagger does ("license" alone is not export controls).
+    """
     found: list[str] = []
     for topic_id, topic in taxonomy.topics.items():
         for term, flags in [*((t, re.IGNORECASE) for t in topic.terms),
                             *((t, 0) for t in topic.case_terms)]:
             if len(term) < 3:
                 continue
-            if re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", text, flags):
+            match = re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", text, flags)
+            rule = topic.context_rule(term) if match else None
+            if match and (rule is None or rule.accepts(text, match.span())):
                 found.extend(t for t in taxonomy.expand(topic_id) if t not in found)
                 break
     return found

@@ -91,7 +91,7 @@ class TopicContext:
         for ent in doc.ents:
             topic = self.taxonomy.topics.get(ent.ent_id_)
             rule = topic.context_rule(ent.text) if topic else None
-            if rule is None or rule.accepts(doc.text):
+            if rule is None or rule.accepts(doc.text, (ent.start_char, ent.end_char)):
                 kept.append(ent)
             else:
                 for token in ent:  # else `ner` re-labelling the span would inherit the topic

@@ -23,17 +23,22 @@ _TOPIC_KEYS = {
     "description", "label", "gloss", "implies", "terms", "case_terms", "patterns", "ambiguous",
     "semantic",
 }
-_AMBIGUOUS_KEYS = {"terms", "require", "exclude"}
+_AMBIGUOUS_KEYS = {"terms", "require", "exclude", "window"}
 _SEMANTIC_KEYS = {"threshold", "prototypes"}
 
 
 @dataclass(frozen=True)
 class ContextRule:
-    """Terms that count only when the sentence has a `require` word and no `exclude` phrase."""
+    """Terms that count only when the sentence has a `require` word and no `exclude` phrase.
+
+    `window` (words) keeps the `require` word near the term: in a long sentence, "growth"
+    twenty words away from "AWS" is usually about something else.
+    """
 
     terms: tuple[str, ...]
     require: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    window: int | None = None
 
     def __post_init__(self) -> None:
         words = "|".join(re.escape(w) for w in self.require)
@@ -42,10 +47,25 @@ class ContextRule:
     def covers(self, surface: str) -> bool:
         return surface.lower() in {t.lower() for t in self.terms}
 
-    def accepts(self, sentence: str) -> bool:
+    def accepts(self, sentence: str, span: tuple[int, int] | None = None) -> bool:
+        """True when the sentence gives the term its context.
+
+        `span` (start, end) is where the term itself sits: a term is never its own context,
+        so "managers" in "effective managers of the company" does not satisfy a rule that
+        requires "managers" (it must come from another word of the sentence).
+        """
         if any(phrase in sentence for phrase in self.exclude):
             return False
-        return not self.require or bool(self._require_re.search(sentence))  # type: ignore[attr-defined]
+        if not self.require:
+            return True
+        if span is not None:
+            start, end = span
+            before, after = sentence[:start], sentence[end:]
+            if self.window is not None:
+                before = " ".join(before.split()[-self.window:])
+                after = " ".join(after.split()[:self.window])
+            sentence = f"{before} {' ' * (end - start)} {after}"
+        return bool(self._require_re.search(sentence))  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -162,11 +182,17 @@ def _context_rules(path: Path, line: int, value: Any) -> tuple[ContextRule, ...]
         terms = _strings(path, rline, raw.get("terms"), "ambiguous.terms")
         if not terms:
             raise _fail(path, rline, "an ambiguous rule needs terms: [...].")
+        window = raw.get("window")
+        if window is not None and (isinstance(window, bool) or not isinstance(window, int)
+                                   or window < 1):
+            raise _fail(path, rline, f"ambiguous.window {window!r} must be a whole number of "
+                        "words (1 or more), e.g. window: 10.")
         rules.append(
             ContextRule(
                 terms=terms,
                 require=_strings(path, rline, raw.get("require"), "ambiguous.require"),
                 exclude=_strings(path, rline, raw.get("exclude"), "ambiguous.exclude"),
+                window=window,
             )
         )
     return tuple(rules)

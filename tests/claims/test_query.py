@@ -83,3 +83,16 @@ def test_subjects_take_the_names_management_uses() -> None:
     query = claim_query(claim)
     assert "commercial remaining performance obligation" in query.subjects
     assert "RPO" in query.subjects and "remaining performance obligation" in query.text
+
+
+def test_claim_topics_from_terms_respect_the_taxonomys_context_rules() -> None:
+    from claims.topic_map import term_topics
+    from nlp.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    # "fab" is capex only next to building or capacity words (data/topics.yaml).
+    assert "capex" in term_topics(taxonomy, "TSMC keeps building a new fab in Arizona.")
+    assert "capex" not in term_topics(taxonomy, "The fab team delivered strong yields.")
+    # Robot names need a robotics context; a restaurant chain is not one.
+    assert "robotics" in term_topics(taxonomy, "Sequoia robots now sort packages faster.")
+    assert "robotics" not in term_topics(taxonomy, "Sequoia Capital led the funding round.")

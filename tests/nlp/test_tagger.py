@@ -218,3 +218,43 @@ def test_generic_topics_across_companies(tagger, shared_dir: Path, file: str, st
     found = _full_topics(tagger, text)
     assert expected <= found, (text, found)
     assert not forbidden & found, (text, found)
+
+
+# Context rules (data/topics.yaml `ambiguous`): a term is never its own context, `window`
+# keeps the context word near the term, and `exclude` phrases veto it. Each row is a real
+# sentence with the topics it must have and the topics it must not have.
+CONTEXT_RULES = [
+    # export controls: licences and restrictions count only around China/exports/shipments
+    ("transcripts/MU/2019-Sep-26-MU.txt", "We have applied for licenses with the Department",
+     {"export_controls"}, set()),
+    ("transcripts/AMD/2016-Apr-21-AMD.txt", "In light of your IP licensing agreement with THATIC",
+     set(), {"export_controls"}),  # an IP licence to a Chinese JV is not an export licence
+    ("transcripts/AMZN/2020-Apr-30-AMZN.txt", "And in France, there's been restrictions placed",
+     set(), {"export_controls"}),
+    # "managers" and "bureaucracy" alone are not management layers
+    ("transcripts/NVDA/2020-May-21-NVDA.txt", "And NVIDIA's leadership team are excellent managers",
+     set(), {"management_layers"}),
+    ("transcripts/TSLA/TSLA_2Q25.txt", "In fact, Kafka had no idea that something like the EU",
+     set(), {"management_layers"}),
+    ("transcripts/GOOGL/2016-Apr-21-GOOGL.txt", "The vast majority of new hires continue to be",
+     {"headcount"}, {"management_layers"}),  # hiring counts by itself; product managers do not
+    # operating leverage and fixed-cost absorption, not the verb "leverage"
+    ("transcripts/TSM/TSM_3Q25.txt", "Compared to second quarter, our third quarter gross margin",
+     {"gross_margin", "fixed_vs_variable"}, set()),
+    ("transcripts/AMD/2016-Jan-19-AMD.txt", "With FirePro, we plan to leverage our upcoming",
+     set(), {"fixed_vs_variable"}),
+    # cloud leadership by superlative; AWS growth needs its context word near "AWS"
+    ("transcripts/MSFT/2017-Oct-26-MSFT.txt", "Finally, we continue to invest in making Azure",
+     {"cloud_leadership"}, set()),
+    ("transcripts/AMZN/2017-Feb-02-AMZN.txt", "And then in terms of the Q1 revenue guidance",
+     set(), {"aws_growth"}),
+]
+
+
+@pytest.mark.parametrize(("file", "start", "expected", "forbidden"), CONTEXT_RULES)
+def test_context_rules_on_real_sentences(tagger, shared_dir: Path, file: str, start: str,
+                                         expected: set[str], forbidden: set[str]) -> None:
+    text = sentence_from(shared_dir / file, start)
+    found = set(_topics(tagger, text))
+    assert expected <= found, (text, found)
+    assert not forbidden & found, (text, found)

@@ -77,3 +77,31 @@ def test_a_phrase_belongs_to_one_topic(tmp_path: Path) -> None:
                                  "    case_terms: [Cobalt]\n"
                                  "  metals:\n    description: m\n    case_terms: [COBALT]\n")
     assert set(load_taxonomy(case_only).ids()) == {"robotics", "metals"}
+
+
+def test_a_term_is_not_its_own_context_and_window_keeps_context_near() -> None:
+    from nlp.taxonomy import ContextRule
+
+    rule = ContextRule(terms=("managers",), require=("managers", "layers"))
+    text = "NVIDIA's leadership team are excellent managers."
+    span = (text.index("managers"), text.index("managers") + len("managers"))
+    assert rule.accepts(text)  # without the span the term finds itself (the old behaviour)
+    assert not rule.accepts(text, span)
+    text = "We removed layers and have fewer managers."
+    start = text.index("managers")
+    assert rule.accepts(text, (start, start + len("managers")))
+
+    near = ContextRule(terms=("AWS",), require=("growth",), window=3)
+    close = "AWS growth accelerated this quarter."
+    far = "AWS is where customers run workloads, and separately we saw strong advertising growth."
+    assert near.accepts(close, (0, 3))
+    assert not near.accepts(far, (0, 3))
+    assert ContextRule(terms=("AWS",), require=("growth",)).accepts(far, (0, 3))
+
+
+def test_bad_window_names_file_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "topics:\n  aws_growth:\n    description: d\n    terms: [AWS]\n"
+                            "    ambiguous:\n      - terms: [AWS]\n        require: [growth]\n"
+                            "        window: twelve\n")
+    with pytest.raises(ConfigError, match=r"topics\.yaml:6: ambiguous.window 'twelve' must be"):
+        load_taxonomy(path)
