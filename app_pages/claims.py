@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import charts, common
-from claimtracker.frames import frame_verdict
+from pipeline.frames import frame_verdict
 
 STANCE_BADGE = {"supports": "green", "contradicts": "red", "neutral": "gray"}
 
@@ -71,7 +71,7 @@ def overview_row(claim: dict[str, Any]) -> dict[str, str]:
         "claim": claim["claim_id"],
         "company": ", ".join(sorted({p["ticker"] for p in points})),
         "statement": claim["statement"],
-        # The verdict that answers the claim: its time frame's quarter (claimtracker.frames).
+        # The verdict that answers the claim: its time frame's quarter (pipeline.frames).
         "latest": verdict_text(frame_verdict(points, horizon=claim["horizon"],
                                              frame=claim.get("frame"))) if points
         else "not scored",

@@ -14,9 +14,10 @@ from typing import Any
 
 import streamlit as st
 
-from claimtracker import config, views
+from claimtracker import config
 from claimtracker.db import Store
 from claimtracker.errors import DatabaseLockedError
+from pipeline import views
 
 STALE_FLAG = "_served_stale_data"
 
@@ -66,7 +67,7 @@ def _last_good() -> dict[tuple[Any, ...], Any]:
 
 
 def query(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run `claimtracker.views.<name>(store, *args, **kwargs)`, cached per DB version.
+    """Run `pipeline.views.<name>(store, *args, **kwargs)`, cached per DB version.
 
     While an ingest holds the write lock, the last result read for the same query is shown
     (with a notice) instead of an error; only a query never answered before raises.

@@ -7,9 +7,9 @@ from typing import Any
 import streamlit as st
 
 from app_pages import charts, common
-from claimtracker import views
 from claimtracker.db import Store
 from nlp.search import clip_query
+from pipeline import views
 
 ANY = "any"
 DOC_TYPES = [ANY, "transcript", "earnings_release", "10-Q", "10-K"]

@@ -1,6 +1,6 @@
 """The app's frame, run on every rerun: page config, navigation, URL routing, busy-DB handling.
 
-One page per job (st.navigation); every page reads through `claimtracker.views` with short
+One page per job (st.navigation); every page reads through `pipeline.views` with short
 read-only connections, so an ingest can hold the write lock while the app stays up.
 `?page=search&query=...` in a URL opens that page with its state (the page's path works too).
 """

@@ -41,7 +41,7 @@ def claimtracker_executable() -> list[str]:
     script = Path(sys.executable).with_name("claimtracker")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from claimtracker.cli import main; main()"]
+    return [sys.executable, "-c", "from pipeline.cli import main; main()"]
 
 
 def update_command(db: Path, extra: list[str]) -> list[str]:

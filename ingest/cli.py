@@ -98,10 +98,8 @@ def facts(ticker, metric, db, fmt) -> None:
 
 
 def register(main: click.Group) -> None:
-    from ingest.edgar_cli import register as register_edgar
     from ingest.transcripts_cli import register as register_transcripts
 
     main.add_command(ingest)
     main.add_command(facts)
-    register_edgar(main)
     register_transcripts(main)

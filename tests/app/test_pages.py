@@ -1,7 +1,7 @@
 """Every page rendered by Streamlit's AppTest over the DB built from ../shared.
 
 The numbers a page shows are compared with direct SQL on the same DB (not with the app's
-own read model), so a wrong join or filter in claimtracker.views shows up here.
+own read model), so a wrong join or filter in pipeline.views shows up here.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ import pytest
 
 from app_pages.common import highlight, markdown_table, md_escape, sparkline
 from app_pages.updater import parse_progress
-from claimtracker import views
 from claimtracker.db import Store
+from pipeline import views
 
 
 def _sentence(store: Store, sid: str, year: int, quarter: int, *, role: str | None,

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from claims.ledger import load_ledger
-from claimtracker.cli import main
+from pipeline.cli import main
 
 ARTICLE = """\
 AWS is back to fast growth

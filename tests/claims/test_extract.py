@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from claims.draft_io import draft_ledger
 from claims.extract import guess_ticker
 from claims.ledger import load_ledger, normalise_space
-from claimtracker.cli import main
 from claimtracker.errors import InputError
 from claimtracker.tickers import canonical_ticker
+from pipeline.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "data" / "claims" / "amazon-next-cycle.yaml"

@@ -9,8 +9,8 @@ from typing import Any
 from click.testing import CliRunner
 
 from claims.score import score_claims
-from claimtracker.cli import main
 from claimtracker.db import Store
+from pipeline.cli import main
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "claims" / "amazon-next-cycle.yaml"
 CONTRACT_KEYS = ["claim_id", "quarter", "verdict", "score", "attention", "metric", "reason",

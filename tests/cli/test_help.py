@@ -8,7 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from claimtracker.cli import main
+from pipeline.cli import main
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimtracker.frames import frame_verdict
+from pipeline.frames import frame_verdict
 
 
 def _points(*verdicts: str) -> list[dict[str, str]]:

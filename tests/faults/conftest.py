@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-CLI = [sys.executable, "-c", "from claimtracker.cli import main; main()"]
+CLI = [sys.executable, "-c", "from pipeline.cli import main; main()"]
 
 
 def _drop_capabilities() -> list[str]:

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 TRANSCRIPT = SHARED / "transcripts" / "AMZN" / "AMZN_3Q25.txt"
 SECOND_TRANSCRIPT = SHARED / "transcripts" / "AMZN" / "AMZN_2Q25.txt"
-CLI = [sys.executable, "-c", "from claimtracker.cli import main; main()"]
+CLI = [sys.executable, "-c", "from pipeline.cli import main; main()"]
 STORAGE_EXIT = 74
 INPUT_EXIT = 2
 

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claimtracker.cli import main
 from claimtracker.db import Store
 from claimtracker.errors import InputError
 from ingest.discover import discover
 from ingest.filing_parse import parse_unit
 from ingest.local import ingest_dir
 from ingest.store_writer import write_filing
+from pipeline.cli import main
 
 ACCESSION = "0001018724-24-000158"
 MIRROR = "mirror/www.sec.gov/Archives/edgar/data/1018724/000101872424000158"

@@ -19,9 +19,9 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from claimtracker.cli import main
 from claimtracker.errors import ConfigError
 from claimtracker.limits import LIMITS_ENV, load_limits
+from pipeline.cli import main
 
 ARTICLE = "articles/amazon-next-cycle.ko.txt"
 FILING = ("edgar/mirror/www.sec.gov/Archives/edgar/data/1018724/000101872424000158/"

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from edgar_server import SHARED, EdgarServer
 
-from claimtracker.cli import main
 from claimtracker.db import Store
 from ingest.rate_limit import process_limiter
-from ingest.update import run_update
+from pipeline.cli import main
+from pipeline.update import run_update
 
 REPO = Path(__file__).resolve().parents[2]
 AMZN_8K = SHARED / "edgar/sec-edgar-filings/AMZN/8-K/0001018724-23-000006"

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claimtracker.cli import main
 from claimtracker.db import Store
 from claimtracker.errors import InputError
 from ingest.facts_query import FACT_KEYS, facts_for, render_facts
 from ingest.local import ingest_dir
+from pipeline.cli import main
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from claimtracker.cli import main
+from pipeline.cli import main
 
 
 def _run(*args: str) -> tuple[int, str]:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from claimtracker.db import Store
-from claimtracker.status import status_report
 from claimtracker.tickers import canonical_ticker
 from ingest.transcripts import calls_for
+from pipeline.status import status_report
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claimtracker.cli import main
+from pipeline.cli import main
 
 pytestmark = pytest.mark.slow
 

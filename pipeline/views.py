@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from claimtracker.db import Store
-from claimtracker.frames import frame_verdict
 from claimtracker.quarters import FiscalQuarter, fiscal_quarter_of, fiscal_year_end_month
-from claimtracker.status import status_report
+from pipeline.frames import frame_verdict
+from pipeline.status import status_report
 
 #: The metrics the Metrics page shows, in order (names of `facts.metric`).
 METRICS = ("revenue", "operating_income", "net_income", "capex", "employees")

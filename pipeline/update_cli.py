@@ -1,4 +1,4 @@
-"""CLI faces of live EDGAR: `track` and `update` (`ingest --ticker` is in ingest/cli.py)."""
+"""CLI faces of the quarterly batch: `track` (which companies) and `update` (the pipeline)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def track(tickers, untrack, cache_dir, db, fmt) -> None:
       claimtracker track AMZN MSFT
       claimtracker track --untrack MSFT
     """
-    from ingest.update import track as track_companies
+    from pipeline.update import track as track_companies
 
     with open_store(db) as store:
         rows = track_companies(store, list(tickers), tracked=not untrack, cache_dir=cache_dir)
@@ -86,7 +86,7 @@ def update(from_dirs, transcripts, no_fetch, since, cache_dir, log_file, skip_en
       # cron, 06:00 every day:
       0 6 * * * cd /srv/claimtracker && .venv/bin/claimtracker update
     """
-    from ingest.update import run_update
+    from pipeline.update import run_update
 
     show_progress = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:

@@ -1,4 +1,5 @@
-"""The `claimtracker` command. Each subcommand lives beside the code it drives."""
+"""The `claimtracker` command. Each subcommand lives beside the code it drives; this top
+floor gathers them (stages never import it)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def status(db, fmt: str) -> None:
     Example:
       claimtracker status --format json
     """
-    from claimtracker.status import render_status_text, status_report
+    from pipeline.status import render_status_text, status_report
 
     with open_store(db, read_only=True) as store:
         report = status_report(store)
@@ -55,8 +56,9 @@ def _register() -> None:
     from claims.cli import register as register_claims
     from ingest.cli import register as register_ingest
     from nlp.cli import register as register_nlp
+    from pipeline.update_cli import register as register_update
 
-    for register in (register_ingest, register_nlp, register_claims):
+    for register in (register_ingest, register_update, register_nlp, register_claims):
         register(main)
 
 
