@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import charts, common
+from pipeline import views_claims, views_metrics
 from pipeline.frames import frame_verdict
 
 STANCE_BADGE = {"supports": "green", "contradicts": "red", "neutral": "gray"}
@@ -14,7 +15,7 @@ STANCE_BADGE = {"supports": "green", "contradicts": "red", "neutral": "gray"}
 st.title("Claims")
 common.require_data("claims", what="the Claims page")
 
-articles: list[dict[str, Any]] = common.query("articles")
+articles: list[dict[str, Any]] = common.query(views_claims.articles)
 if not articles:
     st.info("No article in the ledger yet: add one on the Articles page, then run "
             "`claimtracker score`.")
@@ -29,7 +30,7 @@ article = by_id[article_id]
 st.caption(" · ".join(common.md_escape(str(v)) for v in (
     article["source"], article["language"], article["published"], article["ticker"]) if v))
 
-claims: list[dict[str, Any]] = common.query("claims_with_timelines", article_id)
+claims: list[dict[str, Any]] = common.query(views_claims.claims_with_timelines, article_id)
 all_tickers = sorted({p["ticker"] for c in claims for p in c["timeline"]})
 ticker = None
 if len(all_tickers) > 1:
@@ -86,7 +87,7 @@ st.subheader("Claims and their verdicts by quarter")
 st.caption(
     f"Timeline and trend: the last {RECENT} scored quarters"
     + (f" (of {span[0]}–{span[-1]})" if span else "")
-    + ", oldest first: 🟩 supported · 🟨 mixed · 🟥 contradicted · ⬜ not discussed; "
+    + ", oldest first: " + common.legend("mark", " · ") + "; "
     "trend bars from -1 (▁) to +1 (█). Pick a claim below for every quarter and its evidence.")
 # A markdown table, not st.dataframe: it is the page's first render, and it needs neither
 # pandas nor the browser's canvas grid (together ~1 s on a cold server and browser).
@@ -109,7 +110,8 @@ if claim["horizon"]:
     facts.append(f"horizon: {claim['horizon']}")
 st.caption(common.md_escape(" · ".join(facts)))
 
-scores = [s for s in common.query("claim_scores", article_id, claim_id) if s["ticker"] == ticker]
+scores = [s for s in common.query(views_claims.claim_scores, article_id, claim_id)
+          if s["ticker"] == ticker]
 if not scores:
     st.info("No verdicts for this claim yet: run `claimtracker score`.")
     st.stop()
@@ -142,7 +144,7 @@ with left:
         )
 with right:
     if claim["metric"] and ticker:
-        series = [m for m in common.query("metric_series", ticker, claim["metric"])
+        series = [m for m in common.query(views_metrics.metric_series, ticker, claim["metric"])
                   if m["quarter"] in set(quarter_order)]
         if series:
             st.vega_lite_chart(
@@ -170,7 +172,7 @@ choice = st.selectbox("Quarter", options,
                       index=common.url_choice("quarter", options, default_quarter))
 common.set_url(quarter=choice)
 evidence: list[dict[str, Any]] = common.query(
-    "claim_evidence", article_id, claim_id, None if choice == "all" else choice)
+    views_claims.claim_evidence, article_id, claim_id, None if choice == "all" else choice)
 evidence = [e for e in evidence if e["ticker"] == ticker]
 shown = quarters_desc if choice == "all" else [choice]
 by_quarter = {s["quarter"]: s for s in scores}

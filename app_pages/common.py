@@ -14,20 +14,15 @@ from typing import Any
 
 import streamlit as st
 
+from claims.render import VERDICT_COLOURS, VERDICT_MARKS, legend
 from claimtracker import config
 from claimtracker.db import Store
 from claimtracker.errors import DatabaseLockedError
 from pipeline import views
 
-STALE_FLAG = "_served_stale_data"
+__all__ = ["VERDICT_COLOURS", "VERDICT_MARKS", "legend"]  # verdict looks: claims.render
 
-VERDICT_COLOURS = {
-    "supported": "#2e7d32",
-    "mixed": "#f9a825",
-    "contradicted": "#c62828",
-    "not_discussed": "#9e9e9e",
-}
-VERDICT_MARKS = {"supported": "🟩", "mixed": "🟨", "contradicted": "🟥", "not_discussed": "⬜"}
+STALE_FLAG = "_served_stale_data"
 
 LOAD_DATA_HOWTO = """\
 **How to load data** (from the repository root; the app only reads):
@@ -53,11 +48,11 @@ def fingerprint() -> tuple[str, int, int, int, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_query(name: str, fp: tuple[str, int, int, int, int], args: tuple[Any, ...],
-                  kwargs: tuple[tuple[str, Any], ...]) -> Any:
-    func: Callable[..., Any] = getattr(views, name)
+def _cached_query(_func: Callable[..., Any], name: str, fp: tuple[str, int, int, int, int],
+                  args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    """`_func` is not hashed (leading underscore): `name`, its qualified name, keys the cache."""
     with Store.open(fp[0], read_only=True) as store:
-        return func(store, *args, **dict(kwargs))
+        return _func(store, *args, **dict(kwargs))
 
 
 @st.cache_resource(show_spinner=False)
@@ -66,16 +61,17 @@ def _last_good() -> dict[tuple[Any, ...], Any]:
     return {}
 
 
-def query(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run `pipeline.views.<name>(store, *args, **kwargs)`, cached per DB version.
+def query(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a read-model function `func(store, *args, **kwargs)`, cached per DB version.
 
     While an ingest holds the write lock, the last result read for the same query is shown
     (with a notice) instead of an error; only a query never answered before raises.
     """
     fp = fingerprint()
+    name = f"{func.__module__}.{func.__qualname__}"
     key = (fp[0], name, args, tuple(sorted(kwargs.items())))
     try:
-        result = _cached_query(name, fp, args, key[3])
+        result = _cached_query(func, name, fp, args, key[3])
     except DatabaseLockedError:
         if key not in _last_good():
             raise
@@ -95,7 +91,7 @@ def require_data(*needs: str, what: str = "this page") -> dict[str, int]:
         st.info(f"No database at `{path}` yet, so {what} has nothing to show.")
         st.markdown(LOAD_DATA_HOWTO.format(db=path))
         st.stop()
-    counts: dict[str, int] = query("table_counts")
+    counts: dict[str, int] = query(views.table_counts)
     missing = [n for n in needs if not counts.get(n)]
     if missing:
         st.info(f"`{path}` has no {', '.join(missing)} yet, so {what} has nothing to show.")

@@ -9,18 +9,19 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, updater
+from pipeline import views
 
 st.title("Data")
 path = common.db_path()
 st.caption(f"Database: `{path}`")
 
 if path.exists():
-    totals: dict[str, int] = common.query("totals")
+    totals: dict[str, int] = common.query(views.totals)
     shown = ("filings", "calls", "facts", "sentences", "mentions", "claims", "claim_scores")
     for column, table in zip(st.columns(len(shown)), shown, strict=True):
         column.metric(table.replace("_", " "), f"{totals.get(table, 0):,}")
 
-    coverage: list[dict[str, Any]] = common.query("coverage")
+    coverage: list[dict[str, Any]] = common.query(views.coverage)
     st.subheader("Filings and calls per company and fiscal quarter")
     if coverage:
         tickers = sorted({r["ticker"] or "?" for r in coverage})
@@ -35,13 +36,13 @@ if path.exists():
         st.info(f"`{path}` has no filings or calls yet.")
         st.markdown(common.LOAD_DATA_HOWTO.format(db=path))
 
-    failed: list[dict[str, Any]] = common.query("failed_filings")
+    failed: list[dict[str, Any]] = common.query(views.failed_filings)
     if failed:
         with st.expander(f"{len(failed)} filings not fully parsed"):
             st.dataframe(pd.DataFrame(failed), hide_index=True)
 
     st.subheader("Last runs")
-    runs: list[dict[str, Any]] = common.query("recent_runs", 20)
+    runs: list[dict[str, Any]] = common.query(views.recent_runs, 20)
     if runs:
         st.dataframe(pd.DataFrame([
             {"run": r["run_id"], "kind": r["kind"], "status": r["status"],

@@ -1,8 +1,9 @@
 """What the Articles page does with an article: draft claims, save the ledger, score it.
 
-Thin glue over the claims library, kept out of the page so the page only renders: drafting
-is `claims.draft_io.draft_text` (what `claimtracker claims add` runs), saving is its
-validating atomic `write_ledger`, scoring is `claims.score.score_claims`.
+No logic of its own: drafting, the editable claims, the ledger of edited claims, validation
+and the atomic write are `claims.draft_io` (what `claimtracker claims add` runs), scoring is
+`claims.score.score_claims`. This module only fixes where the app keeps ledgers (LEDGER_DIR)
+and shapes results for the page.
 """
 
 from __future__ import annotations
@@ -14,18 +15,15 @@ from typing import Any
 
 import yaml
 
-from claimtracker.config import REPO_DATA_DIR
+from claims import draft_io
+from claims.ledger import DEFAULT_LEDGER_DIR
 from claimtracker.db import Store
 
-LEDGER_DIR = REPO_DATA_DIR / "claims"
-
-#: Draft keys that explain a proposal but are not ledger fields.
-_EXPLANATION_KEYS = ("line", "worthiness", "topic_scores", "why")
+LEDGER_DIR = DEFAULT_LEDGER_DIR
 
 
 def ledger_path(article_id: str) -> Path:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in article_id.lower())
-    return LEDGER_DIR / f"{safe.strip('-') or 'article'}.yaml"
+    return draft_io.ledger_path(article_id, LEDGER_DIR)
 
 
 def ledger_files() -> list[tuple[Path, int]]:
@@ -46,57 +44,25 @@ def propose(text: str, *, tickers: tuple[str, ...], date: dt.date | None, source
 
     Raises InputError (the page shows it as a question) when a claim's company is unclear.
     """
-    from claims.draft_io import draft_text
-
-    con = None
-    store = None
-    if db is not None and Path(db).exists():
-        try:
-            store = Store.open(db, read_only=True)
-            con = store.con
-        except Exception:  # a locked or foreign DB: companies come from the data files alone
-            store = None
-    try:
-        draft = draft_text(text, source=source or "pasted into the claimtracker app",
-                           tickers=tickers, date=date, con=con)
-    finally:
-        if store is not None:
-            store.close()
-    claims = []
-    for item in draft.drafts:
-        claim = {k: v for k, v in item.items() if k not in _EXPLANATION_KEYS}
-        claim["why"] = f"line {item.get('line')}: {item.get('why', '')}".strip()
-        claims.append(claim)
-    return {"article": draft.article, "claims": claims, "summary": draft.summary()}
+    draft = draft_io.draft_for_review(text, source=source or "pasted into the claimtracker app",
+                                      tickers=tickers, date=date, db=db)
+    return {"article": draft.article, "claims": draft_io.editable_claims(draft),
+            "summary": draft.summary()}
 
 
 def ledger_for(draft: dict[str, Any], claims: list[dict[str, Any]]) -> dict[str, Any]:
     """The ledger to save: the draft's article and the edited claims."""
-    out = []
-    for claim in claims:
-        clean = {k: v for k, v in claim.items() if k != "why" and v not in (None, "", [], {})}
-        if clean.get("kind") == "narrative":
-            clean.pop("metric", None)
-        out.append(clean)
-    tickers = sorted({c["ticker"] for c in out if c.get("ticker")})
-    article = {**draft["article"]}
-    if tickers:
-        article["tickers"] = sorted(set(article.get("tickers") or []) | set(tickers))
-        if article.get("ticker") not in tickers:
-            article["ticker"] = tickers[0]
-    return {"article": article, "claims": out}
+    return draft_io.ledger_from_edited(draft["article"], claims)
 
 
 def dump(ledger: dict[str, Any]) -> str:
-    return yaml.safe_dump(ledger, allow_unicode=True, sort_keys=False, width=100)
+    return draft_io.ledger_yaml(ledger)
 
 
 def save(ledger: dict[str, Any], path: Path) -> Path:
-    """Validate and write atomically (claims.draft_io.write_ledger); overwrites on purpose:
-    the page's user saves the ledger they are editing."""
-    from claims.draft_io import write_ledger
-
-    write_ledger(dump(ledger), path, force=True)
+    """Validate and write atomically; overwrites on purpose: the page's user saves the ledger
+    they are editing, and a validation error names the line of their edit."""
+    draft_io.write_ledger(dump(ledger), path, force=True, drafted=False)
     return path
 
 

@@ -8,15 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, common
+from pipeline import views, views_metrics
 
 st.title("Metrics")
 common.require_data("facts", what="the Metrics page")
 
-tickers: list[str] = common.query("tickers")
+tickers: list[str] = common.query(views.tickers)
 ticker = st.selectbox("Company", tickers, index=common.url_choice("ticker", tickers, "AMZN"))
 common.set_url(ticker=ticker)
 
-rows: list[dict[str, Any]] = common.query("metrics_by_quarter", ticker)
+rows: list[dict[str, Any]] = common.query(views_metrics.metrics_by_quarter, ticker)
 if not rows:
     st.info(f"No quarterly facts for {ticker} yet. Facts come from the filings' XBRL, the "
             "earnings releases and companyfacts: run `claimtracker ingest` for this company.")
@@ -51,21 +52,31 @@ for column, (metric, label) in zip(cards, CARDS.items(), strict=True):
     column.metric(f"{label} {row['quarter']}", shown, delta)
 
 BILLION = 1e9
+units = views_metrics.headline_metrics()  # the catalogue's `headline:` id -> unit, in order
+headline = list(units)
+
+
+def column_name(metric: str) -> str:
+    name = metric.replace("_", " ")
+    return f"{name} ($B)" if units.get(metric) == "USD" else name
+
+
+def cell(row: dict[str, Any], metric: str) -> float | None:
+    value = row.get(metric)
+    if value is None:
+        return None
+    return value / BILLION if units.get(metric) == "USD" else value
+
+
 table = pd.DataFrame([
     {
         "quarter": r["quarter"],
-        "revenue ($B)": r["revenue"] / BILLION if r["revenue"] is not None else None,
-        "operating income ($B)": (r["operating_income"] / BILLION
-                                  if r["operating_income"] is not None else None),
+        **{column_name(m): cell(r, m) for m in headline},
         "operating margin (%)": (100 * r["operating_margin"]
                                  if r["operating_margin"] is not None else None),
-        "net income ($B)": r["net_income"] / BILLION if r["net_income"] is not None else None,
-        "capex ($B)": r["capex"] / BILLION if r["capex"] is not None else None,
-        "employees": r["employees"],
         "sources": "; ".join(
             f"{m}: {r[f'{m}_source']}" + (" ⚠ sources disagree" if r.get(f"{m}_disagree") else "")
-            for m in ("revenue", "operating_income", "net_income", "capex", "employees")
-            if r.get(f"{m}_source")
+            for m in headline if r.get(f"{m}_source")
         ),
     }
     for r in rows
@@ -85,24 +96,24 @@ def line(where: Any, column: str, title: str, fmt: str) -> None:
 
 
 left, right = st.columns(2)
-line(left, "revenue ($B)", "Revenue ($B)", ",.1f")
-line(right, "operating margin (%)", "Operating margin (%)", ".1f")
-line(left, "operating income ($B)", "Operating income ($B)", ",.2f")
-line(right, "capex ($B)", "Capex ($B)", ",.2f")
+CHARTS = ("revenue", "operating_margin", "operating_income", "capex")
+for where, metric in zip((left, right, left, right), CHARTS, strict=True):
+    column = "operating margin (%)" if metric == "operating_margin" else column_name(metric)
+    if column in table:
+        line(where, column, column[0].upper() + column[1:],
+             ".1f" if metric == "operating_margin" else ",.2f")
 
 st.subheader("By quarter, with sources")
-st.caption("Quarterly (three-month) values; operating margin = operating income / revenue. "
-           "When sources disagree, inline XBRL wins over the XBRL instance, companyfacts and "
-           "figures read from release text; derived values (e.g. Q4 = year − 9 months) come last.")
+st.caption("Quarterly (three-month) values, the same the scorer judges claims by "
+           "(claims.metrics). When sources disagree, the filing's XBRL wins over the earnings "
+           "release text, which wins over companyfacts; within a source a reported value wins "
+           "over a derived one (e.g. Q4 = year − 9 months).")
 st.dataframe(
     table, hide_index=True, key="metrics_table",
     column_config={
-        "revenue ($B)": st.column_config.NumberColumn(format="%.2f"),
-        "operating income ($B)": st.column_config.NumberColumn(format="%.2f"),
+        **{column_name(m): st.column_config.NumberColumn(
+            format="%.2f" if units[m] == "USD" else "%d") for m in headline},
         "operating margin (%)": st.column_config.NumberColumn(format="%.1f"),
-        "net income ($B)": st.column_config.NumberColumn(format="%.2f"),
-        "capex ($B)": st.column_config.NumberColumn(format="%.2f"),
-        "employees": st.column_config.NumberColumn(format="%d"),
         "sources": st.column_config.TextColumn(width="large"),
     },
 )

@@ -41,9 +41,9 @@ common.require_data("sentences", what="search")
 query_text = st.text_input("Search management's words, filings and calls",
                            value=st.query_params.get("query", ""),
                            placeholder="e.g. demand for our custom AI chips")
-tickers: list[str] = common.query("tickers")
-quarters: list[str] = common.query("quarters_with_sentences")
-topics: list[str] = common.query("topic_ids")
+tickers: list[str] = common.query(views.tickers)
+quarters: list[str] = common.query(views.quarters_with_sentences)
+topics: list[str] = common.query(views.topic_ids)
 
 cols = st.columns(4)
 ticker = cols[0].selectbox("Company", [ANY, *tickers],

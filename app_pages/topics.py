@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, common
+from pipeline import views, views_topics
 
 
 @st.cache_data(show_spinner=False)
@@ -24,7 +25,7 @@ def descriptions() -> dict[str, str]:
 st.title("Topics")
 common.require_data("sentences", "mentions", what="the Topics page")
 
-tickers: list[str] = common.query("tickers")
+tickers: list[str] = common.query(views.tickers)
 cols = st.columns([1, 1, 1])
 ticker = cols[0].selectbox("Company", tickers, index=common.url_choice("ticker", tickers, "AMZN"))
 calls_only = cols[1].toggle("Calls only", value=st.query_params.get("calls_only") == "1",
@@ -37,7 +38,7 @@ common.set_url(ticker=ticker, calls_only="1" if calls_only else None,
                semantic=None if semantic else "0")
 
 methods = ("ruler", "semantic") if semantic else ("ruler",)
-heat: dict[str, Any] = common.query("topic_heatmap", ticker, calls_only=calls_only,
+heat: dict[str, Any] = common.query(views_topics.topic_heatmap, ticker, calls_only=calls_only,
                                     methods=methods)
 if not heat["quarters"]:
     st.info(f"No management sentences for {ticker} with a fiscal quarter yet.")

@@ -16,14 +16,16 @@ from typing import Any
 
 import yaml
 
+from claimtracker.metric_catalog import load_catalog
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 LABEL_DIR = ROOT / "data" / "labels" / "claims"
 SEED_LABELS = ROOT / "data" / "labels" / "claim_verdicts.yaml"
 VERDICTS = ("supported", "mixed", "contradicted", "not_discussed")
-METRICS = ("revenue", "operating_income", "net_income", "capex", "employees", "gross_margin",
-           "operating_margin", "capex_intensity", "free_cash_flow", "rd_share",
-           "segment_revenue", "operating_leverage", None)
+#: Metric ids a label may name: the catalogue's (data/metrics.yaml), "segment_revenue" (the
+#: labels' umbrella for any segment's revenue: the catalogue names each segment), or none.
+METRICS: tuple[str | None, ...] = (*load_catalog().metrics, "segment_revenue", None)
 _WORD = re.compile(r"[\w%$.]+", re.UNICODE)
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/edgar_rate.py [--requests 200] [--limit 10]
 
 Half the requests go through our client, half through sec-edgar-downloader's gateway
-(patched by ingest/sec_downloader_adapter.py), interleaved: both share the one limiter.
+(patched by ingest/edgar/sec_downloader.py), interleaved: both share the one limiter.
 Arrival times are taken server-side, as EDGAR would see them. Prints the sustained rate
 (requests after the first window's burst, over the time they took; target >= 9.0/s at a
 limit of 10/s) and the most requests in any one-second window (must be <= the limit).
@@ -21,9 +21,9 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from edgar_server import EdgarServer  # noqa: E402
 
-from ingest import sec_downloader_adapter  # noqa: E402
-from ingest.edgar_client import EdgarClient, RetryPolicy  # noqa: E402
-from ingest.rate_limit import process_limiter  # noqa: E402
+from ingest.edgar import sec_downloader as sec_downloader_adapter  # noqa: E402
+from ingest.edgar.client import EdgarClient, RetryPolicy  # noqa: E402
+from ingest.edgar.rate_limit import process_limiter  # noqa: E402
 
 SMALL_FILE = "Archives/edgar/data/1045810/000104581026000024/0001045810-26-000024-index.html"
 

@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from claimtracker.db import Store  # noqa: E402
-from ingest.local import ingest_dir  # noqa: E402
+from ingest.filings.local import ingest_dir  # noqa: E402
 
 
 def main() -> None:

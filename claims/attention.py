@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 from claimtracker.db import Store
 from claimtracker.quarters import FiscalQuarter
+from nlp.provenance import MANAGEMENT_SQL
 
 TRAILING = 4  # quarters with data averaged for the baseline
 
-#: Management language: management turns and filing/release sentences (role NULL).
-MANAGEMENT_SQL = "(s.role = 'management' OR (s.role IS NULL AND s.doc_type <> 'transcript'))"
 
 
 @dataclass(frozen=True)

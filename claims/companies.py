@@ -173,8 +173,8 @@ def ensure_listing() -> None:
     except ConfigError:
         return  # live EDGAR not configured
     try:
-        from ingest.edgar_api import company_tickers
-        from ingest.edgar_client import EdgarClient
+        from ingest.edgar.api import company_tickers
+        from ingest.edgar.client import EdgarClient
 
         with EdgarClient.from_config() as client:
             company_tickers(client, config.DEFAULT_CACHE_DIR)

@@ -1,8 +1,10 @@
-"""Render a drafted ledger as YAML and write it where `score` finds it (`claims add`).
+"""Draft, edit, validate and write claim ledgers: the one library behind `claims add` and the
+app's Articles page (which only renders what these functions return).
 
 The YAML is what `claims extract` prints and `claims add` writes: it loads with
-`load_ledger` and scores as is. Writing validates first and replaces the file atomically, and
-never overwrites a different ledger unless asked to (--force).
+`load_ledger` and scores as is. Writing validates the text in memory first (no temporary
+copy), then replaces the file atomically, and never overwrites a different ledger unless
+asked to (--force).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from typing import Any
 import yaml
 
 from claims.extract import AUTO, build_context, propose_claims
-from claims.ledger import DEFAULT_LEDGER_DIR, load_ledger
+from claims.ledger import DEFAULT_LEDGER_DIR, Ledger, parse_ledger
 from claims.sentences import Sentence, split_sentences
+from claimtracker.db import Store
 from claimtracker.errors import ConfigError, InputError
 from claimtracker.limits import load_limits
 
@@ -194,13 +197,76 @@ def render(article_file: Path, article: dict[str, Any], drafts: list[dict[str, A
 
 def default_path(article_file: Path) -> Path:
     """data/claims/<slug>.yaml, the slug from the article's file name up to its first dot."""
-    stem = Path(article_file).name.split(".")[0]
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "article"
-    return DEFAULT_LEDGER_DIR / f"{slug}.yaml"
+    return ledger_path(Path(article_file).name.split(".")[0])
 
 
-def write_ledger(text: str, path: Path, *, force: bool = False) -> bool:
-    """Validate and write atomically; False when the same ledger is already there."""
+def ledger_path(name: str, directory: Path | None = None) -> Path:
+    """<directory>/<slug>.yaml (default data/claims/): lower-case letters, digits and dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "article"
+    return Path(directory or DEFAULT_LEDGER_DIR) / f"{slug}.yaml"
+
+
+def draft_for_review(text: str, *, source: str, tickers: tuple[str, ...] = (),
+                     date: dt.date | None = None, db: Path | None = None) -> Draft:
+    """`draft_text` with companies from the DB when it can be read (a locked or foreign DB is
+    skipped: companies then come from the data files alone), as the app drafts."""
+    store = None
+    if db is not None and Path(db).exists():
+        try:
+            store = Store.open(db, read_only=True)
+        except Exception:  # any unreadable DB (locked, foreign): draft without it
+            store = None
+    try:
+        return draft_text(text, source=source, tickers=tickers, date=date,
+                          con=store.con if store else None)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def editable_claims(draft: Draft) -> list[dict[str, Any]]:
+    """The draft's claims as a reviewer edits them: ledger fields plus one `why` line."""
+    out = []
+    for item in draft.drafts:
+        claim = {k: v for k, v in item.items() if k not in _EXPLAIN}
+        claim["why"] = f"line {item.get('line')}: {item.get('why', '')}".strip()
+        out.append(claim)
+    return out
+
+
+def ledger_from_edited(article: dict[str, Any], claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ledger of edited claims: empty fields dropped, a narrative claim's metric dropped,
+    and the article header's companies widened to every claim's ticker."""
+    out = []
+    for claim in claims:
+        clean = {k: v for k, v in claim.items() if k != "why" and v not in (None, "", [], {})}
+        if clean.get("kind") == "narrative":
+            clean.pop("metric", None)
+        out.append(clean)
+    tickers = sorted({c["ticker"] for c in out if c.get("ticker")})
+    header = {**article}
+    if tickers:
+        header["tickers"] = sorted(set(header.get("tickers") or []) | set(tickers))
+        if header.get("ticker") not in tickers:
+            header["ticker"] = tickers[0]
+    return {"article": header, "claims": out}
+
+
+def ledger_yaml(ledger: dict[str, Any]) -> str:
+    return yaml.safe_dump(ledger, allow_unicode=True, sort_keys=False, width=100)
+
+
+def validate_ledger_text(text: str, path: Path) -> Ledger:
+    """The ledger `text` would be at `path`, validated in memory (ConfigError names path:line)."""
+    return parse_ledger(text.encode("utf-8"), Path(path))
+
+
+def write_ledger(text: str, path: Path, *, force: bool = False, drafted: bool = True) -> bool:
+    """Validate and write atomically; False when the same ledger is already there.
+
+    `drafted`: the text is the drafter's own, so a validation error is a drafter bug and says
+    so; an edited ledger's error names the line to fix as is.
+    """
     path = Path(path)
     if path.exists():
         if path.read_text(encoding="utf-8") == text:
@@ -208,18 +274,25 @@ def write_ledger(text: str, path: Path, *, force: bool = False) -> bool:
         if not force:
             raise InputError(f"{path} already holds a different ledger; pass --force to replace "
                              "it, or --out FILE to write elsewhere.")
+    try:
+        validate_ledger_text(text, path)
+    except ConfigError as exc:
+        if not drafted:
+            raise
+        raise ConfigError(f"the drafted ledger for {path} does not validate ({exc}); "
+                          "please report this with the article.") from exc
+    _atomic_write(path, text)
+    return True
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write beside the target, then rename over it: a reader never sees half a ledger."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".yaml", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        try:
-            load_ledger(tmp)
-        except ConfigError as exc:  # a drafter bug, not a user error: say so plainly
-            raise ConfigError(f"the drafted ledger for {path} does not validate ({exc}); "
-                              "please report this with the article.") from exc
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return True

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from claims.attention import MANAGEMENT_SQL
 from claims.crosslingual import CrossLingualReranker, default_reranker
 from claims.ledger import Claim
 from claims.query import ClaimQuery, claim_query, is_korean
@@ -27,17 +26,11 @@ from claims.settings import ScoringSettings, scoring_settings
 from claims.stance import NEUTRAL, StanceModel, StanceResult
 from claimtracker.db import Store
 from claimtracker.quarters import FiscalQuarter
+from nlp.provenance import MANAGEMENT_SQL, is_management
 
 RRF_K = 60
 
 SearchFn = Callable[..., list[dict[str, Any]]]
-
-
-def is_management(hit: dict[str, Any]) -> bool:
-    """Management turns, or release/filing sentences (which have no speaker role)."""
-    if hit.get("role") == "management":
-        return True
-    return hit.get("role") is None and hit.get("doc_type") != "transcript"
 
 
 def _key(text: str) -> str:

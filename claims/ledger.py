@@ -222,6 +222,12 @@ def load_ledger(path: str | Path, *, topic_ids: set[str] | None = None) -> Ledge
     except OSError as exc:
         raise ConfigError(f"cannot read the claim ledger {file}: {exc.strerror}; "
                           "check the path (ledgers live in data/claims/).") from exc
+    return parse_ledger(raw_bytes, file, topic_ids=topic_ids)
+
+
+def parse_ledger(raw_bytes: bytes, file: Path, *, topic_ids: set[str] | None = None) -> Ledger:
+    """Validate a ledger's text as if it were `file` (errors name file:line): what a writer
+    checks before it replaces a file, with no temporary copy on disk."""
     data = load_yaml(raw_bytes, file)
     if not isinstance(data, dict):
         raise _fail(file, 1, "expected a mapping with `article:` and `claims:`.")

@@ -6,9 +6,16 @@ is one of the company's segment members, formula metrics (margins, intensities, 
 flow, operating leverage) from the other series quarter by quarter.
 
 Several sources can report the same number (a 10-Q's inline XBRL, the earnings release text,
-companyfacts). Filings win, then the release text, then companyfacts, because that is the
-order of how authoritative and how precisely dated they are; within a source the metric's
-preferred concept wins. Quarterly (3-month) values are preferred; a missing quarter is derived
+companyfacts). This module is the one owner of "a quarter's value of a metric": the scorer,
+the CLI and the app (Metrics page, Claims page chart) all read `quarter_values` /
+`MetricSeries`. The preference (SOURCE_RANK), and why: a filing's XBRL (inline or instance)
+comes first, because the 10-Q/10-K is the audited or reviewed statement filed with the SEC,
+tagged with its exact concept and period, while the release text is a preliminary figure read
+from prose or a table by our parser; the release text beats companyfacts, which re-serves
+filing values but with a looser fiscal-period assignment. A value derived from a filing's
+year-to-date figures (Q4 = FY - 9M from the 10-K) therefore beats the same quarter read from
+a release: source first, then reported before derived, then the metric's preferred concept.
+Quarterly (3-month) values are preferred; a missing quarter is derived
 from year-to-date values (Q3 = 9M - 6M), which is how cash-flow items such as capex are
 reported in 10-Qs. Ratios change in percentage points; `change: lag` metrics (operating
 leverage = YoY growth of operating income minus YoY growth of revenue) are themselves changes.
@@ -26,9 +33,8 @@ from claimtracker.metric_catalog import MetricCatalog, MetricDef, load_catalog
 from claimtracker.quarters import FiscalQuarter, fiscal_quarter_of, fiscal_year_end_month
 from claimtracker.tickers import canonical_ticker
 
+#: Source preference for one quarter's value (lower wins; see the module docstring for why).
 SOURCE_RANK = {"inline_xbrl": 0, "xbrl_instance": 0, "release_text": 1, "companyfacts": 2}
-FLOW_METRICS = ("revenue", "operating_income", "net_income", "capex")
-INSTANT_METRICS = ("employees",)
 #: Changes smaller than this count as flat: 1% for amounts, 0.5 points for ratios.
 FLAT_PCT = 1.0
 FLAT_POINTS = 0.5
@@ -147,10 +153,12 @@ def _build(rows: list[tuple[Any, ...]], fye: int, instant: bool) -> dict[FiscalQ
             key = (fq.year, months, source)
             if key not in cumulative:  # rows come best concept first
                 cumulative[key] = Point(value, source, acc, end, bool(derived), rank)
-    # Quarters reported only year-to-date: Qn = YTD(n) - YTD(n-1), within one source.
+    # Quarters reported only year-to-date: Qn = YTD(n) - YTD(n-1), within one source. The
+    # derived value competes by SOURCE_RANK like any other: a 10-K's Q4 beats a release's.
     for (year, months, source), ytd in cumulative.items():
         quarter = FiscalQuarter(year, months // 3)
-        if quarter in series and not series[quarter].derived:
+        current = series.get(quarter)
+        if current is not None and _rank(current) <= (SOURCE_RANK.get(source, 3), 1, 0):
             continue
         previous = cumulative.get((year, months - 3, source))
         if previous is None and months == 6:
@@ -250,9 +258,22 @@ class MetricSeries:
                                  first.derived)
         return out
 
+    def values(self, metric: str) -> list[dict[str, Any]]:
+        """`[{quarter, value, source, derived, accession}]` of one metric, oldest first: the
+        values the scorer judges (for `change: lag` metrics the YoY change), as every reader
+        (CLI, app) shows them. A metric the catalogue does not know gives [] (a ledger may
+        name a metric since removed from data/metrics.yaml).
+        """
+        definition = self.catalog.metrics.get(metric)
+        if definition is None:
+            return []
+        return [{"quarter": str(quarter), "value": shown_value(definition, point.value),
+                 "source": point.source, "derived": point.derived, "accession": point.accession}
+                for quarter, point in sorted(self.series(metric).items())]
+
     def quarters(self) -> set[FiscalQuarter]:
         found: set[FiscalQuarter] = set()
-        for metric in FLOW_METRICS + INSTANT_METRICS:
+        for metric in self.catalog.headline:
             found |= set(self.series(metric))
         return found
 
@@ -270,7 +291,8 @@ class MetricSeries:
         old_q = previous.value if previous else None
         old_y = year_ago.value if year_ago else None
         if definition.change == "points":
-            return self._result(metric, quarter, expected, round(point.value, 4), definition.unit,
+            return self._result(metric, quarter, expected, shown_value(definition, point.value),
+                                definition.unit,
                                 None if old_q is None else round(old_q, 4),
                                 None if old_y is None else round(old_y, 4),
                                 _points(point.value, old_q), _points(point.value, old_y), "pp",
@@ -285,8 +307,8 @@ class MetricSeries:
         yoy_point, qoq_point = yearly.get(quarter), quarterly.get(quarter)
         if yoy_point is None and qoq_point is None:
             return None
-        yoy = None if yoy_point is None else round(yoy_point.value, 2)
-        qoq = None if qoq_point is None else round(qoq_point.value, 2)
+        yoy = None if yoy_point is None else shown_value(definition, yoy_point.value)
+        qoq = None if qoq_point is None else shown_value(definition, qoq_point.value)
         source = yoy_point or qoq_point
         return self._result(definition.id, quarter, expected, yoy, definition.unit, None, None,
                             qoq, yoy, "pp" if definition.unit == "pp" else "%", FLAT_PCT,
@@ -306,6 +328,22 @@ class MetricSeries:
             "score": metric_score(yoy_sign, qoq_sign),
             "source": point.source, "accession": point.accession, "derived": point.derived,
         }
+
+
+def shown_value(definition: MetricDef, value: float) -> float:
+    """A quarter's value as the scorer reports it (claim_scores.metric.value) and the app shows
+    it: ratios to 4 decimals, `change: lag` metrics (themselves changes) to 2, amounts as is."""
+    if definition.change == "points":
+        return round(value, 4)
+    if definition.change == "lag":
+        return round(value, 2)
+    return value
+
+
+def quarter_values(store: Store, ticker: str, metric: str,
+                   catalog: MetricCatalog | None = None) -> list[dict[str, Any]]:
+    """`MetricSeries.values` for one metric (see there)."""
+    return MetricSeries(store, ticker, catalog).values(metric)
 
 
 def metric_score(yoy_sign: int | None, qoq_sign: int | None) -> float | None:

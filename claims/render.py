@@ -1,11 +1,39 @@
-"""Plain-text rendering of scored claims: one timeline line per claim, one letter per quarter."""
+"""How verdicts look, everywhere: the one table of labels, text symbols, marks and colours,
+and the plain-text timeline of scored claims (one letter per quarter).
+
+The CLI's timeline, the app's overview marks, chart colours and legends all read VERDICT_STYLE,
+so a verdict is never green in one place and amber in another.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
-SYMBOL = {"supported": "+", "contradicted": "-", "mixed": "~", "not_discussed": "."}
+
+class VerdictStyle(NamedTuple):
+    label: str    # what people read
+    symbol: str   # one ASCII letter in the CLI's timeline
+    mark: str     # one coloured square in the app's timeline
+    colour: str   # chart colour (hex)
+
+
+#: Every verdict in legend order.
+VERDICT_STYLE: dict[str, VerdictStyle] = {
+    "supported": VerdictStyle("supported", "+", "🟩", "#2e7d32"),
+    "mixed": VerdictStyle("mixed", "~", "🟨", "#f9a825"),
+    "contradicted": VerdictStyle("contradicted", "-", "🟥", "#c62828"),
+    "not_discussed": VerdictStyle("not discussed", ".", "⬜", "#9e9e9e"),
+}
+SYMBOL = {verdict: style.symbol for verdict, style in VERDICT_STYLE.items()}
+VERDICT_MARKS = {verdict: style.mark for verdict, style in VERDICT_STYLE.items()}
+VERDICT_COLOURS = {verdict: style.colour for verdict, style in VERDICT_STYLE.items()}
+
+
+def legend(field: str = "symbol", separator: str = "  ") -> str:
+    """`+ supported  ~ mixed ...` (or with the app's marks): the legend of a timeline."""
+    return separator.join(f"{getattr(style, field)} {style.label}"
+                          for style in VERDICT_STYLE.values())
 
 
 def render_timeline(results: list[dict[str, Any]]) -> str:
@@ -23,5 +51,5 @@ def render_timeline(results: list[dict[str, Any]]) -> str:
         counts = {v: sum(1 for r in rows if r["verdict"] == v) for v in SYMBOL}
         lines.append(f"{claim_id:<{width}}  {rows[0]['quarter']} {marks} {rows[-1]['quarter']}  "
                      f"(+{counts['supported']} ~{counts['mixed']} -{counts['contradicted']})")
-    lines.append("legend: + supported  ~ mixed  - contradicted  . not discussed")
+    lines.append("legend: " + legend())
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from claims.attention import MANAGEMENT_SQL, Attention, attention_timeline
+from claims.attention import Attention, attention_timeline
 from claims.evidence import SearchFn, claim_hits, pick
 from claims.ledger import Claim, Ledger, load_ledger
 from claims.ledger import ledger_paths as resolve_ledger_paths
@@ -35,6 +35,7 @@ from claimtracker.db import Store
 from claimtracker.errors import InputError
 from claimtracker.quarters import FiscalQuarter
 from claimtracker.runs import record_run
+from nlp.provenance import MANAGEMENT_SQL
 
 log = logging.getLogger(__name__)
 

@@ -84,6 +84,8 @@ class MetricCatalog:
     path: Path
     neutral_dimensions: tuple[tuple[str, str], ...] = ()
     digest: str = ""
+    #: Headline metrics in display order (`headline:`): the Metrics page, the scorer's quarters.
+    headline: tuple[str, ...] = ()
 
     def ids(self) -> list[str]:
         return list(self.metrics)
@@ -314,6 +316,23 @@ def _neutral(path: Path, data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _headline(path: Path, data: dict[str, Any], metrics: dict[str, MetricDef],
+              raw_bytes: bytes) -> tuple[str, ...]:
+    """`headline:` ids, each a reported (not formula-only, not segment) metric; default: all."""
+    raw = data.get("headline")
+    if raw is None:
+        return tuple(m.id for m in metrics.values() if m.concepts and not m.is_segment)
+    lines = raw_bytes.decode("utf-8", "replace").splitlines()
+    line = next((i for i, text in enumerate(lines, 1) if text.startswith("headline:")), 1)
+    ids = _strings(path, line, raw, "headline")
+    for metric_id in ids:
+        metric = metrics.get(metric_id)
+        if metric is None or not metric.concepts or metric.is_segment:
+            raise _fail(path, line, f"headline: {metric_id!r} must name a metric with its own "
+                                    "`concepts:` (e.g. revenue, capex).")
+    return ids
+
+
 def load_catalog(path: str | Path | None = None) -> MetricCatalog:
     """Read and validate a metric catalogue (default data/metrics.yaml), once per file version."""
     return load_versioned(Path(path) if path else DEFAULT_CATALOG, _parse_catalog,
@@ -333,6 +352,7 @@ def _parse_catalog(file: Path, raw_bytes: bytes) -> MetricCatalog:
             raise _fail(file, metric.line, f"metric id {metric.id!r} is already defined on line "
                                            f"{metrics[metric.id].line}; ids must be unique.")
         metrics[metric.id] = metric
-    return MetricCatalog(metrics=_check_references(file, metrics), path=file,
-                         neutral_dimensions=_neutral(file, data),
+    resolved = _check_references(file, metrics)
+    return MetricCatalog(metrics=resolved, path=file, neutral_dimensions=_neutral(file, data),
+                         headline=_headline(file, data, metrics, raw_bytes),
                          digest=hashlib.sha256(raw_bytes).hexdigest())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from claimtracker.errors import InputError
 
@@ -94,3 +94,75 @@ def calendar_quarter_end(quarter: FiscalQuarter, fye_month: int = 12) -> date:
     year, month0 = divmod(month_index, 12)
     first_of_next = date(year + (month0 + 1) // 12, (month0 + 1) % 12 + 1, 1)
     return first_of_next - timedelta(days=1)
+
+
+def period_months(start: date | None, end: date | None) -> int | None:
+    """Whole months of a period (at least one); None for an instant (no start)."""
+    if start is None or end is None:
+        return None
+    return max(1, round(((end - start).days + 1) / 30.44))
+
+
+def fiscal_slot(start: date | None, end: date | None,
+                fye_month: int) -> tuple[int | None, int | None, int | None]:
+    """(fiscal_year, fiscal_quarter, duration_months) of a reported value's period.
+
+    Quarter only for three-month periods; fiscal year for periods ending at a fiscal quarter
+    end; instants at a quarter end (not the year end) get that quarter.
+    """
+    if end is None:
+        return None, None, None
+    months = period_months(start, end)
+    fq = fiscal_quarter_of(end, fye_month)
+    if months == 3:
+        return fq.year, fq.quarter, months
+    if months is None:  # instant
+        at_quarter_end = (snap_to_month_end(end).month - fye_month) % 3 == 0
+        return fq.year, (fq.quarter if at_quarter_end and fq.quarter != 4 else None), None
+    return fq.year, None, months
+
+
+def event_quarter(day: date, fye_month: int = 12) -> FiscalQuarter:
+    """The fiscal quarter a date falls in (an 8-K that reports no results belongs there)."""
+    month_end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return fiscal_quarter_of(month_end, fye_month)
+
+
+_FOCUS_QUARTER = {"Q1": 1, "Q2": 2, "Q3": 3, "Q4": 4, "FY": 4}
+
+
+def periodic_quarter(form: str, year_focus: str | None, period_focus: str | None,
+                     period_end: date | None, fye_month: int = 12) -> FiscalQuarter | None:
+    """The quarter a 10-Q/10-K reports: its own fiscal focus (dei:DocumentFiscalYearFocus and
+    DocumentFiscalPeriodFocus, "FY" is Q4) when it states one, else from its period end."""
+    year_text = year_focus or ""
+    focus = (period_focus or "").upper()
+    if year_text.isdigit() and focus in _FOCUS_QUARTER:
+        return FiscalQuarter(int(year_text), _FOCUS_QUARTER[focus])
+    if period_end is None:
+        return None
+    fq = fiscal_quarter_of(period_end, fye_month)
+    return FiscalQuarter(fq.year, 4) if form.upper().startswith("10-K") else fq
+
+
+_FYE_NUMERIC_RE = re.compile(r"-*(\d{1,2})[-/](\d{1,2})")
+_FYE_NAME_FORMATS = ("%B %d, %Y", "%b %d, %Y")
+
+
+def normalise_fye(value: str | None) -> str | None:
+    """A fiscal year end as EDGAR's "MMDD": '--12-31', 'December 31', '12/31', '1231' -> '1231'."""
+    if not value:
+        return None
+    text = value.strip()
+    match = _FYE_NUMERIC_RE.fullmatch(text)
+    if match:
+        return f"{int(match.group(1)):02d}{int(match.group(2)):02d}"
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    named = re.sub(r"\s+", " ", f"{text}, 2001".replace("\u00a0", " ")).strip()
+    for fmt in _FYE_NAME_FORMATS:
+        try:
+            return datetime.strptime(named, fmt).strftime("%m%d")
+        except ValueError:
+            continue
+    return None

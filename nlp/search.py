@@ -11,7 +11,6 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from claimtracker.errors import InputError
 from claimtracker.quarters import FiscalQuarter
 from nlp import fts
 from nlp.dense import DenseIndex, Filters, dense_index
+from nlp.provenance import transcript_file
 from nlp.sources import ALL_DOC_TYPES, EARNINGS_RELEASE
 from nlp.taxonomy import load_taxonomy
 
@@ -131,21 +131,6 @@ def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _transcript_file(files: list[str] | None, section: str | None) -> str | None:
-    """The call's file holding this turn: the Q&A file for Q&A when a call has two."""
-    if not files:
-        return None
-    if len(files) > 1 and section == "qa":
-        qna = [f for f in files if "qna" in Path(f).name.lower() or "q&a" in f.lower()]
-        if qna:
-            return qna[0]
-    if len(files) > 1 and section == "prepared":
-        pres = [f for f in files if "present" in Path(f).name.lower()]
-        if pres:
-            return pres[0]
-    return files[0]
-
-
 def hydrate(store: Store, scored: list[tuple[str, float]], *,
             index: DenseIndex | None = None) -> list[dict[str, Any]]:
     """The JSON objects of `claimtracker search --format json`, in the given order.
@@ -187,7 +172,7 @@ def hydrate(store: Store, scored: list[tuple[str, float]], *,
         context = " ".join(t for t in (before, row["text"], after) if t)
         if row["source_kind"] == "turn":
             files, title = call_links.get(row["call_id"], (None, None))
-            url = _transcript_file(files, row["section"])
+            url = transcript_file(files, row["section"])
             source = title or url
         else:
             url, filename = filing_links.get(row["source_id"], (None, None))

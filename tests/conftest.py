@@ -131,7 +131,7 @@ def shared_db_path(tmp_path_factory: pytest.TempPathFactory, edgar_dir: Path,
                    pinned_transcripts: Path) -> Path:
     """A DB file holding every filing in ../shared/edgar and the pinned transcripts (built
     once per session; see PINNED_TRANSCRIPTS)."""
-    from ingest.local import ingest_dir
+    from ingest.filings.local import ingest_dir
     from ingest.transcripts import ingest_transcripts
 
     path = tmp_path_factory.mktemp("shared-db") / "claimtracker.duckdb"

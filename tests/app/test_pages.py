@@ -1,4 +1,5 @@
-"""Every page rendered by Streamlit's AppTest over the DB built from ../shared.
+"""Search, Topics, Data and Articles pages (and empty, missing, locked DBs) rendered by
+Streamlit's AppTest over the DB built from ../shared (Claims and Metrics: test_pages_claims).
 
 The numbers a page shows are compared with direct SQL on the same DB (not with the app's
 own read model), so a wrong join or filter in pipeline.views shows up here.
@@ -12,179 +13,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
+from pages_util import APP, frame_with, render, sql, texts
 from streamlit.testing.v1 import AppTest
 
-from app_pages.common import md_escape
 from claimtracker.db import Store
+from nlp.provenance import MANAGEMENT_SQL as MANAGEMENT
 
 pytestmark = pytest.mark.slow
-
-ARTICLE = "amazon-next-cycle"
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-MANAGEMENT = "(s.role = 'management' OR (s.doc_type <> 'transcript' AND s.role IS NULL))"
-
-
-def render(monkeypatch: pytest.MonkeyPatch, db: Path, page: str = "claims",
-           timeout: float = 120, **params: str) -> AppTest:
-    monkeypatch.setenv("CLAIMTRACKER_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "claims":
-        at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def sql(db: Path, query: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(query, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def frame_with(at: AppTest, *columns: str) -> Any:
-    """The (first) dataframe on the page that has all these columns."""
-    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
-
-
-def markdown_table(at: AppTest, *columns: str) -> dict[str, list[str]]:
-    """Columns of the (first) markdown table on the page with these headers, unescaped."""
-    for element in at.markdown:
-        lines = str(element.value).splitlines()
-        if len(lines) < 2 or not lines[0].startswith("|"):
-            continue
-        rows = [[re.sub(r"\\(.)", r"\1", cell).strip()
-                 for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
-                for line in lines if not line.startswith("|---")]
-        header, body = rows[0], rows[1:]
-        if set(columns) <= set(header):
-            return {name: [row[i] for row in body] for i, name in enumerate(header)}
-    raise AssertionError(f"no markdown table with columns {columns}")
-
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [str(el.value) for el in getattr(at, kind)]
-
-
-# -- Claims --------------------------------------------------------------------------------------
-def test_claims_page_lists_every_claim_with_its_timeline(monkeypatch, scored_db_path) -> None:
-    at = render(monkeypatch, scored_db_path)
-    article_box = next(s for s in at.selectbox if s.label == "Article")
-    assert article_box.value == ARTICLE
-    table = markdown_table(at, "claim", "statement", "timeline", "trend")
-    expected = dict(sql(scored_db_path, "SELECT claim_id, statement FROM claims "
-                        "WHERE article_id = ?", [ARTICLE]))
-    assert dict(zip(table["claim"], table["statement"], strict=True)) == expected
-    assert {"robots-deployed", "own-chips-deployed", "capex-burden"} <= set(expected)
-    marks = {"supported": "🟩", "mixed": "🟨", "contradicted": "🟥", "not_discussed": "⬜"}
-    for claim_id, timeline, latest, trend in zip(
-            table["claim"], table["timeline"], table["latest"], table["trend"], strict=True):
-        scored = sql(
-            scored_db_path,
-            "SELECT verdict, score FROM claim_scores WHERE article_id = ? AND claim_id = ? "
-            "AND ticker = 'AMZN' ORDER BY fiscal_year, fiscal_quarter", [ARTICLE, claim_id])
-        recent = scored[-8:]  # the overview shows the last 8 scored quarters
-        assert timeline == "".join(marks[v] for v, _ in recent), claim_id
-        # Seed claims name no quarter: "latest" answers with the newest discussed quarter.
-        discussed = [v for v, _ in scored if v != "not_discussed"]
-        assert latest.split()[1] == (discussed or [scored[-1][0]])[-1], claim_id
-        # The sparkline has one bar per quarter, higher for a clearly higher score.
-        levels = ["▁▂▃▄▅▆▇█".index(ch) for ch in trend]
-        assert len(levels) == len(recent), claim_id
-        for (_, a), (_, b), la, lb in zip(recent, recent[1:], levels, levels[1:], strict=False):
-            if b - a > 0.3:
-                assert lb > la, (claim_id, a, b, trend)
-
-
-def test_claim_view_shows_verdict_and_evidence_of_the_quarter(monkeypatch,
-                                                              scored_db_path) -> None:
-    at = render(monkeypatch, scored_db_path, claim="own-chips-deployed", quarter="2025Q3")
-    assert next(s for s in at.selectbox if s.label == "Claim").value == "own-chips-deployed"
-    assert next(s for s in at.selectbox if s.label == "Quarter").value == "2025Q3"
-    ((verdict, score),) = sql(
-        scored_db_path,
-        "SELECT verdict, score FROM claim_scores WHERE article_id = ? AND claim_id = ? "
-        "AND ticker = 'AMZN' AND fiscal_year = 2025 AND fiscal_quarter = 3",
-        [ARTICLE, "own-chips-deployed"])
-    (label,) = [e.label for e in at.expander]
-    assert label.startswith("2025Q3") and verdict in label and f"({score:+.2f})" in label
-    evidence = sql(
-        scored_db_path,
-        "SELECT s.text, s.role FROM claim_evidence e JOIN sentences s USING (sentence_id) "
-        "WHERE e.article_id = ? AND e.claim_id = ? AND e.fiscal_year = 2025 "
-        "AND e.fiscal_quarter = 3 AND e.ticker = 'AMZN' ORDER BY e.rank",
-        [ARTICLE, "own-chips-deployed"])
-    assert evidence, "the scorer stored no evidence for Trainium in 2025Q3"
-    shown = "\n".join(texts(at, "markdown"))
-    for text, role in evidence:
-        assert md_escape(text) in shown
-        assert role != "analyst"
-    everything = (shown + "\n".join(texts(at, "caption"))).replace("\\", "")
-    assert "fully subscribed" in everything  # as evidence or as its context
-    assert any("EDGAR" in c or ".txt`" in c for c in texts(at, "caption"))
-    assert at.query_params["claim"] in ("own-chips-deployed", ["own-chips-deployed"])
-
-
-def chart_data(at: AppTest, title: str) -> Any:
-    """The data behind the Vega-Lite chart with this title (AppTest has no chart accessor)."""
-    import json
-
-    import pyarrow as pa
-
-    for chart in at.get("vega_lite_chart"):
-        spec = json.loads(chart.proto.spec)
-        if spec.get("title") == title:
-            raw = chart.proto.data.data
-            return pa.ipc.open_stream(raw).read_all().to_pandas()
-    raise AssertionError(f"no chart titled {title!r}")
-
-
-def test_metric_claim_charts_its_scores_and_the_reported_metric(monkeypatch,
-                                                                scored_db_path) -> None:
-    at = render(monkeypatch, scored_db_path, claim="margin-expansion")
-    scores = chart_data(at, "Score by quarter")
-    expected = sql(scored_db_path,
-                   "SELECT fiscal_year, fiscal_quarter, verdict, score FROM claim_scores "
-                   "WHERE article_id = ? AND claim_id = 'margin-expansion' AND ticker = 'AMZN' "
-                   "ORDER BY fiscal_year, fiscal_quarter", [ARTICLE])
-    assert list(scores["quarter"]) == [f"{y}Q{q}" for y, q, _, _ in expected]
-    assert list(scores["verdict"]) == [v for _, _, v, _ in expected]
-    assert list(scores["score"]) == pytest.approx([sc for _, _, _, sc in expected])
-    margin = chart_data(at, "Reported operating_margin").set_index("quarter")["value"]
-    assert set(margin.index) <= set(scores["quarter"])
-    ((revenue, income),) = sql(
-        scored_db_path,
-        "SELECT max(value) FILTER (metric = 'revenue'), max(value) FILTER "
-        "(metric = 'operating_income') FROM facts WHERE fiscal_year = 2024 AND "
-        "fiscal_quarter = 1 AND source = 'inline_xbrl' AND dimensions IS NULL "
-        "AND duration_months = 3 AND cik = 1018724")
-    assert margin["2024Q1"] == pytest.approx(income / revenue)
-
-
-def test_untrusted_sentence_is_shown_as_text(monkeypatch, scored_db_path, tmp_path) -> None:
-    hostile = ("<script>alert('x')</script> Trainium <img src=x onerror=alert(1)> "
-               "**bold** [click](javascript:alert(2)) :red[red]")
-    db = tmp_path / "hostile.duckdb"
-    shutil.copy(scored_db_path, db)
-    with Store.open(db) as store:
-        store.con.execute(
-            "UPDATE sentences SET text = ? WHERE sentence_id = (SELECT sentence_id FROM "
-            "claim_evidence WHERE article_id = ? AND claim_id = 'own-chips-deployed' "
-            "AND fiscal_year = 2025 AND fiscal_quarter = 3 ORDER BY rank LIMIT 1)",
-            [hostile, ARTICLE])
-    at = render(monkeypatch, db, claim="own-chips-deployed", quarter="2025Q3")
-    (shown,) = [m for m in texts(at, "markdown") if "alert" in m]
-    assert "\\<script\\>" in shown and "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in shown
-    assert "<script" not in shown.replace("\\<", "") and "](" not in shown
-    assert re.sub(r"\\(.)", r"\1", shown).endswith(hostile)  # every character still there
-
 
 # -- Search --------------------------------------------------------------------------------------
 def test_search_page_hits_match_the_library(monkeypatch, app_enriched_db) -> None:
@@ -230,28 +67,6 @@ def test_topics_page_first_last_and_counts(monkeypatch, app_enriched_db) -> None
                     f"SELECT count(*) FROM sentences s WHERE s.ticker = 'AMZN' "
                     f"AND s.fiscal_quarter IS NOT NULL AND {MANAGEMENT}")[0]
     assert f"{n_mgmt:,} management sentences" in at.caption[0].value
-
-
-# -- Metrics -------------------------------------------------------------------------------------
-def test_metrics_page_matches_reported_facts(monkeypatch, shared_db_path) -> None:
-    at = render(monkeypatch, shared_db_path, "metrics", ticker="AMZN")
-    table = frame_with(at, "quarter", "revenue ($B)").set_index("quarter")
-    rows = sql(
-        shared_db_path,
-        "SELECT f.metric, f.value FROM facts f JOIN companies c USING (cik) "
-        "WHERE c.ticker = 'AMZN' AND f.fiscal_year = 2024 AND f.fiscal_quarter = 1 "
-        "AND f.duration_months = 3 AND f.dimensions IS NULL AND f.source = 'inline_xbrl' "
-        "AND f.metric IN ('revenue', 'operating_income')")
-    facts = dict(rows)
-    # Amazon's 10-Q for Q1 2024: net sales $143,313M, operating income $15,307M.
-    assert facts["revenue"] == pytest.approx(143_313e6)
-    assert table.loc["2024Q1", "revenue ($B)"] == pytest.approx(facts["revenue"] / 1e9)
-    assert table.loc["2024Q1", "operating income ($B)"] == pytest.approx(
-        facts["operating_income"] / 1e9)
-    assert table.loc["2024Q1", "operating margin (%)"] == pytest.approx(
-        100 * facts["operating_income"] / facts["revenue"])
-    assert "revenue: inline_xbrl" in table.loc["2024Q1", "sources"]
-    assert list(table.index) == sorted(table.index)
 
 
 # -- Data ----------------------------------------------------------------------------------------
@@ -305,7 +120,7 @@ def test_update_button_runs_the_update_with_progress(monkeypatch, edgar_dir, pin
                                                      tmp_path) -> None:
     """The button runs `claimtracker update` over small pinned folders (never the whole,
     growing ../shared): a DB built from them finds nothing new, but is enriched and scored."""
-    from ingest.local import ingest_dir
+    from ingest.filings.local import ingest_dir
     from ingest.transcripts import ingest_transcripts
 
     edgar, transcripts = _small_update_inputs(edgar_dir, pinned_transcripts, tmp_path)

@@ -9,7 +9,8 @@ import pytest
 from app_pages.common import highlight, markdown_table, md_escape, sparkline
 from app_pages.updater import parse_progress
 from claimtracker.db import Store
-from pipeline import views
+from nlp.provenance import MANAGEMENT_SQL, is_management, source_link, transcript_file
+from pipeline import views, views_metrics, views_topics
 
 
 def _sentence(store: Store, sid: str, year: int, quarter: int, *, role: str | None,
@@ -51,7 +52,7 @@ def topic_db(fresh_db: Store) -> Store:
 
 
 def test_topic_heatmap_normalises_per_1000_management_sentences(topic_db: Store) -> None:
-    heat = views.topic_heatmap(topic_db, "AMZN")
+    heat = views_topics.topic_heatmap(topic_db, "AMZN")
     base = {q["quarter"]: q["management_sentences"] for q in heat["quarters"]}
     assert base == {"2024Q1": 10, "2024Q2": 20, "2024Q3": 6, "2024Q4": 4}
     cells = {(c["topic"], c["quarter"]): c for c in heat["cells"]}
@@ -63,7 +64,7 @@ def test_topic_heatmap_normalises_per_1000_management_sentences(topic_db: Store)
 
 
 def test_went_quiet_needs_two_quarters_then_absence(topic_db: Store) -> None:
-    topics = {t["topic"]: t for t in views.topic_heatmap(topic_db, "AMZN")["topics"]}
+    topics = {t["topic"]: t for t in views_topics.topic_heatmap(topic_db, "AMZN")["topics"]}
     assert (topics["robotics"]["first"], topics["robotics"]["last"]) == ("2024Q1", "2024Q2")
     assert topics["robotics"]["went_quiet"] is True
     assert topics["robotics"]["quiet_quarters"] == 2
@@ -72,10 +73,10 @@ def test_went_quiet_needs_two_quarters_then_absence(topic_db: Store) -> None:
 
 
 def test_topic_heatmap_filters_method_and_calls(topic_db: Store) -> None:
-    ruler_only = views.topic_heatmap(topic_db, "AMZN", methods=("ruler",))
+    ruler_only = views_topics.topic_heatmap(topic_db, "AMZN", methods=("ruler",))
     capex = {c["quarter"]: c["sentences"] for c in ruler_only["cells"] if c["topic"] == "capex"}
     assert capex["2024Q3"] == 1
-    calls = views.topic_heatmap(topic_db, "AMZN", calls_only=True)
+    calls = views_topics.topic_heatmap(topic_db, "AMZN", calls_only=True)
     assert {q["quarter"]: q["management_sentences"] for q in calls["quarters"]}["2024Q3"] == 5
 
 
@@ -103,15 +104,48 @@ def test_metrics_pick_the_authoritative_source_and_compute_margin(fresh_db: Stor
         "INSERT INTO facts (fact_id, cik, concept, metric, value, period_end, source) VALUES "
         "('e1', 1018724, 'dei:EntityNumberOfEmployees', 'employees', 1525000, "
         "DATE '2023-12-31', 'inline_xbrl')")
-    rows = {r["quarter"]: r for r in views.metrics_by_quarter(fresh_db, "AMZN")}
+    rows = {r["quarter"]: r for r in views_metrics.metrics_by_quarter(fresh_db, "AMZN")}
     q1 = rows["2024Q1"]
     assert q1["revenue_source"] == "inline_xbrl"
-    assert q1["operating_margin"] == pytest.approx(15_307 / 143_313)
+    assert q1["operating_margin"] == pytest.approx(15_307 / 143_313, abs=5e-5)  # 4 places
     assert q1["capex"] == 14_900e6 and q1["capex_source"] == "release_text"  # reported > derived
     assert q1["capex_disagree"] is True
     assert rows["2023Q4"]["employees"] == 1_525_000
-    margin = views.metric_series(fresh_db, "AMZN", "operating_margin")
+    margin = views_metrics.metric_series(fresh_db, "AMZN", "operating_margin")
     assert [m["quarter"] for m in margin] == ["2024Q1"]
+
+
+def test_a_10k_q4_beats_the_release_text_in_the_app_as_in_the_scorer(fresh_db: Store) -> None:
+    """The issue's case: Q4 capex read from a release vs derived from the 10-K (FY - 9M)."""
+    from claims.metrics import MetricSeries
+    from claimtracker.quarters import FiscalQuarter
+
+    fresh_db.con.execute(
+        "INSERT INTO companies (cik, ticker, name, fiscal_year_end) "
+        "VALUES (1018724, 'AMZN', 'AMAZON COM INC', '1231')")
+    rows = [("fy", "2024-01-01", 12, 83_000e6, "inline_xbrl"),
+            ("9m", "2024-01-01", 9, 55_000e6, "inline_xbrl"),
+            ("q4r", "2024-10-01", 3, 27_900e6, "release_text"),
+            ("q3c", "2024-07-01", 3, 22_600e6, "companyfacts"),
+            ("q3r", "2024-07-01", 3, 22_500e6, "release_text")]
+    for fid, start, months, value, source in rows:
+        end = "2024-12-31" if fid in ("fy", "q4r") else "2024-09-30"
+        fresh_db.con.execute(
+            "INSERT INTO facts (fact_id, cik, concept, metric, value, unit, period_start, "
+            "period_end, fiscal_year, fiscal_quarter, duration_months, source, derived) VALUES "
+            "(?, 1018724, 'us-gaap:PaymentsToAcquireProductiveAssets', 'capex', ?, 'USD', "
+            "CAST(? AS DATE), CAST(? AS DATE), 2024, ?, ?, ?, false)",
+            [fid, value, start, end, 4 if end.endswith("12-31") else 3, months, source])
+    page = {r["quarter"]: r for r in views_metrics.metrics_by_quarter(fresh_db, "AMZN")}
+    chart = {p["quarter"]: p for p in views_metrics.metric_series(fresh_db, "AMZN", "capex")}
+    scorer = MetricSeries(fresh_db, "AMZN")
+    assert page["2024Q4"]["capex"] == 28_000e6 == chart["2024Q4"]["value"]
+    assert page["2024Q4"]["capex_source"] == "inline_xbrl (derived)"
+    assert scorer.change("capex", FiscalQuarter(2024, 4), "up")["value"] == 28_000e6
+    assert page["2024Q4"]["capex_disagree"] is True  # the release's 27.9B stays visible
+    # Between two reported values the release text beats companyfacts, in both.
+    assert page["2024Q3"]["capex"] == 22_500e6 == chart["2024Q3"]["value"]
+    assert scorer.change("capex", FiscalQuarter(2024, 3), "up")["value"] == 22_500e6
 
 
 def test_md_escape_makes_markup_inert() -> None:
@@ -191,3 +225,25 @@ def test_highlight_matches_whole_words_only() -> None:
     assert out == ("Your customers want Trainium :orange-background[**chips**] for "
                    ":orange-background[**AI**] :orange-background[**demand**]")
     assert ":orange-background[**Trainium2**]" in highlight("Trainium2 is sold out", ["Trainium"])
+
+
+def test_one_source_link_rule_for_split_and_single_calls() -> None:
+    split = ["/t/TSLA_3Q25_presentation.txt", "/t/TSLA_3Q25_qna.txt"]
+    assert transcript_file(split, "qa") == "/t/TSLA_3Q25_qna.txt"
+    assert transcript_file(list(reversed(split)), "prepared") == "/t/TSLA_3Q25_presentation.txt"
+    assert transcript_file(["/t/GOOG_3Q25.txt"], "qa") == "/t/GOOG_3Q25.txt"
+    assert transcript_file(None, "qa") is None
+    url = "https://www.sec.gov/Archives/edgar/data/1018724/x.htm"
+    assert source_link(url, split, "qa") == url
+    assert source_link(None, split, "qa") == "/t/TSLA_3Q25_qna.txt"
+
+
+def test_management_rule_in_sql_and_python_agree(fresh_db: Store) -> None:
+    rows = [("management", "transcript"), ("analyst", "transcript"), (None, "transcript"),
+            (None, "10-Q"), (None, "earnings_release"), ("operator", "transcript")]
+    picked = {(r, d) for r, d in fresh_db.con.execute(
+        f"SELECT role, doc_type FROM (VALUES {', '.join('(?, ?)' for _ in rows)}) "
+        f"s(role, doc_type) WHERE {MANAGEMENT_SQL}", [v for row in rows for v in row]
+    ).fetchall()}
+    assert picked == {(r, d) for r, d in rows if is_management({"role": r, "doc_type": d})}
+    assert picked == {("management", "transcript"), (None, "10-Q"), (None, "earnings_release")}

@@ -116,7 +116,7 @@ SEGMENT_FILINGS = [
 
 def _small_db(factory: pytest.TempPathFactory, edgar_dir: Path, files: list[str]) -> Path:
     """A DB ingested from symlinks to `files` of ../shared/edgar (same relative paths)."""
-    from ingest.local import ingest_dir
+    from ingest.filings.local import ingest_dir
 
     base = factory.mktemp("small-db")
     for rel in files:

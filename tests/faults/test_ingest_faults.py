@@ -18,10 +18,10 @@ from click.testing import CliRunner
 
 from claimtracker.db import Store
 from claimtracker.errors import InputError
-from ingest.discover import discover
-from ingest.filing_parse import parse_unit
-from ingest.local import ingest_dir
-from ingest.store_writer import write_filing
+from ingest.filings.discover import discover
+from ingest.filings.local import ingest_dir
+from ingest.filings.parse import parse_unit
+from ingest.filings.writer import write_filing
 from pipeline.cli import main
 
 ACCESSION = "0001018724-24-000158"

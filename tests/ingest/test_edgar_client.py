@@ -19,9 +19,9 @@ from claimtracker.errors import (
     RateLimitedError,
     TransientFetchError,
 )
-from ingest import edgar_api
-from ingest.edgar_client import EdgarClient, RetryPolicy, parse_retry_after
-from ingest.rate_limit import SlidingWindowLimiter
+from ingest.edgar import api as edgar_api
+from ingest.edgar.client import EdgarClient, RetryPolicy, parse_retry_after
+from ingest.edgar.rate_limit import SlidingWindowLimiter
 
 SUBMISSIONS = "submissions/CIK0000320193.json"
 FAST = RetryPolicy(retries=3, backoff=0.01, backoff_max=0.05)

@@ -7,7 +7,7 @@ import time
 
 from edgar_server import max_in_window
 
-from ingest.rate_limit import SlidingWindowLimiter, process_limiter
+from ingest.edgar.rate_limit import SlidingWindowLimiter, process_limiter
 
 
 def hammer(limiter: SlidingWindowLimiter, threads: int, per_thread: int) -> list[float]:

@@ -14,8 +14,8 @@ from edgar_server import FIXTURE_MIRROR, MIRROR, EdgarServer
 
 from claimtracker.db import Store
 from claimtracker.errors import ConfigError, NotFoundError, RateLimitedError
-from ingest.edgar_sync import ingest_tickers
-from ingest.rate_limit import process_limiter
+from ingest.edgar.rate_limit import process_limiter
+from ingest.edgar.sync import ingest_tickers
 
 AAPL_10Q = "0000320193-23-000077"  # aapl-20230701.htm, in the mirror
 NVDA_10Q = "0001045810-23-000175"  # nvda-20230730.htm, in the mirror

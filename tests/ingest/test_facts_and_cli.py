@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from claimtracker.db import Store
 from claimtracker.errors import InputError
-from ingest.facts_query import FACT_KEYS, facts_for, render_facts
-from ingest.local import ingest_dir
+from ingest.filings.facts_query import FACT_KEYS, facts_for, render_facts
+from ingest.filings.local import ingest_dir
 from pipeline.cli import main
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"

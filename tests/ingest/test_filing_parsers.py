@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from claimtracker.errors import ParseError
-from ingest import release, xbrl
-from ingest.html_text import html_blocks, html_to_text, parse_html
-from ingest.sections import split_sections
-from ingest.sgml import parse_submission
+from ingest.filings import release, xbrl
+from ingest.filings.html_text import html_blocks, html_to_text, parse_html
+from ingest.filings.sections import split_sections
+from ingest.filings.sgml import parse_submission
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 MIRROR_AMZN = Path("mirror/www.sec.gov/Archives/edgar/data/1018724")

@@ -10,7 +10,7 @@ import pytest
 
 from claimtracker.db import Store
 from claimtracker.errors import InputError
-from ingest.local import ingest_dir
+from ingest.filings.local import ingest_dir
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 AMZN_8K = "sec-edgar-filings/AMZN/8-K/0001018724-23-000002/full-submission.txt"
@@ -233,7 +233,7 @@ def test_bad_inputs(tmp_path: Path, fresh_db: Store, edgar_dir: Path) -> None:
 
 def test_failure_mid_write_leaves_no_partial_rows(tmp_path: Path, edgar_dir: Path,
                                                  fresh_db: Store, monkeypatch) -> None:
-    import ingest.store_writer as writer
+    import ingest.filings.writer as writer
 
     root = _copy_small_folder(tmp_path, edgar_dir)
     real_insert = writer._insert_many

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from claimtracker.db import Store
-from ingest.filing_parse import FactRow, ParsedFiling
+from ingest.filings.model import FactRow, ParsedFiling
 
 #: Fact sources this parser writes (companyfacts rows belong to the EDGAR sync).
 PARSER_SOURCES = ("inline_xbrl", "xbrl_instance", "release_text", "filing_text")

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from ingest.html_text import Block
-from ingest.sections import Section
+from ingest.filings.html_text import Block
+from ingest.filings.sections import Section
 
 
 def cap_blocks(blocks: list[Block], max_chars: int) -> tuple[list[Block], int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.filing_parse import ParsedFiling
+from ingest.filings.model import ParsedFiling
 
 _STATUS_RANK = {"failed": 0, "truncated": 1, "ok": 2}
 

@@ -1,7 +1,7 @@
 """The one HTTP client for SEC EDGAR: polite, identified, and honest about failures.
 
 Everything that talks to EDGAR goes through `EdgarClient.get` (sec-edgar-downloader too, see
-`ingest/sec_downloader_adapter.py`). The client:
+`ingest/edgar/sec_downloader.py`). The client:
 
 - sends the declared identity as User-Agent (EDGAR rejects anonymous tools);
 - passes every request, retries included, through the process-wide limiter in its transport
@@ -41,7 +41,7 @@ from claimtracker.errors import (
     RateLimitedError,
     TransientFetchError,
 )
-from ingest.rate_limit import SlidingWindowLimiter, process_limiter
+from ingest.edgar.rate_limit import SlidingWindowLimiter, process_limiter
 
 log = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ from stat import S_ISREG
 from typing import Any
 
 from claimtracker.errors import InputError
-from ingest.sgml import looks_like_submission
-from ingest.xbrl import is_instance
+from ingest.filings.sgml import looks_like_submission
+from ingest.filings.xbrl import is_instance
 
 log = logging.getLogger(__name__)
 

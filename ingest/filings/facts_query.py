@@ -15,7 +15,7 @@ from claimtracker.errors import InputError
 from claimtracker.metric_catalog import load_catalog
 from claimtracker.quarters import fiscal_quarter_of, fiscal_year_end_month
 from claimtracker.tickers import canonical_ticker
-from ingest.xbrl import concept_rank
+from ingest.filings.xbrl import concept_rank
 
 #: Keys of `claimtracker facts --format json` objects (a contract: scripts rely on it).
 FACT_KEYS = ("ticker", "metric", "concept", "fiscal_year", "fiscal_quarter", "period_start",

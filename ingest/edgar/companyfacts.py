@@ -4,8 +4,9 @@ companyfacts holds every value a company ever tagged, period by period. Income s
 lines come as three-month values, but cash-flow lines (capex) come only year-to-date
 (3, 6, 9, 12 months), and fourth quarters are rarely tagged at all. We keep, per metric and
 period, the latest-filed value (restatements win), then derive the missing quarters from
-cumulative periods with the same start: Q2 = 6M - 3M, Q3 = 9M - 6M, Q4 = FY - 9M. Derived
-rows carry derived=TRUE. Fiscal quarters come from `claimtracker.quarters`.
+cumulative periods with the same start: Q2 = 6M - 3M, Q3 = 9M - 6M, Q4 = FY - 9M, by the rule
+filings use too (`ingest.filings.derive.missing_quarters`). Derived rows carry derived=TRUE.
+Fiscal year and quarter come from `claimtracker.quarters.fiscal_slot`, as for filings' facts.
 
 Rows are replaced per company in one transaction (source='companyfacts'), so a rerun with
 the same JSON changes nothing. The live sync fetches the JSON; `ingest --from-dir` merges the
@@ -17,18 +18,18 @@ whichever concept supplied it.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from claimtracker.db import Store
 from claimtracker.errors import InputError
 from claimtracker.metric_catalog import load_catalog
-from claimtracker.quarters import fiscal_quarter_of, fiscal_year_end_month
-from ingest.store_writer import upsert_company
+from claimtracker.quarters import fiscal_slot, fiscal_year_end_month, period_months
+from ingest.filings.derive import missing_quarters
+from ingest.filings.writer import upsert_company
 
 SOURCE = "companyfacts"
 _ROW = "(" + ", ".join("?" * 14) + ")"
@@ -59,9 +60,7 @@ class CompanyFact:
 
     @property
     def months(self) -> int | None:
-        if self.start is None:
-            return None
-        return round(((self.end - self.start).days + 1) / 30.44)
+        return period_months(self.start, self.end)
 
 
 def _entries(doc: dict[str, Any], concept: str) -> list[tuple[str, dict[str, Any]]]:
@@ -104,36 +103,12 @@ def reported_values(doc: dict[str, Any], metric: str) -> list[CompanyFact]:
 
 def derive_quarters(values: list[CompanyFact]) -> list[CompanyFact]:
     """Three-month values missing from `values`, as differences of cumulative periods."""
-    durations = [v for v in values if v.start is not None]
-    quarters = {(v.start, v.end) for v in durations if v.months == 3}
-    quarter_ends = {v.end for v in durations if v.months == 3}
-    by_start: dict[date, list[CompanyFact]] = {}
-    for v in durations:
-        by_start.setdefault(v.start, []).append(v)  # type: ignore[arg-type]
-    derived = []
-    for cumulative in by_start.values():
-        cumulative.sort(key=lambda v: v.end)
-        for shorter, longer in itertools.pairwise(cumulative):
-            if (longer.months or 0) - (shorter.months or 0) != 3:
-                continue
-            start = shorter.end + timedelta(days=1)
-            if (start, longer.end) in quarters or longer.end in quarter_ends:
-                continue
-            derived.append(
-                CompanyFact(
-                    metric=longer.metric,
-                    concept=longer.concept,
-                    value=longer.value - shorter.value,
-                    unit=longer.unit,
-                    start=start,
-                    end=longer.end,
-                    accession=longer.accession,
-                    filed=longer.filed,
-                    derived=True,
-                )
-            )
-            quarter_ends.add(longer.end)
-    return derived
+    return [
+        CompanyFact(metric=longer.metric, concept=longer.concept,
+                    value=longer.value - shorter.value, unit=longer.unit, start=start,
+                    end=longer.end, accession=longer.accession, filed=longer.filed, derived=True)
+        for shorter, longer, start in missing_quarters(values)
+    ]
 
 
 def company_facts(doc: dict[str, Any]) -> list[CompanyFact]:
@@ -155,8 +130,7 @@ def merge_companyfacts(store: Store, cik: int, doc: dict[str, Any], fye_month: i
     """Replace this company's companyfacts rows with those of `doc`; returns the row count."""
     rows = []
     for fact in company_facts(doc):
-        quarter = fiscal_quarter_of(fact.end, fye_month)
-        months = fact.months
+        year, quarter, months = fiscal_slot(fact.start, fact.end, fye_month)
         rows.append(
             [
                 _fact_id(cik, fact),
@@ -168,8 +142,8 @@ def merge_companyfacts(store: Store, cik: int, doc: dict[str, Any], fye_month: i
                 fact.unit,
                 fact.start,
                 fact.end,
-                quarter.year,
-                quarter.quarter if months in (3, None) else None,
+                year,
+                quarter,
                 months,
                 SOURCE,
                 fact.derived,

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from claimtracker.quarters import snap_to_month_end
-from ingest.html_text import Block
-from ingest.sections import Section
-from ingest.xbrl import parse_date
+from ingest.filings.html_text import Block
+from ingest.filings.sections import Section
+from ingest.filings.xbrl import parse_date
 
 RESULTS = "Release: Results"
 QUOTE = "Release: CEO quote"

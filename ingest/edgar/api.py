@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from claimtracker.errors import NotFoundError
-from ingest.atomic_file import write_atomic
-from ingest.edgar_client import EdgarClient
+from ingest.edgar.atomic_file import write_atomic
+from ingest.edgar.client import EdgarClient
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.html_text import Block
+from ingest.filings.html_text import Block
 
 _PART_RE = re.compile(r"^PART\s+(IV|III|II|I)\b[\s.:—–-]*(.*)$", re.IGNORECASE)
 _ITEM_RE = re.compile(

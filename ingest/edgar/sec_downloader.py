@@ -35,9 +35,9 @@ from sec_edgar_downloader._constants import (
 )
 from sec_edgar_downloader._types import DownloadMetadata
 
-from ingest.edgar_api import cik10
-from ingest.edgar_client import EdgarClient
-from ingest.submissions import FilingRef
+from ingest.edgar.api import cik10
+from ingest.edgar.client import EdgarClient
+from ingest.edgar.submissions import FilingRef
 
 _PATCH_LOCK = threading.RLock()
 #: Forms whose primary document is all we need (inline XBRL inside); others take the whole

@@ -1,0 +1,1 @@
+"""Live EDGAR: client, rate limit, APIs, submissions, downloads, companyfacts, sync."""

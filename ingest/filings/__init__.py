@@ -1,0 +1,1 @@
+"""Filings: SGML, HTML text, XBRL, sections, releases, parsing, quality, the local-folder ingest."""
