@@ -19,6 +19,7 @@ PAGES = {
     "search": ("Search", "search"),
     "topics": ("Topics", "grid_view"),
     "metrics": ("Metrics", "monitoring"),
+    "alerts": ("Alerts", "notifications"),
     "articles": ("Articles", "article"),
     "data": ("Data", "database"),
 }

@@ -22,6 +22,7 @@ Data model (natural keys first):
     embeddings(text_hash, model)        FLOAT[384] vectors, shared by identical sentences
     mentions(mention_id)                topic mentions found in sentences
     articles / claims / claim_scores / claim_evidence   the claim ledger and its verdicts
+    alerts(alert_id)                    what changed in a company-quarter (alerts/)
 """
 
 from __future__ import annotations
@@ -334,6 +335,27 @@ CREATE TABLE run_owners (
 )
 """
 
+# Alerts (stage 4, alerts/): what changed for a company in a quarter. The key is a hash of
+# (kind, ticker, quarter, subject), so raising the same alert twice adds nothing; `run_id` is
+# the update run that raised it (a column here, never on `runs`: see _0005 on ADD COLUMN).
+_0006_ALERTS = """
+CREATE TABLE alerts (
+    alert_id       VARCHAR PRIMARY KEY,     -- hash of (kind, ticker, quarter, subject)
+    kind           VARCHAR NOT NULL,        -- verdict_flip | metric_surprise | went_quiet | ...
+    ticker         VARCHAR NOT NULL,
+    fiscal_year    INTEGER NOT NULL,
+    fiscal_quarter INTEGER NOT NULL,
+    subject        VARCHAR NOT NULL,        -- what the alert is about: claim, metric, topic, Item
+    severity       DOUBLE NOT NULL,         -- 0-1, ranks alerts within a company-quarter
+    title          VARCHAR NOT NULL,
+    detail         VARCHAR,
+    evidence       VARCHAR,                 -- JSON list of {text, source, url}
+    numbers        VARCHAR,                 -- JSON object
+    raised_at      TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    run_id         BIGINT                   -- runs.run_id of the update that raised it, or NULL
+)
+"""
+
 #: Applied in order; never edit one that has shipped, append a new one instead.
 MIGRATIONS: list[Migration] = [
     Migration("0001_filings", _sql(_0001_FILINGS)),
@@ -341,4 +363,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0003_nlp", _sql(_0003_NLP)),
     Migration("0004_claims", _sql(_0004_CLAIMS)),
     Migration("0005_run_owner", _sql(_0005_RUN_OWNER), required_by_readers=False),
+    Migration("0006_alerts", _sql(_0006_ALERTS), required_by_readers=False),
 ]

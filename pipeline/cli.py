@@ -53,12 +53,14 @@ def status(db, fmt: str) -> None:
 
 def _register() -> None:
     """Attach the subcommands that live in the pipeline packages."""
+    from alerts.cli import register as register_alerts
     from claims.cli import register as register_claims
     from ingest.cli import register as register_ingest
     from nlp.cli import register as register_nlp
     from pipeline.update_cli import register as register_update
 
-    for register in (register_ingest, register_update, register_nlp, register_claims):
+    for register in (register_ingest, register_update, register_nlp, register_claims,
+                     register_alerts):
         register(main)
 
 

@@ -2,10 +2,11 @@
 
 `update` runs, in order: fetch what is new for every tracked company from live EDGAR, ingest
 local `--from-dir` folders, ingest transcripts (data/transcripts plus `--transcripts`),
-enrich, score. A failing step is logged and recorded, and the later steps still run on what
-the DB holds; the exit code is 0 only when every step succeeded (75 when EDGAR rate-limited
-us: try again later). With no tracked company (or --no-fetch) nothing touches the network and
-no identity is needed. Each run is one `runs` row (kind 'update') and appends to a log file.
+enrich, score, raise alerts. A failing step is logged and recorded, and the later steps still
+run on what the DB holds; the exit code is 0 only when every step succeeded (75 when EDGAR
+rate-limited us: try again later). With no tracked company (or --no-fetch) nothing touches the
+network and no identity is needed. Each run is one `runs` row (kind 'update') and appends to a
+log file.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from claimtracker import config
 from claimtracker.db import Store
 from claimtracker.errors import ClaimtrackerError, InputError, RateLimitedError
 from claimtracker.runs import record_run
-from ingest.edgar_client import EdgarClient
-from ingest.edgar_sync import describe_company, resolve_companies, upsert_company
-from ingest.submissions import DEFAULT_FORMS
+from ingest.edgar.client import EdgarClient
+from ingest.edgar.companies import describe_company, resolve_companies, upsert_company
+from ingest.edgar.submissions import DEFAULT_FORMS
 
 log = logging.getLogger(__name__)
 
@@ -216,13 +217,13 @@ def _run_steps(store: Store, summary: UpdateSummary, tickers: list[str],
                cache_dir: Path | None, skip_enrich: bool, skip_score: bool, progress: bool,
                client: EdgarClient | None) -> None:
     if tickers:
-        from ingest.edgar_sync import ingest_tickers
+        from ingest.edgar.sync import ingest_tickers
 
         _step(summary, "fetch", lambda: ingest_tickers(
             store, tickers, forms=DEFAULT_FORMS, since=since, until=None, cache_dir=cache_dir,
             progress=progress, client=client))
     for folder in from_dirs:
-        from ingest.local import ingest_dir
+        from ingest.filings.local import ingest_dir
 
         _step(summary, f"from-dir {folder}",
               lambda folder=folder: ingest_dir(store, Path(folder), progress=progress))
@@ -242,6 +243,13 @@ def _run_steps(store: Store, summary: UpdateSummary, tickers: list[str],
         from claims.score import score_claims
 
         _step(summary, "score", lambda: score_claims(store))
+    from alerts.engine import raise_alerts
+
+    # After scoring: verdict flips need this run's verdicts. Tagged with this update's run
+    # (the one still running) so that `claimtracker alerts --new` lists what it raised.
+    running = store.con.execute("SELECT max(run_id) FROM runs WHERE kind = 'update' "
+                                "AND status = 'running'").fetchone()
+    _step(summary, "alerts", lambda: raise_alerts(store, run_id=running[0] if running else None))
 
 
 @contextmanager

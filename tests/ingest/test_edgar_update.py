@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from edgar_server import SHARED, EdgarServer
 
 from claimtracker.db import Store
-from ingest.rate_limit import process_limiter
+from ingest.edgar.rate_limit import process_limiter
 from pipeline.cli import main
 from pipeline.update import run_update
 
@@ -169,7 +169,8 @@ def test_update_when_rate_limited_still_runs_local_steps_and_exits_75(
                              log_file=tmp_path / "u.log", skip_enrich=True, skip_score=True)
         assert summary.exit_code == 75
         assert [(s.name, s.ok) for s in summary.steps] == [("fetch", False),
-                                                            ("transcripts", True)]
+                                                            ("transcripts", True),
+                                                            ("alerts", True)]
         assert "rate threshold" in (summary.steps[0].error or "")
         assert store.con.execute("SELECT count(*) FROM calls").fetchone() == (1,)
     assert len(edgar_env.hits) == 1

@@ -1,0 +1,111 @@
+"""`first_mention`: a product, programme or initiative named for the first time in our data.
+
+Why named entities of the taxonomy and not every new noun: the tagger's ruler labels product
+and programme names (data/topics.yaml terms: PRODUCT, ROBOT…), which is what a reader means by
+"Trainium was mentioned for the first time"; new nouns are mostly noise. A term counts only
+when the text writes it as a name (capitalised, or with a digit) in at least 80% of its
+mid-sentence uses, so "robotics" or "custom silicon" never qualify. Why the guards: the
+first quarter of a company's data, or the first earnings release in the data, names everything
+"for the first time". So a first mention counts only when the company has `min_prior_quarters`
+earlier quarters with data and the source kind it appears in has `min_prior_kind_quarters`
+earlier quarters of its own. Ranked by salience: sentences naming it that quarter, and how many
+later quarters name it again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from alerts.model import Alert
+from claimtracker.db import Store
+from claimtracker.quarters import FiscalQuarter
+
+KIND = "first_mention"
+_DOC_NAMES = {"transcript": "earnings call", "earnings_release": "earnings release"}
+
+
+def _is_name(surface: str) -> bool:
+    """Written as a name mid-sentence: every word capitalised or carrying a digit
+    ("Proteus", "Graviton3", "Trn1"), unlike "robotics" or "AWS-designed chips"."""
+    words = surface.split()
+    return bool(words) and all(w[:1].isupper() or any(c.isdigit() for c in w) for w in words)
+
+
+def first_mentions(store: Store, settings: dict[str, Any],
+                   tickers: list[str] | None = None) -> list[Alert]:
+    labels = list(settings["labels"])
+    ignored = {t.lower() for t in settings["ignore_terms"]}
+    where, params = "", []
+    if tickers:
+        where = f" AND upper(s.ticker) IN ({', '.join('?' for _ in tickers)})"
+        params = [t.upper() for t in tickers]
+    management = "(s.role IS NULL OR s.role = 'management')"
+    data: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for ticker, kind, year, q in store.con.execute(
+            f"SELECT DISTINCT s.ticker, s.doc_type, s.fiscal_year, s.fiscal_quarter FROM "
+            f"sentences s WHERE {management} AND s.ticker IS NOT NULL AND s.fiscal_year IS NOT "
+            f"NULL AND s.fiscal_quarter IS NOT NULL{where}", params).fetchall():
+        data[ticker.upper()][kind].add(FiscalQuarter(year, q).index)
+    rows = store.con.execute(
+        "SELECT s.ticker, m.surface, s.fiscal_year, s.fiscal_quarter, s.doc_type, "
+        "s.text, s.accession, m.start_char, s.sentence_id FROM mentions m JOIN sentences s USING "
+        f"(sentence_id) WHERE m.method = 'ruler' AND m.label IN "
+        f"({', '.join('?' for _ in labels)}) AND {management} AND s.ticker IS NOT NULL "
+        f"AND s.fiscal_year IS NOT NULL AND s.fiscal_quarter IS NOT NULL{where} "
+        "ORDER BY s.fiscal_year, s.fiscal_quarter, s.source_id, s.ord",
+        [*labels, *params]).fetchall()
+    seen: dict[tuple[str, str], list[tuple[int, str, str, str | None]]] = defaultdict(list)
+    written: dict[tuple[str, str], list[bool]] = defaultdict(list)  # mid-sentence: as a name?
+    counted: set[tuple[str, str, str]] = set()  # one sentence may carry several mentions
+    for ticker, surface, year, q, kind, text, accession, start, sentence_id in rows:
+        term = (surface or "").lower()
+        if term and term not in ignored and (ticker, term, sentence_id) not in counted:
+            counted.add((ticker, term, sentence_id))
+            key = (ticker.upper(), term)
+            seen[key].append((FiscalQuarter(year, q).index, kind, text, accession))
+            if start:
+                written[key].append(_is_name(surface))
+    need_all, need_kind = int(settings["min_prior_quarters"]), int(
+        settings["min_prior_kind_quarters"])
+    alerts: list[Alert] = []
+    for (ticker, term), hits in seen.items():
+        mid = written.get((ticker, term), [])
+        if mid and sum(mid) < 0.8 * len(mid):
+            continue  # "robotics", "custom silicon": mostly written as a common word
+        first = hits[0][0]
+        if any(other.startswith(term) and seen[(ticker, other)][0][0] < first
+               for t, other in seen if t == ticker and other != term):
+            continue  # bare "Graviton" after "Graviton2": the name is not new
+        now = [h for h in hits if h[0] == first]
+        kinds = {h[1] for h in now}
+        company = data[ticker]
+        prior = {i for quarters in company.values() for i in quarters if i < first}
+        if len(prior) < need_all:
+            continue
+        if not any(len({i for i in company.get(k, set()) if i < first}) >= need_kind
+                   for k in kinds):
+            continue  # only in a kind of source new to the data: everything is "new" there
+        later = len({h[0] for h in hits if h[0] > first})
+        quarter = FiscalQuarter.from_index(first)
+        urls = {}
+        for _, _, _, accession in now[:2]:
+            if accession and accession not in urls:
+                found = store.con.execute("SELECT url FROM filings WHERE accession = ?",
+                                          [accession]).fetchone()
+                urls[accession] = found[0] if found else None
+        where_named = ", ".join(sorted(_DOC_NAMES.get(k, k) for k in kinds))
+        alerts.append(Alert(
+            kind=KIND, ticker=ticker, quarter=quarter, subject=term,
+            severity=min(1.0, 0.3 + 0.1 * min(len(now), 4) + 0.075 * min(later, 4)),
+            title=f"First mention of {term} in the {quarter} {where_named}",
+            detail=(f"{ticker} names {term} for the first time in our data in {quarter} "
+                    f"({len(now)} sentence(s), {where_named}), after {len(prior)} quarters "
+                    f"with data; named again in {later} later quarter(s)."),
+            evidence=[{"text": text, "source": f"{quarter} {_DOC_NAMES.get(kind, kind)}",
+                       "url": urls.get(accession) if accession else None}
+                      for _, kind, text, accession in now[:2]],
+            numbers={"term": term, "sentences": len(now), "later_quarters": later,
+                     "prior_quarters": len(prior), "source_kinds": sorted(kinds)},
+        ))
+    return alerts
