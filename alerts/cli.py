@@ -25,10 +25,13 @@ from claimtracker.quarters import FiscalQuarter
               help="Only alerts raised by the latest `update` run.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "atom"]),
               default="table", show_default=True, help="Output format.")
+@click.option("--webhook", metavar="URL", default=None,
+              help="POST the listed alerts not yet delivered to URL as JSON (retried with "
+                   "backoff; an alert is never posted twice to the same URL).")
 @db_option
 @handle_errors
 def alerts_command(tickers: tuple[str, ...], kinds: tuple[str, ...], since: str | None,
-                   new_only: bool, fmt: str, db) -> None:
+                   new_only: bool, fmt: str, webhook: str | None, db) -> None:
     """What changed: verdict flips, metric surprises, topics that went quiet, rewritten
     filing Items and call remarks, shifts in management's tone, first mentions of products.
 
@@ -39,6 +42,7 @@ def alerts_command(tickers: tuple[str, ...], kinds: tuple[str, ...], since: str 
     Example:
       claimtracker alerts --ticker AMZN --since 2025Q1
       claimtracker alerts --new --format atom > alerts.xml
+      claimtracker alerts --new --webhook https://hooks.example.com/claimtracker
     """
     from alerts.engine import KINDS
     from alerts.model import has_alerts_table, read_alerts
@@ -51,7 +55,11 @@ def alerts_command(tickers: tuple[str, ...], kinds: tuple[str, ...], since: str 
         raise InputError(f"unknown alert kind(s) {', '.join(unknown)}; known: "
                          f"{', '.join(KINDS)}.")
     quarter = FiscalQuarter.parse(since) if since else None
-    with open_store(db, read_only=True) as store:
+    if webhook and not webhook.startswith(("http://", "https://")):
+        raise InputError(f"--webhook {webhook!r} is not an http(s) URL; use e.g. "
+                         "https://hooks.example.com/claimtracker.")
+    # Posting records deliveries, so only --webhook opens the DB for writing.
+    with open_store(db, read_only=not webhook) as store:
         if not has_alerts_table(store):
             click.echo("note: this DB has no alerts yet; run `claimtracker update` to raise "
                        "them.", err=True)
@@ -64,6 +72,13 @@ def alerts_command(tickers: tuple[str, ...], kinds: tuple[str, ...], since: str 
                                  f"{', '.join(sorted(known))}.")
         found = read_alerts(store, tickers=list(tickers) or None, kinds=list(kinds) or None,
                             since=quarter, new_only=new_only)
+        if webhook:
+            from alerts.webhook import deliver
+
+            posted = deliver(store, found, webhook)
+            click.echo(f"posted {posted} alert(s) to {webhook} ({len(found) - posted} of "
+                       f"{len(found)} listed were delivered before).", err=True)
+            return
     if fmt == "json":
         echo_json([{k: v for k, v in a.items() if k != "subject"} for a in found])
     elif fmt == "md":

@@ -4,7 +4,8 @@ Why named entities of the taxonomy and not every new noun: the tagger's ruler la
 and programme names (data/topics.yaml terms: PRODUCT, ROBOT…), which is what a reader means by
 "Trainium was mentioned for the first time"; new nouns are mostly noise. A term counts only
 when the text writes it as a name (capitalised, or with a digit) in at least 80% of its
-mid-sentence uses, so "robotics" or "custom silicon" never qualify. Why the guards: the
+mid-sentence uses, so "robotics" or "custom silicon" never qualify; a misspelling or
+truncation of a name already seen ("tranium", "inf2") is not a new name. Why the guards: the
 first quarter of a company's data, or the first earnings release in the data, names everything
 "for the first time". So a first mention counts only when the company has `min_prior_quarters`
 earlier quarters with data and the source kind it appears in has `min_prior_kind_quarters`
@@ -30,6 +31,40 @@ def _is_name(surface: str) -> bool:
     ("Proteus", "Graviton3", "Trn1"), unlike "robotics" or "AWS-designed chips"."""
     words = surface.split()
     return bool(words) and all(w[:1].isupper() or any(c.isdigit() for c in w) for w in words)
+
+
+def _split(term: str) -> tuple[str, str]:
+    """(letters, digits) of a term: "Trainium2" -> ("trainium", "2")."""
+    return ("".join(c for c in term if c.isalpha()), "".join(c for c in term if c.isdigit()))
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment): "tranium" is 1 from "trainium"."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def near_duplicate(term: str, name: str, settings: dict[str, Any]) -> bool:
+    """Is `term` another writing of the known `name`? Model numbers must match (Trainium2 is
+    not Trainium3); then either a misspelling (letters within `near_duplicate_distance` edits,
+    both at least `near_duplicate_min_letters` letters: short names like Trn1/Trn1n are too
+    close by nature) or, with `abbreviations`, a one-word truncation of the name keeping its
+    number ("inf2" of "Inferentia2", at least 3 letters)."""
+    (letters, digits), (name_letters, name_digits) = _split(term), _split(name)
+    if digits != name_digits or letters == name_letters:
+        return False
+    shortest = min(len(letters), len(name_letters))
+    if (shortest >= int(settings["near_duplicate_min_letters"])
+            and _distance(letters, name_letters) <= int(settings["near_duplicate_distance"])):
+        return True
+    return (bool(settings["abbreviations"]) and " " not in term.strip() and len(letters) >= 3
+            and len(letters) < len(name_letters) and name_letters.startswith(letters))
 
 
 def first_mentions(store: Store, settings: dict[str, Any],
@@ -77,6 +112,11 @@ def first_mentions(store: Store, settings: dict[str, Any],
         if any(other.startswith(term) and seen[(ticker, other)][0][0] < first
                for t, other in seen if t == ticker and other != term):
             continue  # bare "Graviton" after "Graviton2": the name is not new
+        if any(near_duplicate(term, other, settings)
+               and (seen[(ticker, other)][0][0], -len(seen[(ticker, other)]))
+               <= (first, -len(hits))
+               for t, other in seen if t == ticker and other != term):
+            continue  # "tranium" after "Trainium", "inf2" beside "Inferentia2": no new name
         now = [h for h in hits if h[0] == first]
         kinds = {h[1] for h in now}
         company = data[ticker]

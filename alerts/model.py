@@ -108,13 +108,16 @@ def read_alerts(store: Store, *, tickers: Sequence[str] | None = None,
              "subject": r[11]} for r in rows]
 
 
-def alert_counts_by_claim(store: Store, article_id: str) -> dict[str, int]:
-    """claim_id -> number of verdict_flip alerts, for the Claims page's per-claim badge."""
+def alert_counts_by_claim(store: Store, article_id: str,
+                          ticker: str | None = None) -> dict[str, int]:
+    """claim_id -> number of verdict_flip alerts (of one company, when given), for the Claims
+    page's per-claim count."""
     if not has_alerts_table(store):
         return {}
     rows = store.con.execute(
         "SELECT subject, count(*) FROM alerts WHERE kind = 'verdict_flip' AND subject LIKE ? "
-        "ESCAPE '\\' GROUP BY subject",
-        [article_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"],
+        "ESCAPE '\\' AND (? IS NULL OR upper(ticker) = upper(?)) GROUP BY subject",
+        [article_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%",
+         ticker, ticker],
     ).fetchall()
     return {subject.split("/", 1)[1]: n for subject, n in rows}

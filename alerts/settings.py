@@ -26,7 +26,8 @@ _MEASURES = ("cosine", "jaccard", "sentences_kept")
 _SCHEMA: dict[str, dict[str, str]] = {
     "cap": {"per_company_quarter": _POS_INT},
     "verdict_flip": {"enabled": _BOOL, "evidence_per_quarter": _POS_INT,
-                     "mixed_severity": _UNIT},
+                     "mixed_severity": _UNIT, "persist_quarters": _POS_INT,
+                     "include_mixed": _BOOL},
     "metric_surprise": {"enabled": _BOOL, "metrics": _WORDS, "z_threshold": _POS_NUM,
                         "min_history": _POS_INT, "window": _POS_INT,
                         "sign_change_metrics": _WORDS},
@@ -38,7 +39,9 @@ _SCHEMA: dict[str, dict[str, str]] = {
                         "max_similarity": _UNIT, "min_history": _POS_INT,
                         "min_words": _POS_INT, "salient_sentences": _POS_INT},
     "first_mention": {"enabled": _BOOL, "labels": _WORDS, "ignore_terms": _WORDS,
-                      "min_prior_quarters": _POS_INT, "min_prior_kind_quarters": _POS_INT},
+                      "min_prior_quarters": _POS_INT, "min_prior_kind_quarters": _POS_INT,
+                      "near_duplicate_distance": _POS_INT,
+                      "near_duplicate_min_letters": _POS_INT, "abbreviations": _BOOL},
     "tone_shift": {"enabled": _BOOL, "z_threshold": _POS_NUM, "min_history": _POS_INT,
                    "window": _POS_INT, "min_tokens": _POS_INT, "min_spread": _POS_NUM},
 }

@@ -2,8 +2,11 @@
 
 Why only supported / mixed / contradicted: `not_discussed` says management was silent on the
 claim, not that it turned; a flip is measured against the previous quarter that took a side,
-so a claim supported, then not discussed for a year, then contradicted, is one flip. Each
-alert carries both quarters' deciding evidence (claim_evidence), so the reader sees why.
+so a claim supported, then not discussed for a year, then contradicted, is one flip. Why
+`persist_quarters` and `include_mixed` (data/alerts.yaml): a claim scored near the line
+alternates quarter by quarter (the seed's robots-fixed-cost flipped ~10 times), which is
+noise, not news; a verdict that holds for N quarters is a change. Each alert carries both
+quarters' deciding evidence (claim_evidence), so the reader sees why.
 """
 
 from __future__ import annotations
@@ -39,10 +42,23 @@ def _severity(before: str, after: str, moved: float, mixed_severity: float) -> f
     return base * min(1.0, 0.6 + 0.2 * moved)  # scores lie in [-1, 1]: moved <= 2
 
 
+class _Track:
+    """One claim's established verdict, and the run of a different verdict challenging it."""
+
+    def __init__(self, quarter: FiscalQuarter, verdict: str, score: float, reason: str):
+        self.settled = (quarter, verdict, score, reason)  # last quarter of the settled verdict
+        self.challenger: list[tuple[FiscalQuarter, str, float, str]] = []
+
+
 def verdict_flips(store: Store, settings: dict[str, Any],
                   tickers: list[str] | None = None) -> list[Alert]:
-    """Every flip in claim_scores (all quarters: the history is what a new reader sees)."""
-    params: list[Any] = list(_TAKES_SIDE)
+    """Every confirmed flip in claim_scores (all quarters: the history is what a new reader
+    sees). A new verdict must hold `persist_quarters` quarters that judged the claim before it
+    counts; the alert is dated the quarter it began. Without `include_mixed`, `mixed` takes no
+    side: only supported <-> contradicted flips, with mixed quarters skipped like silence."""
+    sides = _TAKES_SIDE if settings["include_mixed"] else ("supported", "contradicted")
+    persist = int(settings["persist_quarters"])
+    params: list[Any] = list(sides)
     where = ""
     if tickers:
         where = f" AND upper(s.ticker) IN ({', '.join('?' for _ in tickers)})"
@@ -51,33 +67,46 @@ def verdict_flips(store: Store, settings: dict[str, Any],
         "SELECT s.article_id, s.claim_id, s.ticker, s.fiscal_year, s.fiscal_quarter, s.verdict, "
         "s.score, s.reason, c.statement FROM claim_scores s JOIN claims c "
         "ON c.article_id = s.article_id AND c.claim_id = s.claim_id "
-        f"WHERE s.verdict IN (?, ?, ?){where} "
+        f"WHERE s.verdict IN ({', '.join('?' for _ in sides)}){where} "
         "ORDER BY s.article_id, s.claim_id, s.ticker, s.fiscal_year, s.fiscal_quarter",
         params,
     ).fetchall()
     alerts: list[Alert] = []
-    previous: dict[tuple[str, str, str], tuple[FiscalQuarter, str, float, str]] = {}
+    tracks: dict[tuple[str, str, str], _Track] = {}
     limit = int(settings["evidence_per_quarter"])
     for article, claim, ticker, year, q, verdict, score, reason, statement in rows:
         key = (article, claim, ticker)
         quarter = FiscalQuarter(year, q)
-        before = previous.get(key)
-        previous[key] = (quarter, verdict, score, reason)
-        if before is None or before[1] == verdict:
+        track = tracks.get(key)
+        if track is None:
+            tracks[key] = _Track(quarter, verdict, score, reason)
             continue
-        old_quarter, old_verdict, old_score, old_reason = before
-        evidence = (_evidence(store, key, quarter, limit)
+        if verdict == track.settled[1]:
+            track.settled, track.challenger = (quarter, verdict, score, reason), []
+            continue
+        if track.challenger and track.challenger[0][1] != verdict:
+            track.challenger = []  # e.g. mixed, then contradicted: the run starts again
+        track.challenger.append((quarter, verdict, score, reason))
+        if len(track.challenger) < persist:
+            continue
+        old_quarter, old_verdict, old_score, old_reason = track.settled
+        new_quarter, _, new_score, new_reason = track.challenger[0]
+        track.settled, track.challenger = (quarter, verdict, score, reason), []
+        held = f", held through {quarter}" if quarter != new_quarter else ""
+        evidence = (_evidence(store, key, new_quarter, limit)
                     + _evidence(store, key, old_quarter, limit))
         alerts.append(Alert(
-            kind=KIND, ticker=ticker, quarter=quarter, subject=f"{article}/{claim}",
-            severity=_severity(old_verdict, verdict, abs(score - old_score),
+            kind=KIND, ticker=ticker, quarter=new_quarter, subject=f"{article}/{claim}",
+            severity=_severity(old_verdict, verdict, abs(new_score - old_score),
                                float(settings["mixed_severity"])),
-            title=f"{claim}: {old_verdict} in {old_quarter} -> {verdict} in {quarter}",
-            detail=(f"Claim \u201c{statement}\u201d ({article}) was {old_verdict} in {old_quarter} "
-                    f"({old_reason}) and is {verdict} in {quarter} ({reason})."),
+            title=f"{claim}: {old_verdict} in {old_quarter} -> {verdict} in {new_quarter}",
+            detail=(f"Claim \u201c{statement}\u201d ({article}) was {old_verdict} in "
+                    f"{old_quarter} ({old_reason}) and is {verdict} in {new_quarter} "
+                    f"({new_reason}{held})."),
             evidence=evidence,
             numbers={"article_id": article, "claim_id": claim, "from": old_verdict,
                      "to": verdict, "from_quarter": str(old_quarter),
-                     "score_before": old_score, "score_after": score},
+                     "confirmed_quarter": str(quarter), "held_quarters": persist,
+                     "score_before": old_score, "score_after": new_score},
         ))
     return alerts

@@ -42,6 +42,12 @@ common.set_url(ticker=chosen_tickers, kind=chosen_kinds,
 found: list[dict[str, Any]] = common.query(
     read_alerts, tickers=tuple(chosen_tickers) or None, kinds=tuple(chosen_kinds) or None,
     since=None if since == "all quarters" else FiscalQuarter.parse(since))
+# `?claim=article/claim` (the Claims page's link): only that claim's alerts.
+claim = st.query_params.get("claim")
+if claim:
+    found = [a for a in found if a["subject"] == claim]
+    st.caption(f"Only the alerts on claim {common.md_escape(claim)} "
+               "([all alerts](/alerts)).")
 st.caption(f"{len(found)} alert(s), newest quarter first, by severity within a company-quarter.")
 
 

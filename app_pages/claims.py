@@ -61,7 +61,10 @@ def verdict_text(point: dict[str, Any] | None) -> str:
 
 RECENT = 8  # quarters in the overview's timeline; a claim's chart below has them all
 OVERVIEW_COLUMNS = ["claim", "company", "statement", "latest", "last discussed", "timeline",
-                    "trend"]
+                    "trend", "alerts"]
+# Verdict-flip alerts per claim (alerts/), each with its link to the Alerts page.
+alerts_of: dict[str, dict[str, Any]] = common.query(views_claims.claim_alerts, article_id,
+                                                    ticker)
 
 
 def overview_row(claim: dict[str, Any]) -> dict[str, str]:
@@ -79,6 +82,7 @@ def overview_row(claim: dict[str, Any]) -> dict[str, str]:
         "last discussed": verdict_text(discussed),
         "timeline": "".join(common.VERDICT_MARKS.get(x["verdict"], "?") for x in recent),
         "trend": common.sparkline([x["score"] for x in recent]),
+        "alerts": str(alerts_of.get(claim["claim_id"], {}).get("count", 0)),
     }
 
 
@@ -109,6 +113,10 @@ if claim["metric"]:
 if claim["horizon"]:
     facts.append(f"horizon: {claim['horizon']}")
 st.caption(common.md_escape(" · ".join(facts)))
+flips = alerts_of.get(claim_id)
+if flips:
+    st.markdown(f"{flips['count']} verdict-flip alert(s) on this claim: "
+                f"[open them on the Alerts page]({flips['link']})")
 
 scores = [s for s in common.query(views_claims.claim_scores, article_id, claim_id)
           if s["ticker"] == ticker]

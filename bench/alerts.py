@@ -23,7 +23,22 @@ sys.path.insert(0, str(ROOT))
 
 from alerts.engine import AlertRun, compute_alerts  # noqa: E402
 from alerts.settings import load_settings  # noqa: E402
+from alerts.verdict_flip import verdict_flips  # noqa: E402
 from claimtracker.db import Store  # noqa: E402
+
+
+def _flip_noise(store: Store, section: dict) -> dict[str, tuple[int, str, int]]:
+    """Flips with every verdict change counted (persist 1, mixed in) against the file's
+    `persist_quarters` / `include_mixed`: the noise those settings cut."""
+    out = {}
+    for label, overrides in (("every change (persist 1, mixed in)",
+                              {"persist_quarters": 1, "include_mixed": True}),
+                             (f"data/alerts.yaml (persist {section['persist_quarters']}, "
+                              f"mixed {'in' if section['include_mixed'] else 'out'})", {})):
+        per = Counter(a.subject for a in verdict_flips(store, {**section, **overrides}))
+        top, n = per.most_common(1)[0] if per else ("-", 0)
+        out[label] = (sum(per.values()), top, n)
+    return out
 
 
 def main() -> int:
@@ -38,6 +53,7 @@ def main() -> int:
         started = time.perf_counter()
         alerts = compute_alerts(store, settings=settings, run=run)
         seconds = time.perf_counter() - started
+        flips = _flip_noise(store, settings.section("verdict_flip"))
     print(f"DB {args.db}: {sentences:,} sentences")
     print(f"all alerts computed in {seconds:.2f} s "
           f"({seconds / max(sentences, 1) * 10_000:.2f} s per 10,000 sentences)")
@@ -54,6 +70,9 @@ def main() -> int:
     for kind in kinds:
         per = [c[kind] for c in groups.values()]
         print(f"  {kind:<16} mean {statistics.fmean(per):5.2f}  max {max(per):3d}")
+    print("verdict_flip noise (flips before the cap; the claim flipping most):")
+    for label, (total, top, n) in flips.items():
+        print(f"  {label:<44} {total:>5} flips   most: {top} x{n}")
     print(f"{args.ticker} by quarter: " + "  ".join(kinds))
     for (ticker, quarter), counts in sorted(groups.items()):
         if ticker == args.ticker.upper():

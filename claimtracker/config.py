@@ -134,3 +134,16 @@ def edgar_backoff() -> float:
 def edgar_lookback_years() -> int:
     """How far back the first fetch for a company reaches when no --since is given."""
     return int(_positive_number("edgar_lookback_years", "CLAIMTRACKER_EDGAR_LOOKBACK_YEARS", 5))
+
+
+def alerts_webhook() -> str | None:
+    """URL that `update` POSTs its new alerts to (JSON), or None: CLAIMTRACKER_ALERTS_WEBHOOK
+    or `alerts_webhook` in claimtracker.toml. `claimtracker alerts --webhook` overrides it."""
+    url = setting("alerts_webhook", "CLAIMTRACKER_ALERTS_WEBHOOK")
+    if not url:
+        return None
+    url = str(url).strip()
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"alerts_webhook / CLAIMTRACKER_ALERTS_WEBHOOK={url!r} is not an "
+                          "http(s) URL; use e.g. https://hooks.example.com/claimtracker.")
+    return url

@@ -20,7 +20,8 @@ and says what to do. The CLI maps it to a message and exit code; anything else i
         ├── RateLimitedError   EDGAR's 403 "Request Rate Threshold Exceeded" (10-minute block)
         ├── IdentityRejectedError  EDGAR's "Undeclared Automated Tool" page: fix the User-Agent
         ├── NotFoundError      404 for a ticker, CIK or file
-        └── TransientFetchError  429/5xx/reset/timeout/truncated body, after all retries
+        ├── TransientFetchError  429/5xx/reset/timeout/truncated body, after all retries
+        └── WebhookError       POSTing alerts to a webhook failed after its retries (names URL)
 
 Exit codes: 1 generic, 2 bad input or settings (ConfigError, InputError and its subclasses,
 IdentityRejectedError), 74 storage (EX_IOERR), 75 try again later (EX_TEMPFAIL: lock, EDGAR
@@ -117,3 +118,10 @@ class NotFoundError(FetchError):
 
 class TransientFetchError(FetchError):
     """A retryable failure (429, 5xx, reset, timeout, truncated body) that outlived its retries."""
+
+
+class WebhookError(FetchError):
+    """POSTing alerts to a webhook failed (refused, 4xx, or 429/5xx/timeouts after retries);
+    the alerts not delivered are posted again on the next run."""
+
+    exit_code = 75  # try again later

@@ -23,6 +23,7 @@ Data model (natural keys first):
     mentions(mention_id)                topic mentions found in sentences
     articles / claims / claim_scores / claim_evidence   the claim ledger and its verdicts
     alerts(alert_id)                    what changed in a company-quarter (alerts/)
+    alert_deliveries(alert_id, url)     alerts POSTed to a webhook (never posted twice)
 """
 
 from __future__ import annotations
@@ -356,6 +357,17 @@ CREATE TABLE alerts (
 )
 """
 
+# Alerts delivered to a webhook: one row per (alert, URL) once the URL answered 2xx, so a
+# rerun after a failure posts only what was not delivered, and never an alert twice.
+_0007_ALERT_DELIVERIES = """
+CREATE TABLE alert_deliveries (
+    alert_id      VARCHAR NOT NULL,         -- alerts.alert_id
+    url           VARCHAR NOT NULL,         -- the webhook it was POSTed to
+    delivered_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (alert_id, url)
+)
+"""
+
 #: Applied in order; never edit one that has shipped, append a new one instead.
 MIGRATIONS: list[Migration] = [
     Migration("0001_filings", _sql(_0001_FILINGS)),
@@ -364,4 +376,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0004_claims", _sql(_0004_CLAIMS)),
     Migration("0005_run_owner", _sql(_0005_RUN_OWNER), required_by_readers=False),
     Migration("0006_alerts", _sql(_0006_ALERTS), required_by_readers=False),
+    Migration("0007_alert_deliveries", _sql(_0007_ALERT_DELIVERIES), required_by_readers=False),
 ]

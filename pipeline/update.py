@@ -250,6 +250,12 @@ def _run_steps(store: Store, summary: UpdateSummary, tickers: list[str],
     running = store.con.execute("SELECT max(run_id) FROM runs WHERE kind = 'update' "
                                 "AND status = 'running'").fetchone()
     _step(summary, "alerts", lambda: raise_alerts(store, run_id=running[0] if running else None))
+    if config.setting("alerts_webhook", "CLAIMTRACKER_ALERTS_WEBHOOK"):
+        from alerts.webhook import deliver_pending
+
+        # Its own step: a bad URL or a receiver that is down fails this step only; the alerts
+        # it missed are posted by the next run (alert_deliveries records what got through).
+        _step(summary, "webhook", lambda: deliver_pending(store, str(config.alerts_webhook())))
 
 
 @contextmanager

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
+from alerts.model import alert_counts_by_claim
 from claimtracker.db import Store
 from claimtracker.quarters import FiscalQuarter
 from nlp.provenance import is_web_link, source_link
@@ -60,6 +62,19 @@ def claims_with_timelines(store: Store, article_id: str) -> list[dict[str, Any]]
             "newest": points[-1] if points else None,
             "latest_discussed": discussed[-1] if discussed else None,
         })
+    return out
+
+
+def claim_alerts(store: Store, article_id: str, ticker: str | None = None) -> dict[str, Any]:
+    """Per claim, its verdict-flip alerts (of `ticker`, when given) and the Alerts page URL
+    that lists them: `?ticker=&kind=verdict_flip&claim=article/claim`, the params that page
+    reads. Claims without alerts are absent."""
+    out: dict[str, Any] = {}
+    for claim_id, n in alert_counts_by_claim(store, article_id, ticker).items():
+        params = [("kind", "verdict_flip"), ("claim", f"{article_id}/{claim_id}")]
+        if ticker:
+            params.insert(0, ("ticker", ticker))
+        out[claim_id] = {"count": n, "link": f"/alerts?{urlencode(params)}"}
     return out
 
 

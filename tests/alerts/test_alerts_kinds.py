@@ -89,19 +89,25 @@ def test_verdict_flip_robots_fixed_cost(alerted_db: Store) -> None:
 
 
 def test_every_flip_matches_the_stored_verdicts(alerted_db: Store) -> None:
-    """Each flip compares the claim's two consecutive quarters that took a side."""
+    """Each flip compares the claim's settled verdict with a new one that then held
+    `persist_quarters` consecutive quarters taking a side (mixed skipped unless included)."""
+    settings = load_settings().section("verdict_flip")
+    sides = ["supported", "contradicted"] + (["mixed"] if settings["include_mixed"] else [])
     flips = read_alerts(alerted_db, kinds=["verdict_flip"])
     assert flips
     for a in flips:
         article, claim = a["subject"].split("/", 1)
         rows = alerted_db.con.execute(
             "SELECT fiscal_year || 'Q' || fiscal_quarter, verdict FROM claim_scores "
-            "WHERE article_id = ? AND claim_id = ? AND verdict <> 'not_discussed' "
-            "ORDER BY fiscal_year, fiscal_quarter", [article, claim]).fetchall()
+            "WHERE article_id = ? AND claim_id = ? AND ticker = ? AND list_contains(?, verdict) "
+            "ORDER BY fiscal_year, fiscal_quarter", [article, claim, a["ticker"], sides]).fetchall()
         quarters = [q for q, _ in rows]
-        i = quarters.index(a["quarter"])
-        assert rows[i - 1] == (a["numbers"]["from_quarter"], a["numbers"]["from"])
-        assert rows[i][1] == a["numbers"]["to"] != a["numbers"]["from"]
+        start, end = quarters.index(a["quarter"]), quarters.index(
+            a["numbers"]["confirmed_quarter"])
+        assert rows[quarters.index(a["numbers"]["from_quarter"])][1] == a["numbers"]["from"]
+        assert end - start + 1 == settings["persist_quarters"]
+        assert {v for _, v in rows[start:end + 1]} == {a["numbers"]["to"]}
+        assert a["numbers"]["to"] != a["numbers"]["from"]
 
 
 def test_cap_per_company_quarter(alerted_db: Store) -> None:

@@ -10,7 +10,8 @@ import re
 import shutil
 
 import pytest
-from pages_util import ARTICLE, chart_data, frame_with, markdown_table, render, sql, texts
+from pages_util import APP, ARTICLE, chart_data, frame_with, markdown_table, render, sql, texts
+from streamlit.testing.v1 import AppTest
 
 from app_pages.common import md_escape
 from claims.render import VERDICT_MARKS
@@ -112,10 +113,45 @@ def test_untrusted_sentence_is_shown_as_text(monkeypatch, scored_db_path, tmp_pa
             "AND fiscal_year = 2025 AND fiscal_quarter = 3 ORDER BY rank LIMIT 1)",
             [hostile, ARTICLE])
     at = render(monkeypatch, db, claim="own-chips-deployed", quarter="2025Q3")
-    (shown,) = [m for m in texts(at, "markdown") if "alert" in m]
+    (shown,) = [m for m in texts(at, "markdown") if "onerror" in m]
     assert "\\<script\\>" in shown and "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in shown
     assert "<script" not in shown.replace("\\<", "") and "](" not in shown
     assert re.sub(r"\\(.)", r"\1", shown).endswith(hostile)  # every character still there
+
+
+def test_claims_show_alert_counts_linking_to_the_alerts_page(monkeypatch, scored_db_path,
+                                                             tmp_path) -> None:
+    """Each claim's verdict-flip alerts are counted in the overview (as stored), and the
+    claim's view links to the Alerts page filtered to that company, kind and claim."""
+    from alerts.engine import raise_alerts
+
+    db = tmp_path / "alerted.duckdb"
+    shutil.copy(scored_db_path, db)
+    with Store.open(db) as store:
+        raise_alerts(store)
+    expected = dict(sql(db, "SELECT split_part(subject, '/', 2), count(*) FROM alerts "
+                        "WHERE kind = 'verdict_flip' AND ticker = 'AMZN' AND subject LIKE ? "
+                        "GROUP BY ALL", [ARTICLE + "/%"]))
+    assert expected, "no verdict flips raised on the seed ledger"
+    claim = max(expected, key=lambda c: (expected[c], c))
+    at = render(monkeypatch, db, claim=claim)
+    table = markdown_table(at, "claim", "alerts")
+    shown = dict(zip(table["claim"], table["alerts"], strict=True))
+    assert shown == {c: str(expected.get(c, 0)) for c in shown}
+    link = f"/alerts?ticker=AMZN&kind=verdict_flip&claim={ARTICLE}%2F{claim}"
+    assert any(link in t and f"{expected[claim]} verdict-flip" in t
+               for t in texts(at, "markdown"))
+    # As the browser opens the link: straight onto the Alerts page with its params (the
+    # shell's ?page= routing; render() would run the Claims page first, which rewrites them).
+    page = AppTest.from_file(APP, default_timeout=120)
+    for key, value in {"page": "alerts", "ticker": "AMZN", "kind": "verdict_flip",
+                       "claim": f"{ARTICLE}/{claim}"}.items():
+        page.query_params[key] = value
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    titles = [t for t in texts(page, "markdown") if t.startswith("**AMZN")]
+    assert len(titles) == expected[claim]
+    assert all(md_escape(claim) in t for t in titles)
 
 
 # -- Metrics -------------------------------------------------------------------------------------
