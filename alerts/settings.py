@@ -43,7 +43,8 @@ _SCHEMA: dict[str, dict[str, str]] = {
                       "near_duplicate_distance": _POS_INT,
                       "near_duplicate_min_letters": _POS_INT, "abbreviations": _BOOL},
     "tone_shift": {"enabled": _BOOL, "z_threshold": _POS_NUM, "min_history": _POS_INT,
-                   "window": _POS_INT, "min_tokens": _POS_INT, "min_spread": _POS_NUM},
+                   "window": _POS_INT, "min_tokens": _POS_INT, "min_spread": _POS_NUM,
+                   "topic_min_tokens": _POS_INT},
 }
 _WHAT = {_POS_INT: "a positive whole number", _POS_NUM: "a positive number",
          _UNIT: "a number between 0 and 1", _BOOL: "true or false",
