@@ -19,18 +19,12 @@ from collections import defaultdict
 from typing import Any
 
 from alerts.model import Alert
+from alerts.named_terms import named_terms
 from claimtracker.db import Store
 from claimtracker.quarters import FiscalQuarter
 
 KIND = "first_mention"
 _DOC_NAMES = {"transcript": "earnings call", "earnings_release": "earnings release"}
-
-
-def _is_name(surface: str) -> bool:
-    """Written as a name mid-sentence: every word capitalised or carrying a digit
-    ("Proteus", "Graviton3", "Trn1"), unlike "robotics" or "AWS-designed chips"."""
-    words = surface.split()
-    return bool(words) and all(w[:1].isupper() or any(c.isdigit() for c in w) for w in words)
 
 
 def _split(term: str) -> tuple[str, str]:
@@ -82,32 +76,11 @@ def first_mentions(store: Store, settings: dict[str, Any],
             f"sentences s WHERE {management} AND s.ticker IS NOT NULL AND s.fiscal_year IS NOT "
             f"NULL AND s.fiscal_quarter IS NOT NULL{where}", params).fetchall():
         data[ticker.upper()][kind].add(FiscalQuarter(year, q).index)
-    rows = store.con.execute(
-        "SELECT s.ticker, m.surface, s.fiscal_year, s.fiscal_quarter, s.doc_type, "
-        "s.text, s.accession, m.start_char, s.sentence_id FROM mentions m JOIN sentences s USING "
-        f"(sentence_id) WHERE m.method = 'ruler' AND m.label IN "
-        f"({', '.join('?' for _ in labels)}) AND {management} AND s.ticker IS NOT NULL "
-        f"AND s.fiscal_year IS NOT NULL AND s.fiscal_quarter IS NOT NULL{where} "
-        "ORDER BY s.fiscal_year, s.fiscal_quarter, s.source_id, s.ord",
-        [*labels, *params]).fetchall()
-    seen: dict[tuple[str, str], list[tuple[int, str, str, str | None]]] = defaultdict(list)
-    written: dict[tuple[str, str], list[bool]] = defaultdict(list)  # mid-sentence: as a name?
-    counted: set[tuple[str, str, str]] = set()  # one sentence may carry several mentions
-    for ticker, surface, year, q, kind, text, accession, start, sentence_id in rows:
-        term = (surface or "").lower()
-        if term and term not in ignored and (ticker, term, sentence_id) not in counted:
-            counted.add((ticker, term, sentence_id))
-            key = (ticker.upper(), term)
-            seen[key].append((FiscalQuarter(year, q).index, kind, text, accession))
-            if start:
-                written[key].append(_is_name(surface))
+    seen, _ = named_terms(store, labels, ignored, tickers)
     need_all, need_kind = int(settings["min_prior_quarters"]), int(
         settings["min_prior_kind_quarters"])
     alerts: list[Alert] = []
     for (ticker, term), hits in seen.items():
-        mid = written.get((ticker, term), [])
-        if mid and sum(mid) < 0.8 * len(mid):
-            continue  # "robotics", "custom silicon": mostly written as a common word
         first = hits[0][0]
         if any(other.startswith(term) and seen[(ticker, other)][0][0] < first
                for t, other in seen if t == ticker and other != term):
