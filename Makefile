@@ -19,12 +19,13 @@ install: $(BIN)/claimtracker
 run: install
 	$(BIN)/claimtracker update --from-dir $(SHARED)/edgar --transcripts $(SHARED)/transcripts
 
-# Headless Chromium from Debian for the browser test (playwright drives it; no browser download).
+# Headless Chromium from Debian for the browser test (playwright drives it; no browser download),
+# Pango for WeasyPrint's PDF reports, and Nanum fonts so Korean renders in both.
 browser:
-	@dpkg -s chromium fonts-noto-color-emoji fonts-nanum >/dev/null 2>&1 || { \
+	@dpkg -s chromium fonts-noto-color-emoji fonts-nanum libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    chromium fonts-noto-color-emoji fonts-nanum >/dev/null; }
+	    chromium fonts-noto-color-emoji fonts-nanum libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 test: install browser
 	$(BIN)/ruff check .

@@ -2,8 +2,9 @@
 
 Why rank and cap here, not in each kind: a reader reads about `cap.per_company_quarter`
 alerts of a company's quarter whatever their kind, so severities compete across kinds.
-The whole history is recomputed each time (a few seconds) and stored with deterministic ids,
-so a rerun adds nothing and a new quarter adds only its own alerts.
+A company's whole history is recomputed when any of its inputs changed (alerts/inputs.py) and
+stored with deterministic ids, so a rerun adds nothing, a new quarter adds only its own alerts,
+and a company with nothing new is not computed at all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alerts.first_mention import first_mentions
+from alerts.inputs import changed_tickers, input_digests, save_digests, stored_digests
 from alerts.language_change import language_changes
 from alerts.metric_surprise import metric_surprises
 from alerts.model import Alert, save_alerts
@@ -44,6 +46,8 @@ class AlertRun:
     """What one raise did: `counts` feeds update's one-line summary."""
 
     computed: dict[str, int] = field(default_factory=dict)
+    companies: list[str] = field(default_factory=list)  # the companies computed this time
+    skipped: int = 0  # companies whose inputs had not changed
     kept: int = 0
     new: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -54,6 +58,7 @@ class AlertRun:
 
     def as_dict(self) -> dict[str, Any]:
         return {"counts": self.counts, "computed": self.computed,
+                "companies": self.companies, "unchanged_companies": self.skipped,
                 "seconds": {k: round(v, 2) for k, v in self.seconds.items()}}
 
 
@@ -101,10 +106,20 @@ def compute_alerts(store: Store, *, settings: AlertSettings | None = None,
 
 
 def raise_alerts(store: Store, *, run_id: int | None = None,
-                 settings: AlertSettings | None = None) -> AlertRun:
-    """Compute and store; idempotent (alerts already stored are left as they are)."""
+                 settings: AlertSettings | None = None, everything: bool = False) -> AlertRun:
+    """Compute the companies whose inputs changed (all with `everything`) and store what is
+    new; idempotent (alerts already stored are left as they are)."""
+    settings = settings or load_settings()
     run = AlertRun()
-    alerts = compute_alerts(store, settings=settings, run=run)
+    digests = input_digests(store, settings)
+    run.companies = sorted(digests) if everything else changed_tickers(
+        digests, stored_digests(store))
+    run.skipped = len(digests) - len(run.companies)
+    if not run.companies:
+        return run
+    alerts = compute_alerts(store, settings=settings, tickers=run.companies, run=run)
     run.kept = len(alerts)
     run.new = save_alerts(store, alerts, run_id)
+    # Only after the alerts are stored: an interrupted run recomputes these companies.
+    save_digests(store, {t: digests[t] for t in run.companies})
     return run

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from app_pages import charts, common
-from pipeline import views_claims, views_metrics
+from app_pages import common
+from claims.render import plain_quote
+from pipeline import charts, views_claims, views_metrics
 from pipeline.frames import frame_verdict
 
 STANCE_BADGE = {"supports": "green", "contradicts": "red", "neutral": "gray"}
@@ -106,7 +108,7 @@ common.set_url(article=article_id, claim=claim_id, ticker=ticker if len(all_tick
 
 st.markdown(f"### {common.md_escape(claim['statement'])}")
 if claim["quote"]:
-    st.markdown(f"> {common.md_escape(claim['quote'])}")
+    st.markdown(f"> {common.md_escape(plain_quote(claim['quote']))}")
 facts = [f"kind: {claim['kind']}", f"topics: {', '.join(claim['topics']) or '–'}"]
 if claim["metric"]:
     facts.append(f"metric: {claim['metric']} expected {claim['direction'] or '?'}")
@@ -123,6 +125,13 @@ scores = [s for s in common.query(views_claims.claim_scores, article_id, claim_i
 if not scores:
     st.info("No verdicts for this claim yet: run `claimtracker score`.")
     st.stop()
+peers = sorted({p for s in scores if isinstance(s.get("metric"), dict)
+                for p in (s["metric"].get("peers") or {})})
+if claim["metric"] and peers:
+    link = "?" + urlencode([("page", "peers"), ("metric", claim["metric"]),
+                            *[("ticker", t) for t in [ticker, *peers]]], doseq=True)
+    st.markdown(f"Comparative claim: [see {common.md_escape(claim['metric'])} of "
+                f"{common.md_escape(', '.join([ticker, *peers]))} side by side]({link})")
 quarter_order = [s["quarter"] for s in scores]
 st.vega_lite_chart(
     [{k: s[k] for k in ("quarter", "verdict", "score", "reason")} for s in scores],

@@ -11,10 +11,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from claims.render import VERDICT_COLOURS, VERDICT_MARKS, legend
+from claims.render import VERDICT_COLOURS, VERDICT_MARKS, legend, md_escape
 from claimtracker import config
 from claimtracker.db import Store
 from claimtracker.errors import DatabaseLockedError
@@ -120,20 +121,7 @@ def set_url(**params: Any) -> None:
 
 
 # -- untrusted text ------------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
 _SPACE = re.compile(r"\s+")
-
-
-def md_escape(text: str | None) -> str:
-    """Filing/transcript text made inert for st.markdown: every markdown/HTML character escaped.
-
-    Whitespace runs become one space (kept at the ends, so escaped pieces can be joined).
-    Backslash-escaping ASCII punctuation is CommonMark's own literal form, so `<script>`
-    renders as the text "<script>", and `:red[...]`, links, images and LaTeX never trigger.
-    """
-    if not text:
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(text)))
 
 
 _STOP_WORDS = frozenset((
@@ -173,14 +161,22 @@ def highlight(text: str | None, terms: list[str]) -> str:
     return "".join(out)
 
 
+def viewer_link(sentence_id: str) -> str:
+    """The source viewer's shareable URL (relative) for one sentence."""
+    return "?" + urlencode({"page": "source", "sentence": sentence_id})
+
+
 def source_line(item: dict[str, Any]) -> str:
-    """"speaker (role) · document · link" as safe markdown; the link only for http(s) URLs."""
+    """"speaker (role) · document · source viewer · link" as safe markdown; the link only
+    for http(s) URLs, the viewer whenever the item names its sentence."""
     who = item.get("speaker") or ""
     role = item.get("role")
     parts = []
     if who or role:
         parts.append(md_escape(f"{who} ({role})" if role and who else who or role))
     parts.append(md_escape(item.get("document") or item.get("doc_type") or ""))
+    if item.get("sentence_id"):
+        parts.append(f"[in context]({viewer_link(str(item['sentence_id']))})")
     link = item.get("link") or item.get("url")
     if link and str(link).startswith(("http://", "https://")):
         parts.append(f"[EDGAR]({_url_escape(str(link))})")

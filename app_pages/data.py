@@ -9,7 +9,22 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, updater
-from pipeline import views
+from pipeline import export, views
+
+
+def _downloads() -> None:
+    """Every table users analyse, as the file `claimtracker export` writes (same owner)."""
+    with st.expander("Download tables (Parquet or CSV, as `claimtracker export` writes them)"):
+        tables: list[str] = common.query(export.exportable_tables)
+        left, right = st.columns(2)
+        table = left.selectbox("Table", tables, key="export_table")
+        fmt = right.radio("Format", ["parquet", "csv"], horizontal=True, key="export_format")
+        if table and st.button("Prepare the file", key="export_prepare"):
+            data: bytes = common.query(export.table_bytes, table, fmt)
+            st.download_button(f"Download {table}.{fmt}", data, file_name=f"{table}.{fmt}",
+                               mime="text/csv" if fmt == "csv" else
+                               "application/vnd.apache.parquet", key="export_download")
+
 
 st.title("Data")
 path = common.db_path()
@@ -40,6 +55,8 @@ if path.exists():
     if failed:
         with st.expander(f"{len(failed)} filings not fully parsed"):
             st.dataframe(pd.DataFrame(failed), hide_index=True)
+
+    _downloads()
 
     st.subheader("Last runs")
     runs: list[dict[str, Any]] = common.query(views.recent_runs, 20)

@@ -6,10 +6,10 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import charts, common
+from app_pages import common
 from claimtracker.db import Store
 from nlp.search import clip_query
-from pipeline import views
+from pipeline import charts, views
 
 ANY = "any"
 DOC_TYPES = [ANY, "transcript", "earnings_release", "10-Q", "10-K"]
@@ -18,20 +18,23 @@ SECTIONS = [ANY, "prepared", "qa"]
 
 
 @st.cache_resource(show_spinner="Loading the embedding model (once per server)…")
-def embedding_model() -> Any:
-    """The sentence-embedding model, loaded once per server process."""
-    from claimtracker.models import embedding_model as load
+def query_encoder(backend: str) -> str:
+    """Load the backend the DB's vectors were made with (torch or onnx-int8), once per server:
+    queries must be embedded the same way, and the first search should not pay the load."""
+    from nlp.embedder import encode_texts
 
-    return load()
+    encode_texts(["warm up"], backend=backend)
+    return backend
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def run_search(fp: tuple[str, int, int, int, int], query_text: str,
                filters: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+    from nlp.embedder import db_backend, default_backend
     from nlp.search import search
 
-    embedding_model()
     with Store.open(fp[0], read_only=True) as store:
+        query_encoder(db_backend(store) or default_backend())
         return search(store, query_text, **dict(filters))
 
 

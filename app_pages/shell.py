@@ -19,9 +19,11 @@ PAGES = {
     "search": ("Search", "search"),
     "topics": ("Topics", "grid_view"),
     "metrics": ("Metrics", "monitoring"),
+    "peers": ("Peers", "compare_arrows"),
     "alerts": ("Alerts", "notifications"),
     "articles": ("Articles", "article"),
     "data": ("Data", "database"),
+    "source": ("Source", "article_shortcut"),
 }
 
 

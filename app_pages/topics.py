@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, common
-from pipeline import views, views_topics
+from app_pages import common
+from pipeline import charts, views, views_topics
 
 
 @st.cache_data(show_spinner=False)

@@ -4,7 +4,9 @@ Retrieval is driven by the claim's own words (claims.query), not by a fixed taxo
 search over the claim's company and timeline, fused with a topic-restricted search when the
 ledger names topics (topics only add recall). A Korean claim is searched with its English
 names and glossary terms, then each quarter's shortlist is reranked by multilingual-e5 on the
-Korean quote itself (claims.crosslingual). Only management speaks for the company here:
+Korean quote itself (claims.crosslingual). Each quarter's head is then re-ranked by the claim's
+key terms and reported figures (claims.evidence_rank, data/evidence.yaml), so the sentence that
+justifies a verdict leads the evidence. Only management speaks for the company here:
 management turns of calls and the sentences of earnings releases and filings (role NULL).
 Analysts' questions, operator lines and investor-relations boilerplate are dropped, whatever
 their rank. The same call can be ingested in two formats, so identical sentences are kept once.
@@ -20,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from claims.crosslingual import CrossLingualReranker, default_reranker
+from claims.evidence_rank import key_terms, lead_order, rank_candidates
+from claims.evidence_settings import evidence_settings
 from claims.ledger import Claim
 from claims.query import ClaimQuery, claim_query, is_korean
 from claims.settings import ScoringSettings, scoring_settings
@@ -61,7 +65,9 @@ def claim_hits(store: Store, claim: Claim, ticker: str, quarters: list[FiscalQua
                settings: ScoringSettings | None = None,
                ) -> dict[FiscalQuarter, list[dict[str, Any]]]:
     """Management hits for a claim in every quarter, from one search over the whole range
-    (plus one restricted to the ledger's topics, when it names any), best first per quarter."""
+    (plus one restricted to the ledger's topics, when it names any), distinct and best first
+    per quarter: each quarter's head re-ranked by the claim's key terms and reported figures
+    (claims.evidence_rank)."""
     if not quarters:
         return {}
     settings = settings or scoring_settings()
@@ -87,7 +93,9 @@ def claim_hits(store: Store, claim: Claim, ticker: str, quarters: list[FiscalQua
             by_quarter.setdefault(quarter, []).append(hit)
     if query.crosslingual and english:
         _rerank(query, by_quarter, reranker or default_reranker(), settings)
-    return by_quarter
+    terms = key_terms(query)
+    return {quarter: rank_candidates(_distinct(hits), terms, hand_cues=bool(claim.cues))
+            for quarter, hits in by_quarter.items()}
 
 
 def e5_ranking(store: Store, query: ClaimQuery, ticker: str, quarters: list[FiscalQuarter],
@@ -162,10 +170,15 @@ def _judge_by_own_subject(text: str, claim: Claim, stance_model: StanceModel) ->
 def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
          k: int | None = None, pool: int | None = None,
          ) -> list[tuple[dict[str, Any], StanceResult]]:
-    """Up to k (hit, stance) pairs from the quarter's best `pool` distinct sentences: those
-    that take a side first, the firmest (realised, unhedged) before the hedged or
-    forward-looking ones, then by search rank. Sentences below the pool are not relevant
-    enough to count, whatever direction words they hold."""
+    """Up to k (hit, stance) pairs from the quarter's best `pool` distinct sentences.
+
+    First the `lead` sentences (data/evidence.yaml) that best justify a verdict: evidence
+    score plus a small bonus for taking a side, so the reader sees the sentence that decides
+    rather than any sentence holding a direction word (a claim with hand-written cues, whose
+    stances are precise, gets `lead_with_cues`). Then the others as the verdict weighs
+    them: those that take a side first, the firmest (realised, unhedged) before the hedged or
+    forward-looking ones, then by rank. Sentences below the pool are not relevant enough to
+    count, whatever direction words they hold."""
     settings = scoring_settings()
     k = k or settings.evidence_k
     judged_claim = stance_claim(claim)
@@ -173,7 +186,9 @@ def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
     judged = [(hit, _judge_by_own_subject(hit["text"], judged_claim, stance_model) if own_subject
                else stance_model.judge(hit["text"], judged_claim))
               for hit in _distinct(hits)[:pool or settings.pool]]
-    sided = sorted((pair for pair in judged if pair[1].stance != NEUTRAL),
-                   key=lambda pair: -pair[1].weight)  # stable: search rank breaks ties
-    neutral = [pair for pair in judged if pair[1].stance == NEUTRAL]
-    return (sided + neutral)[:k]
+    lead = lead_order(judged, evidence_settings(), hand_cues=bool(claim.cues))
+    others = [pair for i, pair in enumerate(judged) if i not in lead]
+    sided = sorted((pair for pair in others if pair[1].stance != NEUTRAL),
+                   key=lambda pair: -pair[1].weight)  # stable: rank breaks ties
+    neutral = [pair for pair in others if pair[1].stance == NEUTRAL]
+    return ([judged[i] for i in lead] + sided + neutral)[:k]

@@ -7,6 +7,7 @@ so a verdict is never green in one place and amber in another.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any, NamedTuple
 
@@ -53,3 +54,37 @@ def render_timeline(results: list[dict[str, Any]]) -> str:
                      f"(+{counts['supported']} ~{counts['mixed']} -{counts['contradicted']})")
     lines.append("legend: " + legend())
     return "\n".join(lines)
+
+
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"
+                       r"|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINE_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-+*]\s+|\d+[.)]\s+)", re.MULTILINE)
+
+
+def plain_quote(text: str | None) -> str:
+    """An article's markdown quote as the text a reader saw: `**bold**`, `*em*`, links,
+    headings and list or quote marks removed (the ledger keeps the verbatim quote)."""
+    if not text:
+        return ""
+    text = _LINK.sub(r"\1", str(text))
+    text = _LINE_MARK.sub("", text)
+    for _ in range(2):  # nested emphasis, e.g. ***both***
+        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    return text.replace("`", "")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+_SPACE = re.compile(r"\s+")
+
+
+def md_escape(text: str | None) -> str:
+    """Filing/transcript text made inert for st.markdown: every markdown/HTML character escaped.
+
+    Whitespace runs become one space (kept at the ends, so escaped pieces can be joined).
+    Backslash-escaping ASCII punctuation is CommonMark's own literal form, so `<script>`
+    renders as the text "<script>", and `:red[...]`, links, images and LaTeX never trigger.
+    """
+    if not text:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(text)))

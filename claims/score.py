@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from claims.attention import Attention, attention_timeline
 from claims.evidence import SearchFn, claim_hits, pick
+from claims.evidence_settings import EVIDENCE_FILE
 from claims.ledger import Claim, Ledger, load_ledger
 from claims.ledger import ledger_paths as resolve_ledger_paths
 from claims.metrics import MetricSeries
@@ -40,8 +41,9 @@ from nlp.provenance import MANAGEMENT_SQL
 log = logging.getLogger(__name__)
 
 #: Changes whenever the scoring code changes, so stored verdicts are recomputed.
-_SCORER_FILES = ("score.py", "verdict.py", "evidence.py", "metrics.py", "attention.py",
-                 "query.py", "crosslingual.py", "compare.py", "settings.py")
+_SCORER_FILES = ("score.py", "verdict.py", "evidence.py", "evidence_rank.py",
+                 "evidence_settings.py", "metrics.py", "attention.py", "query.py",
+                 "crosslingual.py", "compare.py", "settings.py", "sentence_subject.py")
 SCORER_VERSION = "claims-score-" + hashlib.sha256(b"".join(
     (Path(__file__).parent / name).read_bytes()
     for name in _SCORER_FILES if (Path(__file__).parent / name).exists()
@@ -49,15 +51,16 @@ SCORER_VERSION = "claims-score-" + hashlib.sha256(b"".join(
 
 
 def _data_version() -> str:
-    """The retrieval settings and glossary the evidence depends on (data files users edit)."""
-    paths = (SCORING_FILE, GLOSSARY_FILE)
+    """The retrieval settings, evidence ranking and glossary the evidence depends on (data
+    files users edit)."""
+    paths = (SCORING_FILE, EVIDENCE_FILE, GLOSSARY_FILE)
     return _data_digest(tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths))
 
 
 @cache
 def _data_digest(mtimes: tuple[float, ...]) -> str:
     digest = hashlib.sha256()
-    for path in (SCORING_FILE, GLOSSARY_FILE):
+    for path in (SCORING_FILE, EVIDENCE_FILE, GLOSSARY_FILE):
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()[:12]
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 PRONOUNS = {"PRON"}
+ACTS_ON = {"dobj", "ccomp", "xcomp"}
 
 
 @lru_cache(maxsize=8192)
@@ -24,4 +25,29 @@ def sentence_subject(text: str) -> str | None:
                 words = [t for t in token.subtree if t.pos_ not in ("DET", "PUNCT")]
                 phrase = " ".join(t.text for t in words[-4:]) if words else ""
                 return phrase or None
+    return None
+
+
+@lru_cache(maxsize=4096)
+def subject_head(text: str) -> str | None:
+    """The head word (lemma) of an English sentence's grammatical subject ("Google Cloud's
+    backlog jumped" -> "backlog"): what the claim says changes. None when the main verb acts
+    on an object (then the object changes), for pronouns, non-English text or no parser."""
+    if not text.isascii():
+        return None
+    from claimtracker.errors import ModelError
+    from claimtracker.models import spacy_pipeline
+
+    try:
+        doc = spacy_pipeline()(text)
+    except (ModelError, ImportError):
+        return None
+    for sent in doc.sents:
+        children = list(sent.root.children)
+        if any(t.dep_ in ACTS_ON for t in children):
+            return None  # "models are making ads convert better": the change is the object's
+        for token in children:
+            if token.dep_ in SUBJECT_DEPS and token.pos_ not in PRONOUNS:
+                return (token.lemma_ or token.text).lower()
+        return None
     return None

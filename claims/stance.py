@@ -5,10 +5,17 @@ subjects are what rises or falls (its hand-written `cues` when the ledger gives 
 `terms` and metric aliases). Phrase rules ("upward pressure on {subject}", "sold out",
 "demand exceeds supply") give a subject its direction directly; otherwise the direction word
 attached to the subject decides (the nearest one, or the one the dependency parse links to it
-when the window is ambiguous), flipped under negation and compared with the direction that
-supports the claim. Hedged ("may") and forward-looking ("we expect") sentences weigh less as
-evidence for a claim about what has already happened. Every word list, rule, window and
-weight lives in data/stance.yaml (claims.stance_rules).
+when the window is ambiguous; never one the parse gives to another noun, as in "operating
+income increased ... and operating margin was 32.4%"), flipped under negation and compared
+with the direction that supports the claim. Numbers attached to a subject come first: a
+prior-period comparison ("72.4%, compared with 75.0%") or a negative level ("a negative $362
+million"); a change smaller than the size the claim asks for ("up 16%" for "more than 20%")
+contradicts at reduced weight (claims.stance_numbers). A claim naming an event ("spin off",
+"raise its dividend") is decided only by sentences naming the event, and an English claim
+whose subject head is one of its terms ("Google Cloud's backlog") only by sentences naming
+that head (claims.stance_subjects). Hedged ("may") and forward-looking ("we expect")
+sentences weigh less as evidence for a claim about what has already happened. Every word
+list, rule, window and weight lives in data/stance.yaml (claims.stance_rules).
 
 Anything with `judge(sentence, claim) -> StanceResult` is a `StanceModel`, so an NLI model a
 user has on disk can replace `RuleStance` without touching the scorer.
@@ -23,17 +30,22 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from claims.ledger import Claim
+from claims.stance_events import EventRule
 from claims.stance_match import (
     RuleHit,
     Subject,
     Tokens,
     match_rules,
+    phrase_spans,
     phrase_words,
+    scope_of,
     subject_spans,
     tokenize,
 )
-from claims.stance_parse import attach
+from claims.stance_numbers import read_numbers, size_short
+from claims.stance_parse import attach, owned_elsewhere
 from claims.stance_rules import StanceRules, load_stance_rules
+from claims.stance_subjects import claim_subjects, event_of, required_head
 
 SUPPORTS = "supports"
 CONTRADICTS = "contradicts"
@@ -71,21 +83,6 @@ class StanceModel(Protocol):
     name: str
 
     def judge(self, sentence: str, claim: Claim) -> StanceResult: ...
-
-
-def claim_subjects(claim: Claim) -> list[tuple[str, str]]:
-    """(phrase, direction of it that supports the claim): the ledger's cues override; else the
-    claim's key terms and its metric's aliases, each supporting the claim's direction."""
-    cues = getattr(claim, "cues", None) or {}
-    if cues:
-        return list(cues.items())
-    phrases = [str(t) for t in getattr(claim, "terms", ()) or ()]
-    metric = getattr(claim, "metric", None)
-    if metric:
-        from claimtracker.metric_catalog import load_catalog
-
-        phrases.extend(load_catalog().english_names(metric))
-    return [(p, claim.direction) for p in dict.fromkeys(p for p in phrases if p.strip())]
 
 
 def _flip(direction: str) -> str:
@@ -131,8 +128,26 @@ class RuleStance:
         forward = any(w in rules.forward for w in words) or any(
             p in lower for p in rules.forward_phrases)
         existence = bool(getattr(claim, "mentions_support", False))
-        subjects_all = claim_subjects(claim)
+        subjects_all = claim_subjects(claim, rules)
+        event = event_of(claim, rules)
+        if event is not None:
+            named = [p for p in event.evidence if phrase_spans(words, p)]
+            others = [s for s in subjects_all if s[0] not in event.evidence]
+            if not named or (event.object and others and not subject_spans(words, others)):
+                return StanceResult(NEUTRAL, 0.0, [{"event": event.event_id, "named": False}],
+                                    hedged, forward)
+            if not event.direction:
+                return self._event_named(words, named[0], event, claim, rules, hedged, forward)
+            subjects_all = [(p, claim.direction) for p in event.evidence]
+        heads = required_head(claim, rules) if event is None else ()
+        if heads and not any(phrase_spans(words, h) for h in heads):
+            return StanceResult(NEUTRAL, 0.0, [{"head": heads[0], "named": False}], hedged,
+                                forward)
         subjects = subject_spans(words, subjects_all)
+        scope = scope_of(sentence, rules.scope_cues, rules.scope_nouns) if subjects else None
+        if scope is not None and not subject_spans(tokenize(scope).words, subjects_all):
+            # "Within our Reality Labs segment, Q1 revenue was ...": another entity's revenue
+            return StanceResult(NEUTRAL, 0.0, [{"scope": scope}], hedged, forward)
         windows = rules.windows
         hits = match_rules(words, subjects, rules.phrase_rules, gap=windows["gap"],
                            slot_gap=windows["slot_gap"])
@@ -141,6 +156,13 @@ class RuleStance:
         window = windows["existence"] if existence else windows["cue"]
         for subject in subjects:
             if subject in decided:
+                continue
+            reading = None if rules.numbers is None else read_numbers(
+                sentence, tokens, subject, rules.numbers, windows["cue"])
+            if reading is not None:
+                found.append({"cue": subject.phrase, "word": reading.word,
+                              "direction": reading.direction, "negated": False,
+                              "expects": subject.expects, "rule": "numbers"})
                 continue
             hit = self._attach(sentence, tokens, subject, candidates, window, rules, claim)
             if hit is not None:
@@ -170,7 +192,53 @@ class RuleStance:
             weight *= rules.weights["forward_past" if claim.horizon == "past"
                                     else "forward_forecast"]
         stance = SUPPORTS if votes > 0 else CONTRADICTS
+        short = self._size_short(sentence, tokens, subjects, claim, rules) \
+            if stance == SUPPORTS else None
+        if short is not None:  # right direction, too small: "up 16%" for "more than 20%"
+            found.append({"cue": short[0], "word": short[1], "rule": "size"})
+            return StanceResult(CONTRADICTS, round(weight * rules.numbers.size_weight, 3),
+                                found, hedged, forward)
         return StanceResult(stance, round(weight, 3), found, hedged, forward)
+
+    @staticmethod
+    def _size_short(sentence: str, tokens: Tokens, subjects: list[Subject], claim: Claim,
+                    rules: StanceRules) -> tuple[str, str] | None:
+        bound = rules.numbers.claim_size(claim.quote) if rules.numbers else None
+        if bound is None or rules.numbers is None:
+            return None
+        for subject in subjects:
+            short = size_short(sentence, tokens, subject, rules.numbers, rules.windows["cue"],
+                               bound, lambda w: rules.word_direction(w) in ("up", "down"))
+            if short is not None:
+                return subject.phrase, short
+        return None
+
+    def _event_named(self, words: list[str], phrase: str, event: EventRule, claim: Claim,
+                     rules: StanceRules, hedged: bool, forward: bool) -> StanceResult:
+        """A sentence naming the event supports the claim, or contradicts it when negated
+        ("we have no plans to spin off ...")."""
+        start = phrase_spans(words, phrase)[0][0]
+        negated = self._negated(words, start, rules)
+        supports = (claim.direction != "down") != negated
+        cue = {"cue": phrase, "word": "<event>", "event": event.event_id, "negated": negated,
+               "direction": "down" if negated else "up", "expects": "up"}
+        weight = 1.0
+        if hedged:
+            weight *= rules.weights["hedged"]
+        if forward:
+            weight *= rules.weights["forward_past" if claim.horizon == "past"
+                                    else "forward_forecast"]
+        return StanceResult(SUPPORTS if supports else CONTRADICTS, round(weight, 3), [cue],
+                            hedged, forward)
+
+    @staticmethod
+    def _elsewhere(sentence: str, tokens: Tokens, subject: Subject, cand: _Candidate,
+                   links: dict[str, frozenset[str]]) -> bool:
+        """A direction word (not a phrase rule) the parse gives to another noun."""
+        if cand.rule is not None:
+            return False
+        return owned_elsewhere(sentence, _span(tokens, subject), tokens.starts[cand.pos],
+                               links)
 
     @staticmethod
     def _negated(words: list[str], pos: int, rules: StanceRules) -> bool:
@@ -264,6 +332,9 @@ class RuleStance:
                 else cand.pos - subject.end + 1
             in_clause.append((distance, cand))
         near = [(d, c) for d, c in in_clause if d <= (c.window if c.window is not None else window)]
+        if near and rules.parse:
+            near = [(d, c) for d, c in near
+                    if not self._elsewhere(sentence, tokens, subject, c, rules.parse_links)]
         directions = {_flip(c.direction) if c.negated else c.direction for _, c in near}
         # Ask the parse only when the window is ambiguous (both directions), or empty while the
         # clause has direction words further away (not for existence claims: they stay local).
@@ -280,10 +351,20 @@ class RuleStance:
             return min(near, key=lambda dc: dc[0])[1]
         after = [(d, c) for d, c in in_clause
                  if c.pos >= subject.end and d <= rules.windows["metric_reach"]]
-        if claim.kind == "metric" and after:
-            # "CapEx to be about $125 billion ..., and that amount will increase"
-            return min(after, key=lambda dc: dc[0])[1]
+        if claim.kind in ("metric", "both") and after:
+            # "CapEx to be about $125 billion ..., and that amount will increase"; but not a
+            # word the parse gives to another noun ("..., and operating income increased")
+            after = [(d, c) for d, c in after if not rules.parse
+                     or not self._elsewhere(sentence, tokens, subject, c, rules.parse_links)]
+            if after:
+                return min(after, key=lambda dc: dc[0])[1]
         return None
+
+
+def _span(tokens: Tokens, subject: Subject) -> tuple[int, int]:
+    words = tokens.words
+    return tokens.starts[subject.start], tokens.starts[subject.end - 1] + len(
+        words[subject.end - 1])
 
 
 def default_stance_model() -> StanceModel:

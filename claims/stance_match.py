@@ -51,11 +51,12 @@ def _phrase_matcher(phrase: str) -> tuple[tuple[str, ...], re.Pattern[str]] | No
     parts = phrase_words(phrase)
     if not parts:
         return None
-    return parts, re.compile(rf"{re.escape(parts[-1])}(?:s|es|\d+[a-z]?|-[a-z\-]+)?")
+    return parts, re.compile(rf"{re.escape(parts[-1])}(?:s|es|\d+[a-z]?|-[a-z\-]+)?(?:'s?)?")
 
 
 def phrase_spans(words: list[str], phrase: str) -> list[tuple[int, int]]:
-    """Token spans of a phrase; its last word may take a plural, a number or a -suffix."""
+    """Token spans of a phrase; its last word may take a plural, a number, a -suffix or a
+    possessive ("Google Cloud's")."""
     compiled = _phrase_matcher(phrase)
     if compiled is None:
         return []
@@ -194,3 +195,21 @@ def match_rules(words: list[str], subjects: list[Subject], rules: Sequence[Phras
             owned |= consumed
             ti = end
     return hits
+
+
+def scope_of(sentence: str, cues: Sequence[str], nouns: frozenset[str]) -> str | None:
+    """The entity a sentence is scoped to by its opening phrase ("Within our Reality Labs
+    segment, Q1 revenue was ...", "In Azure, ..."): the phrase before the first comma when it
+    starts with a scope cue and names a proper noun (not a period like "Q4") or one of the
+    `nouns` (segment, division). None when the sentence is not so scoped."""
+    head, comma, _ = sentence.strip().partition(",")
+    if not comma or len(head.split()) > 8:
+        return None
+    lowered = head.lower()
+    if not any(lowered.startswith(c + " ") for c in cues):
+        return None
+    words = head.split()[1:]
+    proper = [w for w in words if w[:1].isupper() and not any(ch.isdigit() for ch in w)]
+    if proper or any(w.lower().strip(".'’") in nouns for w in words):
+        return head
+    return None

@@ -47,7 +47,7 @@ def _token_at(doc: Any, offset: int) -> Any:
 def _linked(subject: Any, word: Any, links: dict[str, frozenset[str]]) -> bool:
     """True if the parse makes `word` the change of `subject` (see parse_links in the rules)."""
     nouns = [subject]
-    while nouns[-1].dep_ in links["share"] and len(nouns) < 3:
+    while nouns[-1].dep_ in links["share"] and len(nouns) < 6:
         nouns.append(nouns[-1].head)  # "capex and opex increased": capex shares opex's links
     for noun in nouns:
         head = noun.head
@@ -90,3 +90,51 @@ def attach(text: str, subject: tuple[int, int], candidates: list[int],
         if best is None or distance < best[0]:
             best = (distance, n)
     return best[1] if best else None
+
+
+_COMPLEMENTS = {"ccomp", "xcomp", "oprd", "attr", "dobj", "acomp"}
+_NOUN_CHAIN = {"compound", "amod", "poss", "nmod", "pobj", "prep", "conj", "appos", "npadvmod",
+               "nummod", "quantmod"}
+
+
+def _noun_chain(root: Any) -> set[int]:
+    """The subject's token and the nouns it sits inside ("Azure" -> "Azure revenue",
+    "demand for Azure" -> "demand"): a direction word owned by one of them is the subject's."""
+    chain = {root.i}
+    token = root
+    while token.dep_ in _NOUN_CHAIN and token.head.i != token.i and len(chain) < 8:
+        token = token.head
+        chain.add(token.i)
+    return chain
+
+
+def owned_elsewhere(text: str, subject: tuple[int, int], candidate: int,
+                    links: dict[str, frozenset[str]]) -> bool:
+    """True when the parse gives the direction word at character `candidate` to another noun:
+    a verb with its own subject ("operating income increased 14% ... and operating margin
+    was 32.4%") or an adjective of another noun ("higher costs"). False when it is linked to
+    the claim subject, owned by a noun the subject sits in, or there is no parser."""
+    doc = parse(text)
+    if doc is None or not len(doc):
+        return False
+    root = _span_root(doc, *subject)
+    token = _token_at(doc, candidate)
+    if subject[0] <= token.idx < subject[1] or _linked(root, token, links):
+        return False
+    owners = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if token.pos_ == "VERB":  # "we build and scale the product": the product grows
+        owners += [c for c in token.children if c.dep_ == "dobj"
+                   and c.pos_ in ("NOUN", "PROPN")]
+    if token.dep_ in ("amod", "compound") and token.head.pos_ in ("NOUN", "PROPN"):
+        owners.append(token.head)
+    if token.pos_ == "NOUN":  # "revenue growth", "growth in revenue": the change of revenue
+        owners += [c for c in token.children if c.dep_ in ("compound", "poss")
+                   and c.pos_ in ("NOUN", "PROPN")]
+        owners += [g for c in token.children if c.dep_ == "prep" and c.lower_ in ("in", "of")
+                   for g in c.children if g.dep_ == "pobj"]
+    chain = _noun_chain(root)
+    inside = set(range(_token_at(doc, subject[0]).i, root.i + 1)) | chain
+    if token.dep_ in _COMPLEMENTS and any(c.i in inside for c in token.head.children
+                                          if c.dep_ in ("nsubj", "nsubjpass")):
+        return False  # a complement of the subject's own verb: "X has made Y our fastest ramp"
+    return any(o.pos_ != "PRON" and o.i not in inside for o in owners)

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from claims.stance_events import EventRule, NumberRules, parse_events, parse_numbers
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE as _LINE
@@ -23,7 +24,9 @@ DEFAULT_RULES = REPO_DATA_DIR / "stance.yaml"
 DIRECTIONS = ("up", "down", "flat")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOP_KEYS = {"direction_words", "not_direction", "negations", "hedges", "generic", "forward",
-             "forward_phrases", "windows", "weights", "parse", "parse_links", "phrase_rules"}
+             "forward_phrases", "windows", "weights", "parse", "parse_links", "phrase_rules",
+             "events", "numbers", "adverse_causes", "generic_heads", "scope_cues",
+             "scope_nouns"}
 _WORD_LISTS = ("not_direction", "negations", "hedges", "generic", "forward")
 _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "slot_gap": 3,
             "metric_reach": 30}
@@ -92,6 +95,12 @@ class StanceRules:
     parse: bool
     parse_links: dict[str, frozenset[str]]
     phrase_rules: tuple[PhraseRule, ...]
+    events: tuple[EventRule, ...] = ()
+    adverse_causes: tuple[str, ...] = ()
+    generic_heads: frozenset[str] = frozenset()
+    scope_cues: tuple[str, ...] = ()
+    scope_nouns: frozenset[str] = frozenset()
+    numbers: NumberRules | None = None
 
     def word_direction(self, token: str) -> str | None:
         """'up', 'down', 'flat' or None for one lower-cased token (flat, then down, then up)."""
@@ -296,6 +305,16 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
         windows=_section(path, data, "windows", _WINDOWS, 1000, True, text),
         weights=_section(path, data, "weights", _WEIGHTS, 1, False, text),
         parse=parse, parse_links=parse_links, phrase_rules=rules,
+        adverse_causes=_words(path, _key_line(text, "adverse_causes"),
+                              data.get("adverse_causes"), "adverse_causes"),
+        generic_heads=frozenset(_words(path, _key_line(text, "generic_heads"),
+                                       data.get("generic_heads"), "generic_heads")),
+        scope_cues=_words(path, _key_line(text, "scope_cues"), data.get("scope_cues"),
+                          "scope_cues"),
+        scope_nouns=frozenset(_words(path, _key_line(text, "scope_nouns"),
+                                     data.get("scope_nouns"), "scope_nouns")),
+        events=parse_events(path, data.get("events"), _key_line(text, "events")),
+        numbers=parse_numbers(path, data.get("numbers"), _key_line(text, "numbers")),
         **lists,
     )
 

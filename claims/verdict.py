@@ -25,12 +25,19 @@ class Verdict:
     reason: str
 
 
+def _size_only(stance: StanceResult) -> bool:
+    """A sentence that goes the claim's way but short of the size it asks for ("up 16%" for
+    "more than 20%"): it confirms the direction and contradicts the size, so it pulls the
+    balance towards mixed, not towards contradicted."""
+    return stance.stance == CONTRADICTS and any(c.get("rule") == "size" for c in stance.cues)
+
+
 def narrative_balance(stances: list[StanceResult]) -> tuple[float | None, float]:
     """(balance in [-1, 1] or None when nobody takes a side, total weight of sided sentences)."""
     weight = sum(s.weight for s in stances if s.stance in (SUPPORTS, CONTRADICTS))
     if weight <= 0:
         return None, 0.0
-    return sum(s.signed for s in stances) / weight, weight
+    return sum(0.0 if _size_only(s) else s.signed for s in stances) / weight, weight
 
 
 def _label(balance: float) -> str:

@@ -158,3 +158,19 @@ def emit_summary(summary: Any, fmt: str) -> None:
         click.echo(summary.render())
     if summary.exit_code:
         raise SystemExit(summary.exit_code)
+
+
+def write_file(path: Path, content: bytes) -> None:
+    """Write a command's output file whole or not at all (a temporary file, then a rename),
+    so a full disk or a Ctrl-C never leaves half a report where the last good one was."""
+    from claimtracker.errors import StorageError
+
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(content)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"{path}: could not write ({exc.strerror or exc}); check the "
+                           "folder's permissions and free space, or choose another --out.") from exc

@@ -22,6 +22,8 @@ DEFAULT_LOG_DIR = Path("data") / "logs"
 DEFAULT_EDGAR_WWW = "https://www.sec.gov"
 DEFAULT_EDGAR_DATA = "https://data.sec.gov"
 DEFAULT_MAX_RPS = 10.0
+EMBEDDERS = ("torch", "onnx-int8")
+DEFAULT_EMBEDDER = "torch"
 
 #: Project data shipped in the repository (taxonomy, claim ledgers, labels).
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -147,3 +149,36 @@ def alerts_webhook() -> str | None:
         raise ConfigError(f"alerts_webhook / CLAIMTRACKER_ALERTS_WEBHOOK={url!r} is not an "
                           "http(s) URL; use e.g. https://hooks.example.com/claimtracker.")
     return url
+
+
+def embedder_choice(flag: str | None = None) -> tuple[str | None, str]:
+    """The embedder backend the user asked for, and where it was asked (for messages).
+
+    None when nobody asked (no flag, no CLAIMTRACKER_EMBEDDER, no `embedder` in the config
+    file): `enrich` then keeps the backend a DB's vectors were made with.
+    """
+    if flag:
+        value, where = flag, "--embedder"
+    elif os.environ.get("CLAIMTRACKER_EMBEDDER"):
+        value, where = os.environ["CLAIMTRACKER_EMBEDDER"], "CLAIMTRACKER_EMBEDDER"
+    else:
+        path = config_file_path()
+        value = _file_settings(path).get("embedder")
+        where = f"`embedder` in {path}"
+        if value in (None, ""):
+            return None, "default"
+    value = str(value).strip().lower()
+    if value not in EMBEDDERS:
+        raise ConfigError(f"{where}={value!r} is not an embedder backend; use one of "
+                          f"{', '.join(EMBEDDERS)} (default {DEFAULT_EMBEDDER}).")
+    return value, where
+
+
+def model_cache_dir() -> Path:
+    """Where exported models (the ONNX int8 embedder) are cached: CLAIMTRACKER_MODEL_CACHE,
+    else `model_cache` in the config file, else $XDG_CACHE_HOME/claimtracker (~/.cache)."""
+    value = setting("model_cache", "CLAIMTRACKER_MODEL_CACHE")
+    if value:
+        return Path(str(value)).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "claimtracker"

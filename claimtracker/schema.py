@@ -368,6 +368,16 @@ CREATE TABLE alert_deliveries (
 )
 """
 
+# What each company's alerts were last computed from (alerts/inputs.py): `update` recomputes
+# only the companies whose digest changed.
+_0008_ALERT_INPUTS = """
+CREATE TABLE alert_inputs (
+    ticker       VARCHAR PRIMARY KEY,
+    digest       VARCHAR NOT NULL,          -- sentences, mentions, facts, verdicts, settings
+    computed_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+)
+"""
+
 #: Applied in order; never edit one that has shipped, append a new one instead.
 MIGRATIONS: list[Migration] = [
     Migration("0001_filings", _sql(_0001_FILINGS)),
@@ -377,4 +387,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0005_run_owner", _sql(_0005_RUN_OWNER), required_by_readers=False),
     Migration("0006_alerts", _sql(_0006_ALERTS), required_by_readers=False),
     Migration("0007_alert_deliveries", _sql(_0007_ALERT_DELIVERIES), required_by_readers=False),
+    Migration("0008_alert_inputs", _sql(_0008_ALERT_INPUTS), required_by_readers=False),
 ]

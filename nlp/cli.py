@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -15,7 +17,37 @@ from claimtracker.cli_support import (
     handle_errors,
     open_store,
 )
+from claimtracker.config import EMBEDDERS
 from claimtracker.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def embedder_option(func: F) -> F:
+    """`--embedder torch|onnx-int8` (else CLAIMTRACKER_EMBEDDER, `embedder` in the config)."""
+    return click.option(
+        "--embedder", type=click.Choice(EMBEDDERS), default=None,
+        help="Embedding backend [env CLAIMTRACKER_EMBEDDER; default: the DB's, else torch]. "
+             "onnx-int8 (ONNX Runtime, int8) is exported from the installed model on first "
+             "use and cached in CLAIMTRACKER_MODEL_CACHE [~/.cache/claimtracker].")(func)
+
+
+def engine_options(func: F) -> F:
+    """`--engine local|ray` and `--ray-address ADDR` (enrich and update)."""
+    func = click.option(
+        "--ray-address", default=None, metavar="ADDR",
+        help="Ray cluster to join with --engine ray (host:port of the head node, or 'auto') "
+             "[env RAY_ADDRESS; default: start a local Ray with this machine's CPUs].")(func)
+    return click.option(
+        "--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+        help="local: this process; ray: Ray Data actor pools (same results, see README).")(func)
+
+
+def check_engine(engine: str, ray_address: str | None) -> None:
+    """--ray-address means nothing without --engine ray: say so instead of ignoring it."""
+    if ray_address and engine != "ray":
+        raise InputError(f"--ray-address {ray_address} is only used with --engine ray; "
+                         "add --engine ray, or drop --ray-address.")
 
 
 @click.command()
@@ -27,10 +59,16 @@ from claimtracker.errors import InputError
 @click.option("--taxonomy", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Topic taxonomy YAML [default data/topics.yaml].")
 @click.option("--no-progress", is_flag=True, help="No progress bars.")
+@embedder_option
+@click.option("--re-embed", is_flag=True,
+              help="If the DB's vectors were made with another --embedder, replace them "
+                   "(embeds every sentence again) instead of refusing.")
+@engine_options
 @db_option
 @format_option("text", "json")
 @handle_errors
-def enrich(tickers, doc_types, taxonomy, no_progress, db, fmt) -> None:
+def enrich(tickers, doc_types, taxonomy, no_progress, embedder, re_embed, engine, ray_address,
+           db, fmt) -> None:
     """Split text into sentences, embed them, tag topic mentions and rebuild the BM25 index.
 
     Incremental: only new or changed sections/turns are split, only new sentences embedded;
@@ -40,12 +78,21 @@ def enrich(tickers, doc_types, taxonomy, no_progress, db, fmt) -> None:
     Example:
       claimtracker enrich
       claimtracker enrich --ticker AMZN --format json
+      claimtracker enrich --embedder onnx-int8 --re-embed
+      claimtracker enrich --engine ray --ray-address 10.0.0.1:6379
     """
-    from nlp.enrich import enrich as run_enrich
+    check_engine(engine, ray_address)
+    if engine == "ray":
+        from nlp.ray_engine import enrich_with_ray as run_enrich
+        extra: dict[str, Any] = {"address": ray_address}
+    else:
+        from nlp.enrich import enrich as run_enrich
+        extra = {}
 
     with open_store(db) as store:
         summary = run_enrich(store, progress=not no_progress, tickers=tickers or None,
-                             doc_types=doc_types or None, taxonomy_path=taxonomy)
+                             doc_types=doc_types or None, taxonomy_path=taxonomy,
+                             embedder=embedder, re_embed=re_embed, **extra)
     emit_summary(summary, fmt)
 
 
@@ -110,11 +157,14 @@ def tag(taxonomy, fmt) -> None:
               help="Only sentences mentioning this topic (repeatable), e.g. robotics.")
 @click.option("--k", default=10, show_default=True, type=click.IntRange(min=1),
               help="Number of hits.")
+@click.option("--embedder", type=click.Choice(EMBEDDERS), default=None,
+              help="Query embedding backend: always the one the DB's vectors were made with; "
+                   "naming another is refused.")
 @db_option
 @format_option("text", "json")
 @handle_errors
 def search(query, ticker, quarter, from_quarter, to_quarter, doc_type, section, role, topics,
-           k, db, fmt) -> None:
+           k, embedder, db, fmt) -> None:
     """Hybrid search (BM25 + embeddings, fused by reciprocal rank) over stored sentences.
 
     \b
@@ -123,6 +173,7 @@ def search(query, ticker, quarter, from_quarter, to_quarter, doc_type, section, 
       claimtracker search "removing layers" --role management --from 2024Q1 --to 2025Q4 \\
         --format json
     """
+    from nlp.embedder import search_backend, use_backend
     from nlp.search import clip_query, render_hits
     from nlp.search import search as run_search
 
@@ -130,6 +181,7 @@ def search(query, ticker, quarter, from_quarter, to_quarter, doc_type, section, 
     if notice:
         click.echo(notice, err=True)
     with open_store(db, read_only=True) as store:
+        use_backend(search_backend(store, embedder))
         hits = run_search(store, query, ticker=ticker, quarter=quarter,
                           from_quarter=from_quarter, to_quarter=to_quarter, doc_type=doc_type,
                           section=section, role=role, topics=topics or None, k=k)

@@ -1,31 +1,42 @@
-"""The in-memory sentence index: vectors, filter columns and BM25 postings, cached per process.
+"""The sentence index of one DB state: filter columns, vectors and BM25 postings, per process.
 
-Reading vectors from DuckDB costs far more than a matrix-vector product, so the matrix and
-the metadata used by filters (ticker, quarter, doc type, section, role) are loaded once and
-reused until `enrich` changes the sentences (it stamps `enrich_state.sentences_version`).
-Filters become boolean masks; a masked-out row gets score -inf instead of copying the matrix.
-Every sentence has a row, embedded or not, so BM25 (`nlp.lexical`, loaded on first use into
-the same rows) finds a sentence before its vector exists; dense ranking skips such rows.
+Everything comes memory-mapped from the persisted index (`nlp.compact_index`), rebuilt when
+`enrich` changes the sentences (it stamps `enrich_state.sentences_version`). Filters become
+boolean masks over rows (sorted by sentence id). Dense ranking is two-stage: a 7-bit scan of
+every row (`nlp.int8_scan`) picks a shortlist, whose rows are rescored exactly in float32
+(read from disk with pread), so hits and cosines are those of exact search. Every sentence
+has a row, embedded or not, so BM25 (`nlp.lexical`) finds a sentence before its vector
+exists; dense ranking skips such rows.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-import warnings
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
 
 from claimtracker.db import EMBEDDING_DIM, Store
-from nlp.embedder import MODEL, arrow_matrix
+from nlp import compact_index, embedder
+from nlp.compact_index import NO_QUARTER, IndexArrays, lookup
+from nlp.int8_scan import Int8Scan
 from nlp.lexical import LexicalIndex
 
 VERSION_KEY = "sentences_version"
+#: Rows rescored exactly per ranking: enough that int8 rounding never drops a true top hit
+#: (recall@100 of 1.0 at 1M synthetic rows; see bench/search.py --synthetic).
+SHORTLIST_FACTOR = 4
+SHORTLIST_EXTRA = 100
 _CACHE: dict[tuple[str, str], DenseIndex] = {}
 _LOCK = threading.Lock()
+
+
+def current_model(store: Store) -> str:
+    """The embedding model key of this DB's vectors (the one place that asks nlp.embedder)."""
+    model = getattr(embedder, "model_key", None)
+    return model(store) if callable(model) else embedder.MODEL
 
 
 @dataclass
@@ -42,67 +53,52 @@ class Filters:
 
 
 class DenseIndex:
-    """Sentence vectors and filter columns of one DB state."""
+    """Sentence rows of one DB state: filter columns, two-stage dense ranking, BM25."""
 
-    def __init__(self, ids: np.ndarray, matrix: np.ndarray, meta: pd.DataFrame,
-                 embedded: np.ndarray | None = None):
-        self.ids = ids
-        self.matrix = matrix
-        self.meta = meta
-        self.embedded = embedded if embedded is not None else np.ones(len(ids), dtype=bool)
-        self.position = pd.Index(ids)
-        self._lexical: LexicalIndex | None = None
+    def __init__(self, index: IndexArrays):
+        self.arrays = index
+        self.ids = index["ids"]
+        self.embedded = np.asarray(index["embedded"], dtype=bool)
+        self.all_embedded = bool(self.embedded.all())
+        self.categories: dict[str, list[str]] = index.info["categories"]
+        self.model: str | None = index.info.get("model")  # the key its vectors were read with
+        self.scan = Int8Scan(index["vec_i8"], index["dim_scale"])
+        self._f32 = index["vec_f32"]
+        self._lexical = LexicalIndex.from_arrays(index, len(self.ids))
         self._topic_masks: dict[str, np.ndarray] = {}
-        self._by_source: pd.MultiIndex | None = None
-        self._tensor: Any = None  # torch view of `matrix`, made on first use
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, store: Store, model: str = MODEL) -> DenseIndex:
-        table = store.con.execute(
-            "SELECT s.sentence_id, upper(s.ticker) AS ticker, "
-            "s.fiscal_year * 4 + s.fiscal_quarter - 1 AS qindex, s.doc_type, s.section, s.role, "
-            "s.source_id, s.ord, e.vector IS NOT NULL AS embedded, e.vector "
-            "FROM sentences s LEFT JOIN embeddings e "
-            "ON e.text_hash = s.text_hash AND e.model = ?",
-            [model],
-        ).to_arrow_table()
-        embedded = table.column("embedded").to_numpy(zero_copy_only=False).astype(bool)
-        if embedded.all():
-            matrix = arrow_matrix(table.column("vector"))
-        else:  # rows without a vector stay zero (and are masked out of dense ranking)
-            matrix = np.zeros((len(embedded), EMBEDDING_DIM), dtype=np.float32)
-            matrix[embedded] = arrow_matrix(table.filter(pa.array(embedded)).column("vector"))
-        meta = table.drop_columns(["vector", "embedded"]).to_pandas()
-        for column in ("ticker", "doc_type", "section", "role", "source_id"):
-            meta[column] = meta[column].astype("category")
-        return cls(meta["sentence_id"].to_numpy(), matrix, meta, embedded)
+    def load(cls, store: Store, model: str | None = None, version: str = "") -> DenseIndex:
+        return cls(compact_index.open_index(store, version, model or current_model(store)))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def tickers(self) -> list[str]:
+        return list(self.categories["ticker"])
+
+    def rows(self, ids: list[str]) -> np.ndarray:
+        """Row of each sentence id (-1 when unknown)."""
+        keys = np.array([i.encode("utf-8") for i in ids]) if ids else np.zeros(0, "S1")
+        return lookup(self.ids, keys)
+
+    def sentence_id(self, row: int) -> str:
+        return bytes(self.ids[row]).decode("utf-8")
 
     def lexical(self, store: Store) -> LexicalIndex:
-        """BM25 postings over the same rows, read from the FTS index on first use."""
-        with self._lock:
-            if self._lexical is None:
-                self._lexical = LexicalIndex.load(store, self.position)
-            return self._lexical
+        """BM25 postings over the same rows."""
+        return self._lexical
 
     def neighbours(self, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
         """sentence_id -> (previous, next) sentence ids in the same source, for context."""
-        with self._lock:
-            if self._by_source is None:
-                self._by_source = pd.MultiIndex.from_arrays(
-                    [self.meta["source_id"].astype(str), self.meta["ord"]])
-            by_source = self._by_source
-        rows = self.position.get_indexer(ids)
-        wanted = [(sid, row) for sid, row in zip(ids, rows, strict=True) if row >= 0]
-        keys = [(by_source[row][0], by_source[row][1] + step)
-                for _, row in wanted for step in (-1, 1)]
-        found = by_source.get_indexer(keys) if keys else np.zeros(0, np.int64)
+        prev, nxt = self.arrays["prev_row"], self.arrays["next_row"]
 
         def sid_at(i: int) -> str | None:
-            return str(self.ids[i]) if i >= 0 else None
+            return self.sentence_id(i) if i >= 0 else None
 
-        return {sid: (sid_at(found[2 * n]), sid_at(found[2 * n + 1]))
-                for n, (sid, _) in enumerate(wanted)}
+        return {sid: (sid_at(int(prev[row])), sid_at(int(nxt[row])))
+                for sid, row in zip(ids, self.rows(ids), strict=True) if row >= 0}
 
     def topic_mask(self, store: Store, topic: str) -> np.ndarray:
         """Rows with a mention of `topic` (memoised: mentions change only with the version)."""
@@ -113,77 +109,107 @@ class DenseIndex:
                     "SELECT DISTINCT sentence_id FROM mentions WHERE topic = ?",
                     [topic]).fetchall()]
                 mask = np.zeros(len(self.ids), dtype=bool)
-                positions = self.position.get_indexer(ids)
+                positions = self.rows(ids)
                 mask[positions[positions >= 0]] = True
                 mask.flags.writeable = False
                 self._topic_masks[topic] = mask
             return mask
 
-    def mask(self, store: Store, filters: Filters) -> np.ndarray:
-        """Rows allowed by the filters."""
-        keep = np.ones(len(self.ids), dtype=bool)
-        meta = self.meta
+    def _equals(self, column: str, value: str) -> np.ndarray:
+        categories = self.categories[column]
+        if value not in categories:
+            return np.zeros(len(self.ids), dtype=bool)
+        return np.asarray(self.arrays[column]) == categories.index(value)
+
+    def mask(self, store: Store, filters: Filters) -> np.ndarray | None:
+        """Rows allowed by the filters (None: every row)."""
+        keep: np.ndarray | None = None
+
+        def narrow(rows: np.ndarray) -> None:
+            nonlocal keep
+            keep = rows if keep is None else keep & rows
+
         if filters.ticker:
-            keep &= (meta["ticker"] == filters.ticker.upper()).to_numpy()
-        if filters.quarter_from is not None:
-            keep &= (meta["qindex"] >= filters.quarter_from).fillna(False).to_numpy(dtype=bool)
-        if filters.quarter_to is not None:
-            keep &= (meta["qindex"] <= filters.quarter_to).fillna(False).to_numpy(dtype=bool)
+            narrow(self._equals("ticker", filters.ticker.upper()))
+        if filters.quarter_from is not None or filters.quarter_to is not None:
+            quarter = np.asarray(self.arrays["qindex"])
+            inside = quarter != NO_QUARTER
+            if filters.quarter_from is not None:
+                inside &= quarter >= filters.quarter_from
+            if filters.quarter_to is not None:
+                inside &= quarter <= filters.quarter_to
+            narrow(inside)
         for column in ("doc_type", "section", "role"):
             value = getattr(filters, column)
             if value:
-                keep &= (meta[column] == value).to_numpy(dtype=bool)
+                narrow(self._equals(column, value))
         if filters.topics:
-            keep &= np.logical_or.reduce([self.topic_mask(store, t) for t in filters.topics])
+            narrow(np.logical_or.reduce([self.topic_mask(store, t) for t in filters.topics]))
         return keep
 
     def scores(self, query: np.ndarray) -> np.ndarray:
-        """Cosine of every row with the (normalised) query vector.
+        """The query as the int8 scan takes it (kept for callers that prepare it early)."""
+        return self.scan.query(query)
 
-        Computed by torch (a zero-copy view of the matrix), not numpy: right after encoding
-        the query, torch's OpenMP threads still hold the cores and numpy's BLAS threads
-        fight them (a 4 ms product took 16 ms). Call it on the thread that encodes.
-        """
-        import torch
-
-        if self._tensor is None:
-            with warnings.catch_warnings():  # a read-only Arrow buffer; torch never writes it
-                warnings.simplefilter("ignore", UserWarning)
-                self._tensor = torch.from_numpy(self.matrix)
-        vector = torch.from_numpy(np.array(query, dtype=np.float32).reshape(EMBEDDING_DIM))
-        with torch.inference_mode():
-            return torch.mv(self._tensor, vector).numpy()
+    def exact(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Exact float32 cosines of `rows`, read from the vector file (never mapped whole)."""
+        vector = np.asarray(query, dtype=np.float32).reshape(EMBEDDING_DIM)
+        if not isinstance(self._f32, np.memmap):
+            return np.asarray(self._f32[rows]) @ vector
+        width = EMBEDDING_DIM * 4
+        out = np.empty((len(rows), EMBEDDING_DIM), np.float32)
+        fd = os.open(Path(self._f32.filename), os.O_RDONLY)
+        try:
+            for i, row in enumerate(rows.tolist()):
+                raw = os.pread(fd, width, self._f32.offset + row * width)
+                out[i] = np.frombuffer(raw, np.float32)
+        finally:
+            os.close(fd)
+        return out @ vector
 
     def top(self, query: np.ndarray, keep: np.ndarray | None, n: int, *,
             scores: np.ndarray | None = None) -> list[tuple[str, float]]:
-        """(sentence_id, cosine) of the n best allowed rows, best first.
+        """(sentence_id, exact cosine) of the n best allowed rows, best first.
 
-        Pass `scores` (from `scores(query)`) to rank several masks with one matrix product.
+        The shortlist comes from the int8 scan (`scores` is accepted for callers of the
+        float32 version and not needed), then its rows are rescored exactly.
         """
-        if not len(self.ids):
+        if not len(self.ids) or n <= 0:
             return []
-        if scores is None:
-            scores = self.scores(query)
-        keep = self.embedded if keep is None else keep & self.embedded
-        scores = np.where(keep, scores, -np.inf)
-        n = min(n, int(np.isfinite(scores).sum()))
-        if n <= 0:
+        if keep is None:
+            allowed = None if self.all_embedded else self.embedded
+        else:
+            allowed = keep if self.all_embedded else keep & self.embedded
+        wanted = n * SHORTLIST_FACTOR + SHORTLIST_EXTRA
+        count = len(self.ids) if allowed is None else int(np.count_nonzero(allowed))
+        if count == 0:
             return []
-        best = np.argpartition(-scores, n - 1)[:n]
-        best = best[np.argsort(-scores[best])]
-        return [(str(self.ids[i]), float(scores[i])) for i in best]
+        if count <= wanted:
+            shortlist = np.arange(count) if allowed is None else np.flatnonzero(allowed)
+        else:
+            shortlist = self.scan.best(query, allowed, wanted)
+        shortlist = np.sort(shortlist)
+        cosines = self.exact(shortlist, query)
+        n = min(n, len(shortlist))
+        best = np.argpartition(-cosines, n - 1)[:n]
+        best = best[np.argsort(-cosines[best], kind="stable")]
+        return [(self.sentence_id(int(shortlist[i])), float(cosines[i])) for i in best]
 
 
-def dense_index(store: Store, model: str = MODEL) -> DenseIndex:
+def dense_index(store: Store, model: str | None = None) -> DenseIndex:
     """The cached index for this DB file and its current sentences version."""
+    model = model or current_model(store)
     row = store.con.execute("SELECT value FROM enrich_state WHERE key = ?",
                             [VERSION_KEY]).fetchone()
-    key = (str(store.path or id(store)), f"{row[0] if row else ''}:{model}")
+    # The row count too: a DB that was never enriched has no version stamp to trust.
+    count = store.con.execute("SELECT count(*) FROM sentences").fetchone()[0]
+    version = f"{row[0] if row else ''}|{count}"
+    key = (str(store.path or id(store)), f"{version}:{model}")
     with _LOCK:
         index = _CACHE.get(key)
         if index is None:
             for old in [k for k in _CACHE if k[0] == key[0]]:
                 del _CACHE[old]
-            index = DenseIndex.load(store, model)
+            index = DenseIndex.load(store, model, version)
             _CACHE[key] = index
         return index

@@ -16,14 +16,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
 from claimtracker.db import Store
-from claimtracker.runs import record_run
+from claimtracker.runs import RunRecord, record_run
 from nlp import fts, sources
-from nlp.dense import VERSION_KEY
-from nlp.embedder import Embedder, encode_texts, load_vectors, missing_embeddings
+from nlp.dense import VERSION_KEY, dense_index
+from nlp.embedder import Embedder, enrich_backend, load_vectors, missing_embeddings, store_encoder
 from nlp.sentences import SentenceSplitter, sentence_id, text_hash
 from nlp.tagger import Mention, Tagging, TopicTagger
 from nlp.taxonomy import Taxonomy, load_taxonomy
@@ -98,6 +99,39 @@ def _delete_sources(con: Any, source_ids: Sequence[str]) -> int:
     return int(removed)
 
 
+#: Arrow types of the non-string sentence columns (every other column is a string).
+SENTENCE_TYPES = {"ord": pa.int32(), "start_char": pa.int32(), "end_char": pa.int32(),
+                  "cik": pa.int64(), "fiscal_year": pa.int32(), "fiscal_quarter": pa.int32()}
+SENTENCE_COLUMNS = ("sentence_id", "source_kind", "source_id", "ord", "start_char", "end_char",
+                    "text", "text_hash", "fts_text", *sources.META_COLUMNS)
+
+
+def split_table(splitter: SentenceSplitter, versioned: Any,
+                batch: Sequence[sources.Source]) -> tuple[pa.Table, list[int]]:
+    """Sentence rows of a batch of sources, and each source's sentence count.
+
+    The one place sources become sentence rows: the local and the Ray engine both call it.
+    """
+    spans = splitter([s.text for s in batch])
+    rows: dict[str, list[Any]] = {k: [] for k in SENTENCE_COLUMNS}
+    for source, sentence_spans in zip(batch, spans, strict=True):
+        for ordinal, span in enumerate(sentence_spans):
+            rows["sentence_id"].append(sentence_id(source.source_id, span.start, span.text))
+            rows["source_kind"].append(source.source_kind)
+            rows["source_id"].append(source.source_id)
+            rows["ord"].append(ordinal)
+            rows["start_char"].append(span.start)
+            rows["end_char"].append(span.end)
+            rows["text"].append(span.text)
+            rows["text_hash"].append(text_hash(span.text))
+            rows["fts_text"].append(fts.fts_text(span.text, versioned))
+            for column in sources.META_COLUMNS:
+                rows[column].append(source.meta[column])
+    table = pa.table({k: pa.array(v, SENTENCE_TYPES.get(k, pa.string()))
+                      for k, v in rows.items()})
+    return table, [len(x) for x in spans]
+
+
 class SplitStage:
     """Split a batch of sources into sentences and replace their old sentences."""
 
@@ -107,31 +141,12 @@ class SplitStage:
         self.versioned = fts.versioned_regex(taxonomy.versioned_words())
 
     def __call__(self, batch: Sequence[sources.Source]) -> tuple[int, int]:
-        spans = self.splitter([s.text for s in batch])
-        rows: dict[str, list[Any]] = {k: [] for k in (
-            "sentence_id", "source_kind", "source_id", "ord", "start_char", "end_char", "text",
-            "text_hash", "fts_text", *sources.META_COLUMNS)}
-        for source, sentence_spans in zip(batch, spans, strict=True):
-            for ordinal, span in enumerate(sentence_spans):
-                rows["sentence_id"].append(sentence_id(source.source_id, span.start, span.text))
-                rows["source_kind"].append(source.source_kind)
-                rows["source_id"].append(source.source_id)
-                rows["ord"].append(ordinal)
-                rows["start_char"].append(span.start)
-                rows["end_char"].append(span.end)
-                rows["text"].append(span.text)
-                rows["text_hash"].append(text_hash(span.text))
-                rows["fts_text"].append(fts.fts_text(span.text, self.versioned))
-                for column in sources.META_COLUMNS:
-                    rows[column].append(source.meta[column])
-        schema = {"ord": pa.int32(), "start_char": pa.int32(), "end_char": pa.int32(),
-                  "cik": pa.int64(), "fiscal_year": pa.int32(), "fiscal_quarter": pa.int32()}
-        table = pa.table({k: pa.array(v, schema.get(k, pa.string())) for k, v in rows.items()})
+        table, counts = split_table(self.splitter, self.versioned, batch)
         done = pa.table({
             "source_id": pa.array([s.source_id for s in batch], pa.string()),
             "source_kind": pa.array([s.source_kind for s in batch], pa.string()),
             "source_hash": pa.array([s.source_hash for s in batch], pa.string()),
-            "n_sentences": pa.array([len(x) for x in spans], pa.int32()),
+            "n_sentences": pa.array(counts, pa.int32()),
         })
         with self.store.transaction() as con:
             removed = _delete_sources(con, [s.source_id for s in batch])
@@ -169,6 +184,38 @@ def _update_sentences(con: Any, updates: pa.Table, assignments: str, params: lis
         con.unregister("_sentence_updates")
 
 
+def rule_tables(tagger: TopicTagger, versioned: Any, ids: Sequence[str],
+                texts: Sequence[str]) -> tuple[pa.Table, pa.Table]:
+    """(ruler mention rows, sentence updates: fts_text, embed_text, text_hash) of a batch.
+
+    Shared by both engines, so a rule change reaches both.
+    """
+    taggings = tagger.rule_tag(list(texts))
+    rows = [(sid, m, json.dumps(t.numbers) if t.numbers else None)
+            for sid, t in zip(ids, taggings, strict=True) for m in t.mentions]
+    embed_texts = [t.embed_text if t.embed_text != t.text else None for t in taggings]
+    updates = pa.table({
+        "sentence_id": pa.array(list(ids), pa.string()),
+        "fts_text": pa.array([fts.fts_text(t.text, versioned) for t in taggings], pa.string()),
+        "embed_text": pa.array(embed_texts, pa.string()),
+        "text_hash": pa.array([text_hash(t.embed_text) for t in taggings], pa.string()),
+    })
+    return _mention_table(rows), updates
+
+
+def semantic_table(tagger: TopicTagger, ids: Sequence[str], texts: Sequence[str],
+                   ruler_topics: Sequence[Sequence[str]], vectors: np.ndarray,
+                   encode: Any) -> pa.Table:
+    """Semantic mention rows of a batch, from its ruler topics and its stored vectors."""
+    taggings = [Tagging(text, [Mention(t, "", 0, 0, "ruler") for t in topics])
+                for text, topics in zip(texts, ruler_topics, strict=True)]
+    before = [len(t.mentions) for t in taggings]
+    tagger.add_semantic(taggings, vectors, encode)
+    return _mention_table([(sid, m, json.dumps(t.numbers) if t.numbers else None)
+                           for sid, t, n in zip(ids, taggings, before, strict=True)
+                           for m in t.mentions[n:]])
+
+
 class RuleStage:
     """Ruler mentions, numbers, BM25 text and glossed embedding text for a batch of sentences."""
 
@@ -180,24 +227,16 @@ class RuleStage:
 
     def __call__(self, batch: Sequence[tuple[str, str]]) -> int:
         ids = [sid for sid, _ in batch]
-        taggings = self.tagger.rule_tag([text for _, text in batch])
-        rows = [(sid, m, json.dumps(t.numbers) if t.numbers else None)
-                for sid, t in zip(ids, taggings, strict=True) for m in t.mentions]
-        embed_texts = [t.embed_text if t.embed_text != t.text else None for t in taggings]
-        updates = pa.table({
-            "sentence_id": pa.array(ids, pa.string()),
-            "fts_text": pa.array([fts.fts_text(t.text, self.versioned) for t in taggings]),
-            "embed_text": pa.array(embed_texts, pa.string()),
-            "text_hash": pa.array([text_hash(t.embed_text) for t in taggings], pa.string()),
-        })
+        mentions, updates = rule_tables(self.tagger, self.versioned, ids,
+                                        [text for _, text in batch])
         with self.store.transaction() as con:
             con.execute("DELETE FROM mentions WHERE sentence_id IN (SELECT unnest(?::VARCHAR[]))",
                         [ids])
-            _insert_arrow(con, "mentions", _mention_table(rows))
+            _insert_arrow(con, "mentions", mentions)
             _update_sentences(con, updates, "fts_text = u.fts_text, embed_text = u.embed_text, "
                               "text_hash = u.text_hash, tagged_with = ?, semantic_with = NULL",
                               [self.digest])
-        return len(rows)
+        return mentions.num_rows
 
 
 class SemanticStage:
@@ -214,20 +253,17 @@ class SemanticStage:
             "SELECT sentence_id, list(DISTINCT topic) FROM mentions WHERE method = 'ruler' "
             "AND sentence_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY sentence_id", [ids],
         ).fetchall())
-        taggings = [Tagging(text, [Mention(t, "", 0, 0, "ruler") for t in ruler.get(sid, [])])
-                    for sid, text, _ in batch]
-        before = [len(t.mentions) for t in taggings]
         vectors = load_vectors(self.store, [b[2] for b in batch])
-        self.tagger.add_semantic(taggings, vectors, encode_texts)
-        rows = [(sid, m, json.dumps(t.numbers) if t.numbers else None)
-                for sid, t, n in zip(ids, taggings, before, strict=True) for m in t.mentions[n:]]
+        mentions = semantic_table(self.tagger, ids, [b[1] for b in batch],
+                                  [ruler.get(sid, []) for sid in ids], vectors,
+                                  store_encoder(self.store))
         with self.store.transaction() as con:
             con.execute("DELETE FROM mentions WHERE method = 'semantic' AND sentence_id IN "
                         "(SELECT unnest(?::VARCHAR[]))", [ids])
-            _insert_arrow(con, "mentions", _mention_table(rows))
+            _insert_arrow(con, "mentions", mentions)
             _update_sentences(con, pa.table({"sentence_id": pa.array(ids, pa.string())}),
                               "semantic_with = ?", [self.digest])
-        return len(rows)
+        return mentions.num_rows
 
 
 def _totals(store: Store) -> dict[str, Any]:
@@ -242,25 +278,55 @@ def _totals(store: Store) -> dict[str, Any]:
     }
 
 
+def remove_gone(store: Store, run: RunRecord, todo: Sequence[str], stale: Sequence[str]) -> None:
+    """Drop the sentences of sources that no longer exist (re-split ones go with their batch)."""
+    resplit = set(todo)
+    gone = [s for s in stale if s not in resplit]
+    if gone:
+        with store.transaction() as con:
+            run.count("sentences_removed", _delete_sources(con, gone))
+            run.count("sources_removed", len(gone))
+
+
+def finish_index(store: Store, run: RunRecord, changed: bool) -> None:
+    """Rebuild BM25 and stamp a new sentences version when anything changed (both engines)."""
+    has_sentences = store.con.execute("SELECT count(*) FROM sentences").fetchone()[0] > 0
+    if has_sentences and (changed or not fts.index_exists(store)):
+        fts.rebuild_index(store)
+        run.count("fts_rebuilt")
+    if changed or run.counts.get("embedded"):
+        store.con.execute("INSERT OR REPLACE INTO enrich_state (key, value) VALUES (?, ?)",
+                          [VERSION_KEY, uuid.uuid4().hex])
+        prebuild_search_index(store, run)
+
+
+def prebuild_search_index(store: Store, run: RunRecord) -> None:
+    """Build the persisted search index now (<db>.index/), so the first search after an
+    enrich does not pay for it (minutes at a million sentences). It is a cache: if it cannot
+    be built here, the first search builds it, and the run says so."""
+    if store.path is None:
+        return
+    try:
+        dense_index(store)
+        run.count("search_index_built")
+    except OSError as exc:
+        log.warning("search index not prebuilt (%s): the first search will build it", exc)
+
+
 def enrich(store: Store, *, progress: bool = True, tickers: Sequence[str] | None = None,
            doc_types: Sequence[str] | None = None, taxonomy_path: str | None = None,
-           ) -> EnrichSummary:
+           embedder: str | None = None, re_embed: bool = False) -> EnrichSummary:
     """Bring sentences, embeddings, mentions and the BM25 index up to date with the sources."""
     scope = sources.Scope(tuple(tickers) if tickers else None,
                           tuple(doc_types) if doc_types else None)
     taxonomy = load_taxonomy(taxonomy_path)
+    backend = enrich_backend(store, embedder, re_embed=re_embed)  # refuses to mix backends
     summary = EnrichSummary()
     with record_run(store, "enrich", {**scope.as_dict(), "taxonomy": str(taxonomy.path)}) as run:
         t0 = time.perf_counter()
         todo, stale = sources.plan(store, scope)
         changed = bool(todo or stale)
-        if stale:
-            with store.transaction() as con:
-                resplit = set(todo)
-                gone = [s for s in stale if s not in resplit]
-                if gone:
-                    run.count("sentences_removed", _delete_sources(con, gone))
-                    run.count("sources_removed", len(gone))
+        remove_gone(store, run, todo, stale)
         if todo:
             stage = SplitStage(store, SentenceSplitter(), taxonomy)
             with tqdm(total=len(todo), desc="split", unit="src", disable=not progress) as bar:
@@ -292,10 +358,10 @@ def enrich(store: Store, *, progress: bool = True, tickers: Sequence[str] | None
         t0 = time.perf_counter()
         missing = missing_embeddings(store)
         if missing:
-            embedder = Embedder(store)
+            embed = Embedder(store, backend=backend)
             with tqdm(total=len(missing), desc="embed", unit="sent", disable=not progress) as bar:
                 for batch in _batches(missing, EMBED_BATCH):
-                    embedder(list(batch))
+                    embed(list(batch))
                     run.count("embedded", len(batch))
                     bar.update(len(batch))
         summary.seconds["embed"] = time.perf_counter() - t0
@@ -316,13 +382,7 @@ def enrich(store: Store, *, progress: bool = True, tickers: Sequence[str] | None
         summary.seconds["semantic"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        has_sentences = store.con.execute("SELECT count(*) FROM sentences").fetchone()[0] > 0
-        if has_sentences and (changed or not fts.index_exists(store)):
-            fts.rebuild_index(store)
-            run.count("fts_rebuilt")
-        if changed or run.counts.get("embedded"):
-            store.con.execute("INSERT OR REPLACE INTO enrich_state (key, value) VALUES (?, ?)",
-                              [VERSION_KEY, uuid.uuid4().hex])
+        finish_index(store, run, changed)
         summary.seconds["index"] = time.perf_counter() - t0
         summary.counts = dict(run.counts)
         summary.totals = _totals(store)

@@ -3,8 +3,9 @@
 DuckDB builds the index (`fts.rebuild_index`: tokeniser, porter stemmer, stopwords, digits
 kept) and tokenises each query with the index's own `tokenize` macro. Scoring in SQL reads
 the whole `terms` table for every query (about 20 ms at 100k sentences), so the postings are
-loaded once per process into arrays aligned with the dense index's rows, like the vectors.
-A query then costs one slice per query term, and filters are the dense index's boolean masks.
+copied once per DB state into the persisted index (`nlp.compact_index`), aligned with its
+rows, and memory-mapped: a query reads one slice per query term, and its cost grows with the
+postings it touches, not with the number of sentences.
 
 The score is Okapi BM25 exactly as DuckDB's `match_bm25` computes it (k1 = 1.2, b = 0.75, and
 DuckDB's `log`, which is base 10):
@@ -14,22 +15,52 @@ DuckDB's `log`, which is base 10):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from claimtracker.db import Store
 from nlp import fts
+
+if TYPE_CHECKING:
+    from nlp.compact_index import IndexArrays
 
 K1 = 1.2
 B = 0.75
 
 
-class LexicalIndex:
-    """Postings of every indexed term as (row, tf) arrays, rows being dense-index positions."""
+class Vocabulary:
+    """term -> (start, end, df) into the postings, by binary search in a sorted term array."""
 
-    def __init__(self, terms: dict[str, tuple[int, int, int]], rows: np.ndarray,
-                 tfs: np.ndarray, lengths: np.ndarray, num_docs: int, avgdl: float, size: int):
-        self.terms = terms  # term -> (start, end, df) into rows/tfs
+    def __init__(self, terms: np.ndarray, starts: np.ndarray, ends: np.ndarray, dfs: np.ndarray):
+        self._terms, self._starts, self._ends, self._dfs = terms, starts, ends, dfs
+
+    def _at(self, term: str) -> int:
+        key = term.encode("utf-8")
+        if not len(self._terms) or len(key) > self._terms.dtype.itemsize:
+            return -1
+        at = int(np.searchsorted(self._terms, np.array(key, dtype=self._terms.dtype)))
+        return at if at < len(self._terms) and self._terms[at] == key else -1
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self._at(term) >= 0
+
+    def __getitem__(self, term: str) -> tuple[int, int, int]:
+        at = self._at(term)
+        if at < 0:
+            raise KeyError(term)
+        return int(self._starts[at]), int(self._ends[at]), int(self._dfs[at])
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+
+class LexicalIndex:
+    """Postings of every indexed term as (row, tf) arrays, rows being the index's rows."""
+
+    def __init__(self, terms: Vocabulary, rows: np.ndarray, tfs: np.ndarray,
+                 lengths: np.ndarray, num_docs: int, avgdl: float, size: int):
+        self.terms = terms
         self.rows = rows
         self.tfs = tfs
         self.lengths = lengths  # document length per row (0 for rows the index lacks)
@@ -38,48 +69,15 @@ class LexicalIndex:
         self.size = size
 
     @classmethod
-    def empty(cls, size: int) -> LexicalIndex:
-        return cls({}, np.zeros(0, np.int64), np.zeros(0, np.float32),
-                   np.zeros(size, np.float32), 0, 1.0, size)
-
-    @classmethod
-    def load(cls, store: Store, position: pd.Index) -> LexicalIndex:
-        """Read the FTS tables; `position` maps sentence_id -> row of the dense index."""
-        size = len(position)
-        if not fts.index_exists(store):
-            return cls.empty(size)
-        schema = fts.FTS_SCHEMA
-        con = store.con
-        docs = con.execute(f"SELECT docid, name, len FROM {schema}.docs ORDER BY docid"
-                           ).to_arrow_table()
-        docids = docs.column("docid").to_numpy()
-        doc_rows = position.get_indexer(docs.column("name").to_pylist())
-        row_of_docid = np.full(int(docids.max()) + 1 if len(docids) else 0, -1, np.int64)
-        row_of_docid[docids] = doc_rows
-        lengths = np.zeros(size, np.float32)
-        known = doc_rows >= 0
-        lengths[doc_rows[known]] = docs.column("len").to_numpy()[known]
-
-        postings = con.execute(
-            f"SELECT termid, docid, count(*)::FLOAT AS tf FROM {schema}.terms "
-            "GROUP BY termid, docid ORDER BY termid, docid").to_arrow_table()
-        termids = postings.column("termid").to_numpy()
-        rows = row_of_docid[postings.column("docid").to_numpy()]
-        tfs = postings.column("tf").to_numpy()
-        kept = rows >= 0
-        termids, rows, tfs = termids[kept], rows[kept], tfs[kept]
-
-        vocabulary = con.execute(f"SELECT termid, term, df FROM {schema}.dict").fetchall()
-        starts = np.searchsorted(termids, [t for t, _, _ in vocabulary], side="left")
-        ends = np.searchsorted(termids, [t for t, _, _ in vocabulary], side="right")
-        terms = {term: (int(s), int(e), int(df)) for (_, term, df), s, e
-                 in zip(vocabulary, starts, ends, strict=True) if e > s}
-        num_docs, avgdl = con.execute(f"SELECT num_docs, avgdl FROM {schema}.stats").fetchone()
-        return cls(terms, rows, tfs, lengths, int(num_docs), float(avgdl or 1.0), size)
+    def from_arrays(cls, index: IndexArrays, size: int) -> LexicalIndex:
+        vocabulary = Vocabulary(index["lex_terms"], index["lex_start"], index["lex_end"],
+                                index["lex_df"])
+        return cls(vocabulary, index["lex_rows"], index["lex_tf"], index["lex_lengths"],
+                   int(index.info["num_docs"]), float(index.info["avgdl"]), size)
 
     def query_terms(self, store: Store, text: str) -> list[str]:
         """The query as the index sees it: DuckDB's own tokenizer and porter stemmer."""
-        if not self.terms:
+        if not len(self.terms):  # the index had no FTS tables when it was built
             return []
         store.load_fts()
         row = store.con.execute(
@@ -87,16 +85,41 @@ class LexicalIndex:
             "t -> stem(t, 'porter')))", [text]).fetchone()
         return [t for t in (row[0] or []) if t in self.terms] if row else []
 
-    def scores(self, terms: list[str]) -> np.ndarray:
-        """BM25 score of every row (0 where no query term occurs)."""
-        scores = np.zeros(self.size, np.float32)
+    def matches(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, BM25 score) of every row holding a query term, rows ascending."""
+        if not terms:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        parts_rows, parts_scores = [], []
         for term in terms:
             start, end, df = self.terms[term]
-            rows, tf = self.rows[start:end], self.tfs[start:end]
+            rows = np.asarray(self.rows[start:end], dtype=np.int64)
+            tf = np.asarray(self.tfs[start:end])
             idf = np.log10((self.num_docs - df + 0.5) / (df + 0.5) + 1.0)
-            norm = K1 * (1.0 - B + B * self.lengths[rows] / self.avgdl)
-            scores[rows] += (idf * tf * (K1 + 1.0) / (tf + norm)).astype(np.float32)
-        return scores
+            norm = K1 * (1.0 - B + B * np.asarray(self.lengths)[rows] / self.avgdl)
+            parts_rows.append(rows)
+            parts_scores.append((idf * tf * (K1 + 1.0) / (tf + norm)).astype(np.float32))
+        rows = np.concatenate(parts_rows)
+        unique, inverse = np.unique(rows, return_inverse=True)
+        # Summed in query-term order, as the dense version added them.
+        sums = np.zeros(len(unique), np.float32)
+        np.add.at(sums, inverse, np.concatenate(parts_scores))
+        return unique, sums
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of every row (0 where no query term occurs)."""
+        out = np.zeros(self.size, np.float32)
+        rows, sums = self.matches(terms)
+        out[rows] = sums
+        return out
+
+    def top_terms(self, terms: list[str], keep: np.ndarray | None, n: int,
+                  ids: np.ndarray) -> list[tuple[str, float]]:
+        """`top` over the rows the terms match, without a score per sentence."""
+        rows, sums = self.matches(terms)
+        chosen = sums > 0
+        if keep is not None:
+            chosen &= keep[rows]
+        return self._best(rows[chosen], sums[chosen], n, ids)
 
     def top(self, scores: np.ndarray, keep: np.ndarray | None, n: int,
             ids: np.ndarray) -> list[tuple[str, float]]:
@@ -105,10 +128,19 @@ class LexicalIndex:
         if keep is not None:
             matched &= keep
         candidates = np.flatnonzero(matched)
-        if not len(candidates) or n <= 0:
+        return self._best(candidates, scores[candidates], n, ids)
+
+    @staticmethod
+    def _best(rows: np.ndarray, scores: np.ndarray, n: int,
+              ids: np.ndarray) -> list[tuple[str, float]]:
+        if not len(rows) or n <= 0:
             return []
-        if len(candidates) > n:
-            candidates = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
+        if len(rows) > n:
+            # Keep every row tied with the n-th score: ties are broken by id below.
+            cut = np.partition(-scores, n - 1)[n - 1]
+            chosen = -scores <= cut
+            rows, scores = rows[chosen], scores[chosen]
         # Ties broken by sentence id, as the SQL version ordered them.
-        order = sorted(candidates.tolist(), key=lambda i: (-float(scores[i]), str(ids[i])))
-        return [(str(ids[i]), float(scores[i])) for i in order]
+        names = [bytes(ids[r]).decode("utf-8") for r in rows.tolist()]
+        order = sorted(range(len(rows)), key=lambda i: (-float(scores[i]), names[i]))[:n]
+        return [(names[i], float(scores[i])) for i in order]

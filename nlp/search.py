@@ -79,7 +79,7 @@ def bm25(store: Store, query: str, filters: Filters, *, limit: int = CANDIDATES,
          ) -> list[tuple[str, float]]:
     """BM25 hits within the filters, best first (empty when no index has been built).
 
-    `search` passes the index and the filters' mask it already has.
+    `search` passes the index and the filters' mask it already has (None: no filter).
     """
     if index is None:
         index = dense_index(store)
@@ -88,9 +88,9 @@ def bm25(store: Store, query: str, filters: Filters, *, limit: int = CANDIDATES,
     terms = lexical.query_terms(store, fts.fts_text(query, versioned))
     if not terms:
         return []
-    if keep is None:
+    if keep is None and filters != Filters():
         keep = index.mask(store, filters)
-    return lexical.top(lexical.scores(terms), keep, limit, index.ids)
+    return lexical.top_terms(terms, keep, limit, index.ids)
 
 
 def dense(store: Store, query: str, filters: Filters, *, limit: int = CANDIDATES,
@@ -199,7 +199,7 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
     query, _ = clip_query(query)
     index = dense_index(store)
     if ticker:
-        ticker = known_ticker(store, ticker, also=index.meta["ticker"].astype(str).unique())
+        ticker = known_ticker(store, ticker, also=index.tickers())
     filters = build_filters(ticker=ticker, quarter=quarter, from_quarter=from_quarter,
                             to_quarter=to_quarter, doc_type=doc_type, section=section,
                             role=role, topics=topics)
@@ -218,7 +218,8 @@ def search(store: Store, query: str, *, ticker: str | None = None, quarter: str 
         topical = np.logical_and.reduce(masks)
         if not topical.any():
             topical = np.logical_or.reduce(masks)
-        rankings.append(index.top(query_vector, keep & topical, candidates, scores=cosines))
+        allowed = topical if keep is None else keep & topical
+        rankings.append(index.top(query_vector, allowed, candidates, scores=cosines))
     weights = [1.0, 1.0, TOPIC_WEIGHT][: len(rankings)]
     return hydrate(store, rrf(*rankings, weights=weights)[:k], index=index)
 
@@ -287,14 +288,24 @@ def _torch_thread() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-torch")
 
 
-def _encode_query(query: str) -> np.ndarray:
-    from nlp.embedder import encode_texts
+def _encode_query(query: str, model: str | None = None) -> np.ndarray:
+    """The query's vector, by the backend of the index's vectors (`model`, when the index
+    records it), else the process's (`claimtracker search` sets the DB's)."""
+    from nlp.embedder import backend_of, encode_texts
 
-    return encode_texts([query])[0]
+    return encode_texts([query], backend=backend_of(model))[0]
+
+
+def _index_model(index: DenseIndex) -> str | None:
+    """The model key the index's vectors were read with, if it tells (`model`, or the info
+    of its persisted arrays)."""
+    model = getattr(index, "model", None)
+    info = getattr(getattr(index, "arrays", None), "info", None)
+    return model or (info.get("model") if isinstance(info, dict) else None)
 
 
 def _encode_and_score(index: DenseIndex, query: str) -> tuple[np.ndarray, np.ndarray]:
-    vector = _encode_query(query)
+    vector = _encode_query(query, _index_model(index))
     return vector, index.scores(vector)
 
 

@@ -81,7 +81,9 @@ def _all_sources_sql(scope: Scope) -> tuple[str, list[object]]:
     return sql, params
 
 
-def _hashed_sql(scope: Scope) -> tuple[str, list[object]]:
+def hashed_sources_sql(scope: Scope) -> tuple[str, list[object]]:
+    """Every source in scope with its content hash: what `plan` compares, and what the Ray
+    engine exports as its work list (one hash rule for both engines)."""
     inner, params = _all_sources_sql(scope)
     meta = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in META_COLUMNS)
     return f"SELECT *, md5(concat_ws('\x1f', text, {meta})) AS source_hash FROM ({inner})", params
@@ -89,7 +91,7 @@ def _hashed_sql(scope: Scope) -> tuple[str, list[object]]:
 
 def plan(store: Store, scope: Scope) -> tuple[list[str], list[str]]:
     """(source ids to (re)split, source ids gone or out of date whose sentences must go)."""
-    sql, params = _hashed_sql(scope)
+    sql, params = hashed_sources_sql(scope)
     rows = store.con.execute(
         f"SELECT h.source_id, ss.source_id IS NOT NULL FROM ({sql}) h "
         "LEFT JOIN sentence_sources ss ON ss.source_id = h.source_id "
@@ -112,7 +114,7 @@ def fetch(store: Store, scope: Scope, source_ids: Sequence[str]) -> list[Source]
     """The sources with these ids, text and metadata included."""
     if not source_ids:
         return []
-    sql, params = _hashed_sql(scope)
+    sql, params = hashed_sources_sql(scope)
     cursor = store.con.execute(
         f"SELECT * FROM ({sql}) WHERE source_id IN (SELECT unnest(?::VARCHAR[])) "
         "ORDER BY source_id",

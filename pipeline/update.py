@@ -183,6 +183,10 @@ def run_update(
     skip_score: bool = False,
     progress: bool = False,
     client: EdgarClient | None = None,
+    embedder: str | None = None,
+    re_embed: bool = False,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> UpdateSummary:
     """The quarterly batch; see the module docstring. ConfigError (identity) before any work."""
     started = time.monotonic()
@@ -193,13 +197,16 @@ def run_update(
     summary = UpdateSummary(log_file=log_path)
     args = {"from_dirs": [str(p) for p in from_dirs], "transcripts": [str(p) for p in transcripts],
             "fetch": fetch, "tracked": tickers, "since": since, "skip_enrich": skip_enrich,
-            "skip_score": skip_score}
+            "skip_score": skip_score, "embedder": embedder, "re_embed": re_embed,
+            "engine": engine, "ray_address": ray_address}
     try:
         with _log_to(log_path), _sigterm_as_interrupt():
             log.info("update started: %s", args)
             with record_run(store, "update", args) as run:
                 _run_steps(store, summary, tickers, from_dirs, transcripts, since, cache_dir,
-                           skip_enrich, skip_score, progress, client)
+                           skip_enrich, skip_score, progress, client,
+                           {"embedder": embedder, "re_embed": re_embed,
+                            "engine": engine, "ray_address": ray_address})
                 summary.seconds = time.monotonic() - started
                 run.counts.update({s.name: int(s.ok) for s in summary.steps})
                 for s in summary.steps:
@@ -215,7 +222,8 @@ def run_update(
 def _run_steps(store: Store, summary: UpdateSummary, tickers: list[str],
                from_dirs: Sequence[Path], transcripts: Sequence[Path], since: str | None,
                cache_dir: Path | None, skip_enrich: bool, skip_score: bool, progress: bool,
-               client: EdgarClient | None) -> None:
+               client: EdgarClient | None, enrich_options: dict[str, Any] | None = None,
+               ) -> None:
     if tickers:
         from ingest.edgar.sync import ingest_tickers
 
@@ -236,9 +244,17 @@ def _run_steps(store: Store, summary: UpdateSummary, tickers: list[str],
         _step(summary, "transcripts",
               lambda: ingest_transcripts(store, paths, progress=progress))
     if not skip_enrich:
-        from nlp.enrich import enrich
+        options = dict(enrich_options or {})
+        engine, address = options.pop("engine", "local"), options.pop("ray_address", None)
+        if engine == "ray":
+            from nlp.ray_engine import enrich_with_ray
 
-        _step(summary, "enrich", lambda: enrich(store, progress=progress))
+            _step(summary, "enrich", lambda: enrich_with_ray(store, address=address,
+                                                             progress=progress, **options))
+        else:
+            from nlp.enrich import enrich
+
+            _step(summary, "enrich", lambda: enrich(store, progress=progress, **options))
     if not skip_score:
         from claims.score import score_claims
 

@@ -15,6 +15,7 @@ from claimtracker.cli_support import (
     handle_errors,
     open_store,
 )
+from nlp.cli import check_engine, embedder_option, engine_options
 
 
 @click.command()
@@ -66,13 +67,17 @@ def track(tickers, untrack, cache_dir, db, fmt) -> None:
               help="Append the run's log here [default data/logs/update-YYYYMMDD.log].")
 @click.option("--skip-enrich", is_flag=True, help="Skip sentence splitting, embeddings, tags.")
 @click.option("--skip-score", is_flag=True, help="Skip claim scoring.")
+@embedder_option
+@click.option("--re-embed", is_flag=True,
+              help="Let enrich replace vectors made with another --embedder (else refused).")
+@engine_options
 @click.option("--progress/--no-progress", default=None,
               help="Progress bars [default: only on a terminal].")
 @db_option
 @format_option("text", "json")
 @handle_errors
 def update(from_dirs, transcripts, no_fetch, since, cache_dir, log_file, skip_enrich, skip_score,
-           progress, db, fmt) -> None:
+           embedder, re_embed, engine, ray_address, progress, db, fmt) -> None:
     """The quarterly batch for cron: fetch, ingest, transcripts, enrich, score.
 
     Fetches what is new since the last run for every tracked company (needs
@@ -88,6 +93,7 @@ def update(from_dirs, transcripts, no_fetch, since, cache_dir, log_file, skip_en
     """
     from pipeline.update import run_update
 
+    check_engine(engine, ray_address)
     show_progress = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:
         summary = run_update(
@@ -101,6 +107,10 @@ def update(from_dirs, transcripts, no_fetch, since, cache_dir, log_file, skip_en
             skip_enrich=skip_enrich,
             skip_score=skip_score,
             progress=show_progress,
+            embedder=embedder,
+            re_embed=re_embed,
+            engine=engine,
+            ray_address=ray_address,
         )
     emit_summary(summary, fmt)
 

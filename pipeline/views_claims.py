@@ -136,14 +136,14 @@ def claim_evidence(store: Store, article_id: str, claim_id: str,
             "stance": stance, "relevance": relevance, "cues": _json_or_none(cues),
             "sentence_id": sentence_id, "text": text, "speaker": speaker, "role": role,
             "doc_type": doc_type, "section": section, "accession": accession, "call_id": call_id,
-            "document": _document_label(doc_type, form, accession, filed, title, call_date),
+            "document": document_label(doc_type, form, accession, filed, title, call_date),
             "link": link, "link_is_url": is_web_link(link),
             "before": before, "after": after,
         })
     return out
 
 
-def _document_label(doc_type: str, form: str | None, accession: str | None, filed: Any,
+def document_label(doc_type: str, form: str | None, accession: str | None, filed: Any,
                     call_title: str | None, call_date: Any) -> str:
     if doc_type == "transcript":
         return " ".join(str(p) for p in ("Call", call_date or "", call_title or "") if p).strip()

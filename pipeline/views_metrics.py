@@ -116,3 +116,9 @@ def metric_series(store: Store, ticker: str, metric: str) -> list[dict[str, Any]
     (claim_scores.metric.value), so a claim's chart and its verdicts show the same numbers."""
     return [{"quarter": p["quarter"], "value": p["value"], "source": _label(p)}
             for p in MetricSeries(store, ticker).values(metric)]
+
+
+def metric_labels() -> dict[str, str]:
+    """Every catalogue metric id -> its label (data/metrics.yaml), for pickers."""
+    catalog = load_catalog()
+    return {metric: definition.label for metric, definition in catalog.metrics.items()}

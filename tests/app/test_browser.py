@@ -28,6 +28,8 @@ PAGES = [
     ("metrics", "metrics?ticker=AMZN", "By quarter, with sources"),
     ("articles", "articles", "Propose claims"),
     ("data", "data", "Last runs"),
+    ("peers", "peers?metric=revenue&ticker=AMZN&ticker=GOOG&ticker=AAPL", "Compare"),
+    ("source", "source?sentence={hostile}", "Show more context"),
 ]
 
 
@@ -66,11 +68,14 @@ def _settle(page) -> None:
 def test_every_page_renders_in_chromium(browser, browser_db) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     dialogs: list[str] = []
+    with Store.open(browser_db, read_only=True) as store:
+        (hostile_id,) = store.con.execute("SELECT sentence_id FROM sentences WHERE text = ?",
+                                          [HOSTILE]).fetchone()
     with app_server(browser_db) as base:
         page = browser.new_page(viewport={"width": 1400, "height": 2200})
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         for name, path, marker in PAGES:
-            page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+            page.goto(f"{base}/{path.format(hostile=hostile_id)}", wait_until="domcontentloaded")
             page.get_by_text(marker).first.wait_for(timeout=120_000)
             _settle(page)
             assert not page.locator("[data-testid='stException']").count(), name
@@ -87,5 +92,10 @@ def test_every_page_renders_in_chromium(browser, browser_db) -> None:
                 assert "fully subscribed" in body
             if name == "metrics":
                 assert "Operating margin" in body
+            if name == "source":  # the cited sentence, highlighted, still plain text
+                assert HOSTILE in body and page.locator("img[onerror]").count() == 0
+                assert "Said by" in body or "Written by" in body
+            if name == "peers":
+                assert page.locator("[data-testid='stVegaLiteChart']").count() == 1
         page.close()
     assert dialogs == []

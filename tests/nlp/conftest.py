@@ -71,6 +71,15 @@ def mini_db(transcripts_dir: Path) -> Iterator[Store]:
     store.close()
 
 
+@pytest.fixture
+def mini_db_path(tmp_path: Path, transcripts_dir: Path) -> Path:
+    """`mini_db` as a file, not enriched: for commands that open the DB themselves."""
+    path = tmp_path / "mini.duckdb"
+    with Store.open(path) as store:
+        build_mini_db(store, transcripts_dir)
+    return path
+
+
 @pytest.fixture(scope="session")
 def mini_enriched_path(tmp_path_factory: pytest.TempPathFactory, transcripts_dir: Path) -> Path:
     """`mini_db` written to a file and enriched once per session."""

@@ -1,4 +1,5 @@
-"""Vega-Lite specs of the app's charts as plain dicts, drawn with `st.vega_lite_chart`.
+"""Vega-Lite specs of the charts as plain dicts: the app draws them with st.vega_lite_chart,
+reports render the same specs to SVG offline (vl-convert).
 
 Altair builds the same JSON, but importing it takes ~0.2 s and it validates every spec
 against the Vega-Lite schema: on a cold server that delays the Claims page, the first page
@@ -66,6 +67,25 @@ def heatmap(*, x: str, y: str, value: str, x_order: list[str], y_order: list[str
                   "axis": {"labelLimit": 240}},
             "color": {"field": value, "type": "quantitative", "title": value_title,
                       "scale": {"scheme": scheme}},
+            "tooltip": tooltip,
+        },
+    }
+
+
+def peers(*, y: str, y_title: str, title: str, quarters: list[str], tooltip: list[Spec],
+          y_format: str | None = None) -> Spec:
+    """One line per company over calendar quarters (the peer view's chart)."""
+    y_spec: Spec = {"field": y, "type": "quantitative", "title": y_title}
+    if y_format:
+        y_spec["axis"] = {"format": y_format}
+    return {
+        "title": title,
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "calendar_quarter", "type": "nominal", "sort": quarters,
+                  "title": "Calendar quarter (in which each fiscal quarter ends)"},
+            "y": y_spec,
+            "color": {"field": "ticker", "type": "nominal", "title": "Company"},
             "tooltip": tooltip,
         },
     }

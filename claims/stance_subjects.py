@@ -1,0 +1,112 @@
+"""What a claim's stance is about: its subjects (with the direction of each that supports it)
+and the event it names, if any.
+
+Kept apart from the stance model: the model judges sentences, this module reads the claim.
+The ledger's hand cues override everything; otherwise the claim's key terms and its metric's
+aliases are the subjects, and the rules file (data/stance.yaml: adverse_causes, events) says
+which of them is a cause and which event the claim names.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from claims.ledger import Claim
+from claims.stance_events import EventRule, claim_event
+from claims.stance_rules import StanceRules
+
+
+def flip(direction: str) -> str:
+    return {"up": "down", "down": "up"}.get(direction, direction)
+
+
+def claim_subjects(claim: Claim, rules: StanceRules | None = None) -> list[tuple[str, str]]:
+    """(phrase, direction of it that supports the claim): the ledger's cues override; else the
+    claim's key terms and its metric's aliases, each supporting the claim's direction, except
+    a cause the quote names after an adverse cue ("squeezed by depreciation"): that one
+    supports the claim when it moves the other way (depreciation rising). A bare term that
+    another term qualifies ("gross margin" beside "Cloud gross margin") is left out."""
+    cues = getattr(claim, "cues", None) or {}
+    if cues:
+        return list(cues.items())
+    adverse = rules.adverse_causes if rules is not None else ()
+    phrases = [str(t) for t in getattr(claim, "terms", ()) or ()]
+    metric = getattr(claim, "metric", None)
+    if metric:
+        from claimtracker.metric_catalog import load_catalog
+
+        phrases.extend(load_catalog().english_names(metric))
+    unique = list(dict.fromkeys(p for p in phrases if p.strip()))
+    return [(p, flip(claim.direction) if _caused(claim.quote, p, adverse) else claim.direction)
+            for p in unique if not _qualified_elsewhere(p, unique)]
+
+
+def _qualified_elsewhere(phrase: str, phrases: list[str]) -> bool:
+    """True if another subject is this one qualified ("Cloud gross margin", "OCI revenue"):
+    the claim is about that one, so the bare "gross margin" of a segment or of the whole
+    company is not its subject."""
+    tail = " " + phrase.lower().rstrip("s")  # plural-blind: "gross margins" too
+    return any(p.lower().rstrip("s").endswith(tail) for p in phrases
+               if p.lower().rstrip("s") != phrase.lower().rstrip("s"))
+
+
+@lru_cache(maxsize=4096)
+def _caused(quote: str, phrase: str, adverse: tuple[str, ...]) -> bool:
+    """True if the quote names `phrase` as an adverse cause ("squeezed by AI infrastructure
+    costs"): up to three words may stand between the cue and the phrase."""
+    if not adverse or not phrase.isascii():
+        return False
+    cues = "|".join(re.escape(c) for c in adverse)
+    return re.search(rf"\b(?:{cues})\s+(?:[\w'-]+\s+){{0,3}}{re.escape(phrase)}", quote,
+                     re.IGNORECASE) is not None
+
+
+def event_of(claim: Claim, rules: StanceRules) -> EventRule | None:
+    """The event a claim names (never for hand-cued claims: their cues say what counts)."""
+    if getattr(claim, "cues", None) or not rules.events:
+        return None
+    text = " ".join([claim.quote, claim.statement, *(getattr(claim, "terms", ()) or ())])
+    return _cached_event(text, rules.digest, rules.events)
+
+
+@lru_cache(maxsize=4096)
+def _cached_event(text: str, digest: str, events: tuple[EventRule, ...]) -> EventRule | None:
+    return claim_event(text, events)
+
+
+
+
+def required_head(claim: Claim, rules: StanceRules) -> tuple[str, ...]:
+    """Words one of which a sentence must name to speak of the claim: the head of the quote's
+    subject when the claim's own terms hold it ("Google Cloud's backlog jumped" -> backlog, so
+    "Google Cloud grew" says nothing about it), a synonym the terms add (RPO), or an alias of
+    the claim's metric. Empty when
+    the head is generic (data/stance.yaml: generic_heads), a name outside the terms, or the
+    claim has hand cues."""
+    if getattr(claim, "cues", None) or not rules.generic_heads:
+        return ()
+    terms = tuple(str(t) for t in getattr(claim, "terms", ()) or ())
+    return _required(claim.quote, terms, getattr(claim, "metric", None), rules.generic_heads)
+
+
+@lru_cache(maxsize=4096)
+def _required(quote: str, terms: tuple[str, ...], metric: str | None,
+              generic: frozenset[str]) -> tuple[str, ...]:
+    from claims.sentence_subject import subject_head
+
+    head = subject_head(quote)
+    if head is None or head in generic or not any(
+            head in re.findall(r"[\w'-]+", t.lower()) for t in terms):
+        return ()
+    words = [head]
+    lowered = quote.lower()
+    # terms the quote does not spell are the glossary's synonyms ("remaining performance
+    # obligation" for backlog): naming one of them names the head too
+    words += [t for t in terms if not all(w in lowered for w in re.findall(r"[\w'-]+",
+                                                                          t.lower()))]
+    if metric:
+        from claimtracker.metric_catalog import load_catalog
+
+        words.extend(load_catalog().english_names(metric))
+    return tuple(dict.fromkeys(w.lower() for w in words))
