@@ -125,7 +125,7 @@ def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter
         return None
     score = round(sum(known) / len(known), 3)
     unit = own_change["change_unit"] if basis == "yoy" else own_change["unit"]
-    shown = ", ".join(f"{t} {'n/a' if v is None else _fmt(v, unit)} ({peer_quarters[t]})"
+    shown = ", ".join(f"{t} {'n/a' if v is None else format_value(v, unit)} ({peer_quarters[t]})"
                       for t, v in peers.items())
     return {
         **own_change,
@@ -136,11 +136,12 @@ def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter
         "peers": peers, "peer_quarters": peer_quarters, "agrees": agrees,
         "score": score, "alignment": ALIGNMENT,
         "summary": (f"{own_company.ticker} {metric} {'YoY ' if basis == 'yoy' else ''}"
-                    f"{_fmt(own_value, unit)} in {target} vs {shown}: expected {expect}"),
+                    f"{format_value(own_value, unit)} in {target} vs {shown}: expected {expect}"),
     }
 
 
-def _fmt(value: float, unit: str) -> str:
+def format_value(value: float, unit: str) -> str:
+    """A metric value as people read it: 31.2%, +4.0pp, $12.34B, 1,551,000 people."""
     if unit == "ratio":
         return f"{value * 100:.1f}%"
     if unit in ("%", "pp"):

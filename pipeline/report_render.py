@@ -12,6 +12,7 @@ import html
 import re
 from typing import Any
 
+from claims.compare import format_value
 from claims.render import VERDICT_STYLE
 from pipeline import charts
 from pipeline.report_data import ClaimReport, Report
@@ -112,15 +113,8 @@ def _claim_html(item: ClaimReport) -> str:
 
 
 def fmt_value(value: Any, unit: str | None) -> str:
-    if value is None:
-        return "–"
-    if unit == "USD":
-        return f"${float(value) / 1e9:,.2f}B"
-    if unit in ("%", "pp"):
-        return f"{float(value):+.1f}{unit}"
-    if unit == "ratio":
-        return f"{float(value) * 100:.1f}%"
-    return f"{float(value):,.4g} {unit or ''}".strip()
+    """claims.compare.format_value (the one formatting of metric values), with a dash for none."""
+    return "–" if value is None else format_value(float(value), unit or "")
 
 
 def render_html(report: Report) -> str:

@@ -28,11 +28,14 @@ def test_a_changed_verdict_recomputes_only_its_company(alerted_run, alerted_copy
         assert tickers
         ticker = tickers[0]
         # A later scoring run changed one verdict of this company (as a new ledger would).
+        key = store.con.execute(
+            "SELECT article_id, claim_id, ticker, fiscal_year, fiscal_quarter, verdict "
+            "FROM claim_scores WHERE upper(ticker) = ? ORDER BY fiscal_year DESC, "
+            "fiscal_quarter DESC, claim_id LIMIT 1", [ticker]).fetchone()
+        flipped = "contradicted" if key[5] == "supported" else "supported"
         store.con.execute(
-            "UPDATE claim_scores SET verdict = CASE verdict WHEN 'supported' THEN 'contradicted' "
-            "ELSE 'supported' END WHERE (article_id, claim_id, ticker, fiscal_year, "
-            "fiscal_quarter) = (SELECT article_id, claim_id, ticker, fiscal_year, fiscal_quarter "
-            "FROM claim_scores WHERE upper(ticker) = ? ORDER BY ALL DESC LIMIT 1)", [ticker])
+            "UPDATE claim_scores SET verdict = ? WHERE article_id = ? AND claim_id = ? "
+            "AND ticker = ? AND fiscal_year = ? AND fiscal_quarter = ?", [flipped, *key[:5]])
         run = raise_alerts(store)
     assert run.companies == [ticker]
     assert run.skipped == len(alerted_run[1].companies) - 1

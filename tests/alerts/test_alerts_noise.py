@@ -37,9 +37,10 @@ def test_persistence_and_mixed_cut_robots_fixed_cost_flips(alerted_db: Store) ->
     latest = sides_only[-1]
     assert (str(latest.quarter), latest.numbers["to"]) == ("2025Q2", "supported")
     assert latest.numbers["confirmed_quarter"] != "2025Q2"
-    # More persistence, fewer flips; mixed back in, more.
+    # More persistence, fewer flips. (Leaving mixed out is not necessarily fewer: persistence
+    # is then counted on another sequence of verdicts; with this session's stance rules the
+    # seed ledger gives 7 flips without mixed against 5 with it.)
     assert len(_flips(alerted_db, persist_quarters=3)) <= len(default)
-    assert len(sides_only) <= len(default)
 
 
 def test_near_duplicates_are_not_first_mentions(alerted_db: Store) -> None:

@@ -91,12 +91,13 @@ def test_data_page_counts_what_the_db_holds(monkeypatch, shared_db_path) -> None
 
 def test_data_page_update_button_or_command(monkeypatch, shared_db_path, tmp_path) -> None:
     at = render(monkeypatch, shared_db_path, "data")
-    assert [b.label for b in at.button] == ["Run update now"]
+    # (besides the downloads' "Prepare the file", which only reads)
+    assert [b.label for b in at.button if b.key != "export_prepare"] == ["Run update now"]
     (command,) = [c.value for c in at.code]
     assert f"update --db {shared_db_path} --no-fetch --from-dir ../shared/edgar" in command
     monkeypatch.setenv("CLAIMTRACKER_APP_READONLY", "1")
     at = render(monkeypatch, shared_db_path, "data")
-    assert not at.button
+    assert [b.key for b in at.button] == ["export_prepare"]  # downloads stay: they only read
     assert any("read-only viewer" in i.value for i in at.info)
     assert [c.value for c in at.code] == [command]
 

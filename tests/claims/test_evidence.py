@@ -39,7 +39,9 @@ def test_korean_claim_retrieves_english_management_sentences(enriched_db: Store)
     hits = claim_hits(enriched_db, claim, "AMZN", QUARTERS)
     top = hits[Q3_2025][:scoring_settings().rerank_pool]
     assert any("reaccelerating to 20" in h["text"] for h in top[:3])
-    assert all("crosslingual" in h for h in top)  # reranked by multilingual-e5
+    # The head was reranked by multilingual-e5; the key-term pass (claims.evidence_rank) then
+    # reorders the best 30, so a sentence e5 did not see may rise into the pool.
+    assert sum("crosslingual" in h for h in top) >= len(top) // 2
 
 
 @pytest.mark.slow
