@@ -51,9 +51,10 @@ QUERIES = (
 )
 
 
-def pick_files(min_sentences: int) -> list[Path]:
-    """Newest AMZN calls first, until their sentences reach the wanted number."""
-    splitter = SentenceSplitter()
+def pick_files(min_sentences: int, splitter: SentenceSplitter | None = None) -> list[Path]:
+    """Newest AMZN calls first, until their sentences reach the wanted number (bench/scale.py
+    picks its calls the same way, with the splitter it already loaded)."""
+    splitter = splitter or SentenceSplitter()
     files, total = [], 0
     for path in sorted(TRANSCRIPTS.glob("20*-AMZN.txt"), reverse=True):
         files.append(path)

@@ -36,6 +36,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from embed import pick_files  # noqa: E402
 
 from claimtracker.config import EMBEDDERS  # noqa: E402
 from claimtracker.db import Store  # noqa: E402
@@ -46,21 +49,9 @@ from nlp.sentences import SentenceSplitter  # noqa: E402
 from nlp.tagger import TopicTagger  # noqa: E402
 from nlp.taxonomy import load_taxonomy  # noqa: E402
 
-TRANSCRIPTS = ROOT.parent / "shared" / "transcripts" / "AMZN"
 CORPUS = 15_000_000
 CORES_PER_NODE = 2
 NODES = (1, 4, 16)
-
-
-def pick_files(splitter: SentenceSplitter, min_sentences: int) -> list[Path]:
-    """Newest StreetEvents AMZN calls first, until their sentences reach the wanted number."""
-    files, total = [], 0
-    for path in sorted(TRANSCRIPTS.glob("20*-AMZN.txt"), reverse=True):
-        files.append(path)
-        total += len(splitter([path.read_text(encoding="utf-8")])[0])
-        if total >= min_sentences * 1.6:  # headers and boilerplate turns are not split
-            break
-    return files
 
 
 def rate(rows: int, seconds: float) -> float:
@@ -153,7 +144,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="scale-") as tmp:
         base = Path(tmp) / "base.duckdb"
         with Store.open(base) as store:
-            ingest_transcripts(store, pick_files(splitter, args.min_sentences), progress=False)
+            ingest_transcripts(store, pick_files(args.min_sentences, splitter), progress=False)
         stages = stage_rates(base, args.embedder, splitter)
         local, local_s = timed(base, Path(tmp) / "local.duckdb",
                                lambda s: enrich(s, progress=False, embedder=args.embedder))

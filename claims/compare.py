@@ -37,7 +37,8 @@ def default_basis(definition: MetricDef) -> str:
     return "value" if definition.change in ("points", "lag") else "yoy"
 
 
-def _period_end(point: Point | None, quarter: FiscalQuarter, fye_month: int) -> dt.date:
+def period_end(point: Point | None, quarter: FiscalQuarter, fye_month: int) -> dt.date:
+    """The period end a point reports, else the nominal end of its fiscal quarter."""
     if point is not None and point.period_end is not None:
         return point.period_end
     return calendar_quarter_end(quarter, fye_month)
@@ -47,7 +48,7 @@ def _aligned_quarter(series: MetricSeries, metric: str, fye_month: int,
                      target: str) -> FiscalQuarter | None:
     """The peer's fiscal quarter whose period ends in calendar quarter `target`."""
     found = [q for q, point in series.series(metric).items()
-             if calendar_quarter(_period_end(point, q, fye_month)) == target]
+             if calendar_quarter(period_end(point, q, fye_month)) == target]
     return max(found) if found else None
 
 
@@ -103,7 +104,7 @@ def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter
     if own_change is None or own_company is None or _number(own_change, basis) is None:
         return None
     own_value = float(_number(own_change, basis))  # type: ignore[arg-type]
-    target = calendar_quarter(_period_end(own.series(metric).get(quarter), quarter,
+    target = calendar_quarter(period_end(own.series(metric).get(quarter), quarter,
                                           own_company.fye_month))
     peers: dict[str, float | None] = {}
     peer_quarters: dict[str, str | None] = {}

@@ -10,15 +10,14 @@ management sentences, so a comparative claim and its peer chart show the same va
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from claims.attention import topic_shares
-from claims.compare import calendar_quarter
-from claims.metrics import MetricSeries, company_fye_month
+from claims.compare import calendar_quarter, period_end
+from claims.metrics import MetricSeries, Point, company_fye_month
 from claimtracker.db import Store
-from claimtracker.quarters import FiscalQuarter, calendar_quarter_end
+from claimtracker.quarters import FiscalQuarter
 
 #: Metrics a peer view offers first (any catalogue id works).
 PEER_METRICS = ("capex", "capex_intensity", "operating_margin", "revenue_growth", "employees",
@@ -26,10 +25,10 @@ PEER_METRICS = ("capex", "capex_intensity", "operating_margin", "revenue_growth"
 
 
 def calendar_label(quarter: FiscalQuarter, fye_month: int,
-                   period_end: dt.date | None = None) -> tuple[str, str]:
-    """('CY2023Q4', '2023-12-30'): the calendar quarter a fiscal quarter's period ends in (the
-    comparative claims' rule, claims.compare.calendar_quarter) and that end."""
-    end = period_end or calendar_quarter_end(quarter, fye_month)
+                   point: Point | None = None) -> tuple[str, str]:
+    """('CY2023Q4', '2023-12-30'): the calendar quarter a fiscal quarter's period ends in and
+    that end, by the comparative claims' rule (claims.compare.period_end, calendar_quarter)."""
+    end = period_end(point, quarter, fye_month)
     return calendar_quarter(end), end.isoformat()
 
 
@@ -43,8 +42,7 @@ def peer_metric(store: Store, metric: str, tickers: Sequence[str]) -> list[dict[
         points = series.series(metric)
         for point in series.values(metric):
             fiscal = FiscalQuarter.parse(point["quarter"])
-            found = points.get(fiscal)
-            calendar, end = calendar_label(fiscal, fye, found.period_end if found else None)
+            calendar, end = calendar_label(fiscal, fye, points.get(fiscal))
             rows.append({"ticker": ticker.upper(), "fiscal_quarter": point["quarter"],
                          "calendar_quarter": calendar, "period_end": end,
                          "value": point["value"], "source": point["source"]})

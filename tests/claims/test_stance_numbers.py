@@ -6,28 +6,13 @@ where a nearby one would mislead. Every sentence is checked against its source f
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-import pytest
+from shared_text import shared_sentence
 
 from claims.ledger import Claim
 from claims.stance import CONTRADICTS, NEUTRAL, SUPPORTS, RuleStance
 from claims.stance_match import Subject, tokenize
 from claims.stance_numbers import numbers_in, read_numbers
 from claims.stance_rules import load_stance_rules
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "transcripts"
-
-
-def shared_sentence(relative: str, sentence: str) -> str:
-    """The sentence, after checking it is in the source file (whitespace normalised)."""
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    text = re.sub(r"\s+", " ", path.read_text(encoding="utf-8", errors="replace"))
-    assert sentence in text, f"not in {relative}: {sentence}"
-    return sentence
 
 MODEL = RuleStance()
 NUMBERS = load_stance_rules().numbers

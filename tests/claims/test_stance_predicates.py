@@ -7,10 +7,10 @@ source file first, so the tests run on what management actually said.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
+from shared_text import shared_sentence
 
 from claims.ledger import Claim
 from claims.stance import CONTRADICTS, NEUTRAL, SUPPORTS, RuleStance
@@ -19,18 +19,9 @@ from claims.stance_rules import load_stance_rules
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import load_yaml
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "transcripts"
 MODEL = RuleStance()
 
 
-def shared_sentence(relative: str, sentence: str) -> str:
-    """The sentence, after checking it is in the source file (whitespace normalised)."""
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    text = re.sub(r"\s+", " ", path.read_text(encoding="utf-8", errors="replace"))
-    assert sentence in text, f"not in {relative}: {sentence}"
-    return sentence
 
 
 SPIN_OFF = Claim("spin", "Meta plans to spin off WhatsApp as a separate company.",
