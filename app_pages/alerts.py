@@ -13,29 +13,35 @@ import streamlit as st
 
 from alerts.model import read_alerts
 from app_pages import common
+from app_pages.i18n import named, t, term
 from claimtracker.quarters import FiscalQuarter
 
 KINDS = ("verdict_flip", "metric_surprise", "went_quiet", "language_change", "tone_shift",
          "first_mention")
 
-st.title("Alerts")
-common.require_data(what="the Alerts page")
+st.title(t("alerts.title"))
+common.require_data(what=t("alerts.what"))
 
 everything: list[dict[str, Any]] = common.query(read_alerts)
 if not everything:
-    st.info("No alerts yet: `claimtracker update` raises them after scoring.")
+    st.info(t("alerts.none"))
     st.stop()
 
 tickers = sorted({a["ticker"] for a in everything})
 quarters = sorted({a["quarter"] for a in everything}, key=FiscalQuarter.parse, reverse=True)
 cols = st.columns([2, 2, 1])
 chosen_tickers = cols[0].multiselect(
-    "Company", tickers, default=[t for t in st.query_params.get_all("ticker") if t in tickers])
+    t("alerts.company"), tickers,
+    default=[x for x in st.query_params.get_all("ticker") if x in tickers],
+    placeholder=t("common.choose"))
 chosen_kinds = cols[1].multiselect(
-    "Kind", list(KINDS), default=[k for k in st.query_params.get_all("kind") if k in KINDS])
+    t("alerts.kind"), list(KINDS),
+    default=[k for k in st.query_params.get_all("kind") if k in KINDS],
+    format_func=named({k: term("alert_kind", k) for k in KINDS}), placeholder=t("common.choose"))
 since_options = ["all quarters", *quarters]
-since = cols[2].selectbox("Since", since_options,
-                          index=common.url_choice("since", since_options))
+since = cols[2].selectbox(t("alerts.since"), since_options,
+                          index=common.url_choice("since", since_options),
+                          format_func=named({"all quarters": t("alerts.all_quarters")}))
 common.set_url(ticker=chosen_tickers, kind=chosen_kinds,
                since=None if since == "all quarters" else since)
 
@@ -46,9 +52,8 @@ found: list[dict[str, Any]] = common.query(
 claim = st.query_params.get("claim")
 if claim:
     found = [a for a in found if a["subject"] == claim]
-    st.caption(f"Only the alerts on claim {common.md_escape(claim)} "
-               "([all alerts](/alerts)).")
-st.caption(f"{len(found)} alert(s), newest quarter first, by severity within a company-quarter.")
+    st.caption(t("alerts.only_claim", claim=common.md_escape(claim)))
+st.caption(t("alerts.count", n=len(found)))
 
 
 def _link(alert: dict[str, Any]) -> str | None:
@@ -76,22 +81,23 @@ for alert in found[:200]:
               f"{common.md_escape(alert['title'])}")
     with st.container(border=True):
         st.markdown(header)
-        st.caption(f"{alert['kind']} · severity {alert['severity']:.2f}")
-        with st.expander("Detail and evidence"):
+        st.caption(t("alerts.kind_severity", kind=term("alert_kind", alert["kind"]),
+                     severity=alert["severity"]))
+        with st.expander(t("alerts.detail")):
             st.markdown(common.md_escape(alert["detail"]))
             link = _link(alert)
             if link:
-                st.markdown(f"[Open]({link})")
+                st.markdown(t("alerts.open", link=link))
             if alert["kind"] == "language_change":
                 left, right = st.columns(2)
                 with left:
                     before = alert["numbers"].get("compared_with")
-                    st.markdown(f"**Removed** (from {common.md_escape(before)})")
+                    st.markdown(t("alerts.removed", quarter=common.md_escape(before)))
                     _evidence([e for e in alert["evidence"] if "(removed)" in e["source"]])
                 with right:
-                    st.markdown(f"**Added** (in {common.md_escape(alert['quarter'])})")
+                    st.markdown(t("alerts.added", quarter=common.md_escape(alert["quarter"])))
                     _evidence([e for e in alert["evidence"] if "(added)" in e["source"]])
             else:
                 _evidence(alert["evidence"])
 if len(found) > 200:
-    st.caption(f"The first 200 of {len(found)} alerts: narrow the filters to see the rest.")
+    st.caption(t("alerts.first_200", n=len(found)))

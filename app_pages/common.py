@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from app_pages.i18n import t, term
 from claims.render import VERDICT_COLOURS, VERDICT_MARKS, legend, md_escape
 from claimtracker import config
 from claimtracker.db import Store
@@ -25,18 +26,11 @@ __all__ = ["VERDICT_COLOURS", "VERDICT_MARKS", "legend"]  # verdict looks: claim
 
 STALE_FLAG = "_served_stale_data"
 
-LOAD_DATA_HOWTO = """\
-**How to load data** (from the repository root; the app only reads):
 
-```
-.venv/bin/claimtracker ingest --from-dir ../shared/edgar --db {db}
-.venv/bin/claimtracker ingest-transcripts ../shared/transcripts --db {db}
-.venv/bin/claimtracker enrich --db {db}
-.venv/bin/claimtracker score --db {db}
-```
 
-or all at once: `make run`. Then reload this page.
-"""
+def load_data_howto(db: Path) -> str:
+    """How to load data into `db` (markdown; the commands themselves are not translated)."""
+    return t("common.load_data_howto", db=db)
 
 
 # -- the DB --------------------------------------------------------------------------------------
@@ -89,14 +83,14 @@ def require_data(*needs: str, what: str = "this page") -> dict[str, int]:
     """
     path = db_path()
     if not path.exists():
-        st.info(f"No database at `{path}` yet, so {what} has nothing to show.")
-        st.markdown(LOAD_DATA_HOWTO.format(db=path))
+        st.info(t("common.no_db", path=path, what=what))
+        st.markdown(load_data_howto(path))
         st.stop()
     counts: dict[str, int] = query(views.table_counts)
     missing = [n for n in needs if not counts.get(n)]
     if missing:
-        st.info(f"`{path}` has no {', '.join(missing)} yet, so {what} has nothing to show.")
-        st.markdown(LOAD_DATA_HOWTO.format(db=path))
+        st.info(t("common.no_tables", path=path, tables=", ".join(missing), what=what))
+        st.markdown(load_data_howto(path))
         st.stop()
     return counts
 
@@ -173,10 +167,11 @@ def source_line(item: dict[str, Any]) -> str:
     role = item.get("role")
     parts = []
     if who or role:
+        role = term("role", role) if role else role
         parts.append(md_escape(f"{who} ({role})" if role and who else who or role))
     parts.append(md_escape(item.get("document") or item.get("doc_type") or ""))
     if item.get("sentence_id"):
-        parts.append(f"[in context]({viewer_link(str(item['sentence_id']))})")
+        parts.append(f"[{t('common.in_context')}]({viewer_link(str(item['sentence_id']))})")
     link = item.get("link") or item.get("url")
     if link and str(link).startswith(("http://", "https://")):
         parts.append(f"[EDGAR]({_url_escape(str(link))})")
@@ -214,6 +209,16 @@ def sparkline(values: list[float], low: float = -1.0, high: float = 1.0) -> str:
 
 def _url_escape(url: str) -> str:
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+
+
+def verdict_name(verdict: str) -> str:
+    """A verdict as the reader's language names it (claims.render owns marks and colours)."""
+    return term("verdict", verdict)
+
+
+def verdict_legend(separator: str = " · ") -> str:
+    """`🟩 supported · 🟨 mixed · ...` with the verdict names translated."""
+    return separator.join(f"{mark} {verdict_name(v)}" for v, mark in VERDICT_MARKS.items())
 
 
 def fmt_money(value: float | None) -> str:

@@ -9,86 +9,101 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, updater
+from app_pages.i18n import named, t
 from pipeline import export, views
 
 
 def _downloads() -> None:
     """Every table users analyse, as the file `claimtracker export` writes (same owner)."""
-    with st.expander("Download tables (Parquet or CSV, as `claimtracker export` writes them)"):
+    with st.expander(t("data.downloads")):
         tables: list[str] = common.query(export.exportable_tables)
         left, right = st.columns(2)
-        table = left.selectbox("Table", tables, key="export_table")
-        fmt = right.radio("Format", ["parquet", "csv"], horizontal=True, key="export_format")
-        if table and st.button("Prepare the file", key="export_prepare"):
+        table = left.selectbox(t("data.table"), tables, key="export_table")
+        fmt = right.radio(t("data.format"), ["parquet", "csv"], horizontal=True,
+                          key="export_format")
+        if table and st.button(t("data.prepare"), key="export_prepare"):
             data: bytes = common.query(export.table_bytes, table, fmt)
-            st.download_button(f"Download {table}.{fmt}", data, file_name=f"{table}.{fmt}",
+            st.download_button(t("data.download", file=f"{table}.{fmt}"), data,
+                               file_name=f"{table}.{fmt}",
                                mime="text/csv" if fmt == "csv" else
                                "application/vnd.apache.parquet", key="export_download")
 
 
-st.title("Data")
+st.title(t("data.title"))
 path = common.db_path()
-st.caption(f"Database: `{path}`")
+st.caption(t("data.database", path=path))
 
 if path.exists():
     totals: dict[str, int] = common.query(views.totals)
-    shown = ("filings", "calls", "facts", "sentences", "mentions", "claims", "claim_scores")
-    for column, table in zip(st.columns(len(shown)), shown, strict=True):
-        column.metric(table.replace("_", " "), f"{totals.get(table, 0):,}")
+    shown = {"filings": t("data.n.filings"), "calls": t("data.n.calls"),
+             "facts": t("data.n.facts"), "sentences": t("data.n.sentences"),
+             "mentions": t("data.n.mentions"), "claims": t("data.n.claims"),
+             "claim_scores": t("data.n.claim_scores")}
+    for column, (table, label) in zip(st.columns(len(shown)), shown.items(), strict=True):
+        column.metric(label, f"{totals.get(table, 0):,}")
 
     coverage: list[dict[str, Any]] = common.query(views.coverage)
-    st.subheader("Filings and calls per company and fiscal quarter")
+    st.subheader(t("data.coverage"))
     if coverage:
         tickers = sorted({r["ticker"] or "?" for r in coverage})
-        chosen = st.multiselect("Companies", tickers,
-                                default=[t for t in st.query_params.get_all("ticker")
-                                         if t in tickers])
+        chosen = st.multiselect(t("data.companies"), tickers, placeholder=t("common.choose"),
+                                default=[x for x in st.query_params.get_all("ticker")
+                                         if x in tickers])
         common.set_url(ticker=chosen or None)
         rows = [r for r in coverage if not chosen or (r["ticker"] or "?") in chosen]
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="coverage_table",
-                     column_config={"not_ok": st.column_config.TextColumn("not parsed fully")})
+                     column_config={  # headers only: the columns keep the read model's names
+                         "ticker": st.column_config.TextColumn(t("data.col.ticker")),
+                         "quarter": st.column_config.TextColumn(t("data.col.quarter")),
+                         "calls": st.column_config.NumberColumn(t("data.n.calls")),
+                         "sentences": st.column_config.NumberColumn(t("data.n.sentences")),
+                         "mentions": st.column_config.NumberColumn(t("data.n.mentions")),
+                         "not_ok": st.column_config.TextColumn(t("data.not_ok"))})
     else:
-        st.info(f"`{path}` has no filings or calls yet.")
-        st.markdown(common.LOAD_DATA_HOWTO.format(db=path))
+        st.info(t("data.no_coverage", path=path))
+        st.markdown(common.load_data_howto(path))
 
     failed: list[dict[str, Any]] = common.query(views.failed_filings)
     if failed:
-        with st.expander(f"{len(failed)} filings not fully parsed"):
+        with st.expander(t("data.failed", n=len(failed))):
             st.dataframe(pd.DataFrame(failed), hide_index=True)
 
     _downloads()
 
-    st.subheader("Last runs")
+    st.subheader(t("data.runs"))
     runs: list[dict[str, Any]] = common.query(views.recent_runs, 20)
     if runs:
         st.dataframe(pd.DataFrame([
-            {"run": r["run_id"], "kind": r["kind"], "status": r["status"],
-             "started": r["started_at"], "finished": r["finished_at"],
-             "counts": ", ".join(f"{k} {v}" for k, v in r["counts"].items()),
-             "errors": len(r["errors"])}
+            {t("data.col.run"): r["run_id"], t("data.col.kind"): r["kind"],
+             t("data.col.status"): r["status"], t("data.col.started"): r["started_at"],
+             t("data.col.finished"): r["finished_at"],
+             t("data.col.counts"): ", ".join(f"{k} {v}" for k, v in r["counts"].items()),
+             t("data.col.errors"): len(r["errors"])}
             for r in runs
         ]), hide_index=True, key="runs_table")
         errors = [{"run": r["run_id"], "kind": r["kind"], **e} for r in runs for e in r["errors"]]
         if errors:
-            with st.expander(f"Errors of these runs ({len(errors)})", expanded=True):
+            with st.expander(t("data.errors", n=len(errors)), expanded=True):
                 st.dataframe(pd.DataFrame(errors), hide_index=True, key="errors_table")
     else:
-        st.caption("No runs recorded yet.")
+        st.caption(t("data.no_runs"))
 else:
-    st.info(f"No database at `{path}` yet.")
-    st.markdown(common.LOAD_DATA_HOWTO.format(db=path))
+    st.info(t("data.no_db", path=path))
+    st.markdown(common.load_data_howto(path))
 
-st.subheader("Quarterly update")
-st.caption("Fetches what is new, ingests it, then enriches and rescores: the same "
-           "`claimtracker update` that cron runs.")
+st.subheader(t("data.update"))
+st.caption(t("data.update_caption"))
 shared = Path("..") / "shared"
-source = st.radio("Source", ["Live EDGAR (tracked companies)", "Local folders"], horizontal=True,
-                  index=1 if shared.exists() else 0)
+source = st.radio(t("data.source"), ["live", "local"], horizontal=True,
+                  index=1 if shared.exists() else 0,
+                  format_func=named({"live": t("data.source_live"),
+                                     "local": t("data.source_local")}))
 args: list[str] = []
-if source == "Local folders":
+if source == "local":
     cols = st.columns(2)
-    edgar_dir = cols[0].text_input("EDGAR folder", value=str(shared / "edgar"))
-    transcripts_dir = cols[1].text_input("Transcripts folder", value=str(shared / "transcripts"))
+    edgar_dir = cols[0].text_input(t("data.edgar_dir"), value=str(shared / "edgar"))
+    transcripts_dir = cols[1].text_input(t("data.transcripts_dir"),
+                                         value=str(shared / "transcripts"))
     args = ["--no-fetch", "--from-dir", edgar_dir] + (["--transcripts", transcripts_dir]
                                                       if transcripts_dir.strip() else [])
 command = updater.update_command(path, [*args, "--progress"])
@@ -96,19 +111,18 @@ st.code(updater.shell_line(command), language="bash")
 
 why_not = updater.why_app_cannot_write(path)
 if why_not:
-    st.info(f"The app does not run updates here: {why_not} Run the command above in a shell.")
-elif st.button("Run update now", type="primary"):
-    bar = st.progress(0.0, text="Starting…")
+    st.info(t("data.readonly", why=why_not))
+elif st.button(t("data.run_update"), type="primary"):
+    bar = st.progress(0.0, text=t("data.starting"))
     log_box = st.empty()
     result = updater.run_with_progress(
         command, on_progress=lambda frac, label: bar.progress(frac, text=label),
         on_line=lambda tail: log_box.code(tail),
     )
-    bar.progress(1.0, text="Finished" if result.ok else "Failed")
+    bar.progress(1.0, text=t("data.finished") if result.ok else t("data.failed_run"))
     st.cache_data.clear()
     if result.ok:
-        st.success(result.summary or "Update finished.")
+        st.success(result.summary or t("data.update_done"))
     else:
-        st.error(f"The update exited with code {result.exit_code}. Its last lines are shown above; "
-                 "runs and their errors are listed under Last runs after a reload.")
-    st.button("Reload", key="reload_after_update")
+        st.error(t("data.update_failed", code=result.exit_code))
+    st.button(t("data.reload"), key="reload_after_update")

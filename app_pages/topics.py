@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages.i18n import localise_axes, t, tip
 from pipeline import charts, views, views_topics
 
 
@@ -22,18 +23,18 @@ def descriptions() -> dict[str, str]:
         return {}
 
 
-st.title("Topics")
-common.require_data("sentences", "mentions", what="the Topics page")
+st.title(t("topics.title"))
+common.require_data("sentences", "mentions", what=t("topics.what"))
 
 tickers: list[str] = common.query(views.tickers)
 cols = st.columns([1, 1, 1])
-ticker = cols[0].selectbox("Company", tickers, index=common.url_choice("ticker", tickers, "AMZN"))
-calls_only = cols[1].toggle("Calls only", value=st.query_params.get("calls_only") == "1",
-                            help="Count only management turns of earnings calls (no filings "
-                                 "or releases).")
-semantic = cols[2].toggle("Include semantic mentions", value=st.query_params.get("semantic") != "0",
-                          help="Also count sentences tagged by embedding similarity, not only "
-                               "by a named term.")
+ticker = cols[0].selectbox(t("topics.company"), tickers,
+                           index=common.url_choice("ticker", tickers, "AMZN"))
+calls_only = cols[1].toggle(t("topics.calls_only"),
+                            value=st.query_params.get("calls_only") == "1",
+                            help=t("topics.calls_only_help"))
+semantic = cols[2].toggle(t("topics.semantic"), value=st.query_params.get("semantic") != "0",
+                          help=t("topics.semantic_help"))
 common.set_url(ticker=ticker, calls_only="1" if calls_only else None,
                semantic=None if semantic else "0")
 
@@ -41,58 +42,57 @@ methods = ("ruler", "semantic") if semantic else ("ruler",)
 heat: dict[str, Any] = common.query(views_topics.topic_heatmap, ticker, calls_only=calls_only,
                                     methods=methods)
 if not heat["quarters"]:
-    st.info(f"No management sentences for {ticker} with a fiscal quarter yet.")
+    st.info(t("topics.no_sentences", ticker=ticker))
     st.stop()
 
 quarters = [q["quarter"] for q in heat["quarters"]]
-topics = [t["topic"] for t in heat["topics"]]
-st.caption(f"{len(quarters)} quarters with management language ({quarters[0]} – {quarters[-1]}), "
-           f"{sum(q['management_sentences'] for q in heat['quarters']):,} management sentences. "
-           "A cell is the number of management sentences mentioning the topic per 1,000 "
-           "management sentences that quarter.")
+topics = [row["topic"] for row in heat["topics"]]
+st.caption(t("topics.caption", n=len(quarters), first=quarters[0], last=quarters[-1],
+             sentences=sum(q["management_sentences"] for q in heat["quarters"])))
 if not topics:
-    st.info("No topic mentions for this company yet: run `claimtracker enrich`.")
+    st.info(t("topics.no_mentions"))
     st.stop()
 
 cells = {(c["topic"], c["quarter"]): c for c in heat["cells"]}
 base = {q["quarter"]: q["management_sentences"] for q in heat["quarters"]}
 grid = pd.DataFrame([
-    {"topic": t, "quarter": q, "per_1000": cells[(t, q)]["per_1000"] if (t, q) in cells else 0.0,
-     "sentences": cells[(t, q)]["sentences"] if (t, q) in cells else 0,
+    {"topic": p, "quarter": q, "per_1000": cells[(p, q)]["per_1000"] if (p, q) in cells else 0.0,
+     "sentences": cells[(p, q)]["sentences"] if (p, q) in cells else 0,
      "management_sentences": base[q]}
-    for t in topics for q in quarters
+    for p in topics for q in quarters
 ])
 st.vega_lite_chart(
     grid,
-    charts.heatmap(
+    localise_axes(charts.heatmap(
         x="quarter", y="topic", value="per_1000", x_order=quarters, y_order=topics,
-        title=f"{ticker}: mentions per 1,000 management sentences", value_title="per 1,000",
-        tooltip=[charts.tip("topic"), charts.tip("quarter"),
-                 charts.tip("sentences", "quantitative"),
-                 charts.tip("management_sentences", "quantitative"),
-                 charts.tip("per_1000", "quantitative", ".1f")]),
+        title=t("topics.heatmap", ticker=ticker), value_title=t("topics.per_1000"),
+        tooltip=[tip("topic", t("topics.col.topic")), tip("quarter", t("claims.tip_quarter")),
+                 tip("sentences", t("topics.col.sentences"), "quantitative"),
+                 tip("management_sentences", t("topics.tip_management"), "quantitative"),
+                 tip("per_1000", t("topics.per_1000"), "quantitative", ".1f")])),
     width="stretch",
 )
 
-st.subheader("First and last mention")
+st.subheader(t("topics.first_last"))
 summary = pd.DataFrame([
     {
-        "topic": t["topic"],
-        "first": t["first"],
-        "last": t["last"],
-        "quarters mentioned": t["quarters_mentioned"],
-        "sentences": t["total"],
-        "went quiet": "went quiet" if t["went_quiet"] else "",
-        "quarters since last mention": t["quiet_quarters"],
-        "description": descriptions().get(t["topic"], ""),
+        t("topics.col.topic"): row["topic"],
+        t("topics.col.first"): row["first"],
+        t("topics.col.last"): row["last"],
+        t("topics.col.quarters"): row["quarters_mentioned"],
+        t("topics.col.sentences"): row["total"],
+        t("topics.col.went_quiet"): t("topics.col.went_quiet") if row["went_quiet"] else "",
+        t("topics.col.quiet_quarters"): row["quiet_quarters"],
+        t("topics.col.description"): descriptions().get(row["topic"], ""),
     }
-    for t in heat["topics"]
+    for row in heat["topics"]
 ])
 st.dataframe(summary, hide_index=True, key="topics_summary")
-quiet = [t["topic"] for t in heat["topics"] if t["went_quiet"]]
+quiet = [row["topic"] for row in heat["topics"] if row["went_quiet"]]
 if quiet:
-    st.warning("Went quiet (mentioned in two or more quarters, absent since): "
-               + ", ".join(common.md_escape(t) for t in quiet))
+    st.warning(t("topics.quiet", topics=", ".join(common.md_escape(q) for q in quiet)))
 
-with st.expander("Management sentences per quarter (the denominator)"):
-    st.dataframe(pd.DataFrame(heat["quarters"]), hide_index=True)
+with st.expander(t("topics.denominator")):
+    st.dataframe(pd.DataFrame(heat["quarters"]).rename(columns={
+        "quarter": t("claims.tip_quarter"), "management_sentences": t("topics.tip_management")}),
+        hide_index=True)

@@ -57,14 +57,17 @@ def shell_line(command: list[str]) -> str:
 
 
 def why_app_cannot_write(db: Path) -> str | None:
-    """None when the app may run an update on `db`; else the reason, for the page to show."""
+    """None when the app may run an update on `db`; else the reason, for the page to show
+    (in the reader's language: called from a page)."""
+    from app_pages.i18n import t
+
     if os.environ.get(READONLY_ENV, "") not in ("", "0"):
-        return f"{READONLY_ENV} is set (this app is a read-only viewer)."
+        return t("updater.readonly", env=READONLY_ENV)
     target = db if db.exists() else db.parent
     if not target.exists():
         target = Path.cwd()
     if not os.access(target, os.W_OK):
-        return f"{target} is not writable by the app's user."
+        return t("updater.not_writable", path=target)
     return None
 
 
@@ -74,7 +77,7 @@ def parse_progress(chunk: str) -> tuple[float, str] | None:
     if not matches:
         return None
     last = matches[-1]
-    desc = (last.group("desc") or "").strip() or "Working"
+    desc = (last.group("desc") or "").strip() or "…"
     return min(int(last.group("pct")), 100) / 100, f"{desc}: {last.group('pct')}%"
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from claims.anaphora import judge_in_context
 from claims.crosslingual import CrossLingualReranker, default_reranker
 from claims.evidence_rank import key_terms, lead_order, rank_candidates
 from claims.evidence_settings import evidence_settings
@@ -184,7 +185,8 @@ def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
     judged_claim = stance_claim(claim)
     own_subject = _has_no_subject(judged_claim)
     judged = [(hit, _judge_by_own_subject(hit["text"], judged_claim, stance_model) if own_subject
-               else stance_model.judge(hit["text"], judged_claim))
+               else judge_in_context(hit["text"], hit.get("before"), judged_claim, stance_model,
+                                     stance_model.judge(hit["text"], judged_claim)))
               for hit in _distinct(hits)[:pool or settings.pool]]
     lead = lead_order(judged, evidence_settings(), hand_cues=bool(claim.cues))
     others = [pair for i, pair in enumerate(judged) if i not in lead]

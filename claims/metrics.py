@@ -277,8 +277,18 @@ class MetricSeries:
             found |= set(self.series(metric))
         return found
 
-    def change(self, metric: str, quarter: FiscalQuarter, expected: str) -> dict[str, Any] | None:
-        """The metric's value in `quarter`, its QoQ and YoY change, judged against `expected`."""
+    def change(self, metric: str, quarter: FiscalQuarter, expected: str,
+               basis: str = "yoy") -> dict[str, Any] | None:
+        """The metric's value in `quarter`, its QoQ and YoY change, judged against `expected`
+        (`basis` "qoq": a claim about a sequential move, judged on the QoQ change alone)."""
+        result = self._change(metric, quarter, expected)
+        if result is not None and basis == "qoq" and result["qoq_agrees"] is not None:
+            result["score"] = metric_score(None, result["qoq_agrees"])
+            result["basis"] = "qoq"
+        return result
+
+    def _change(self, metric: str, quarter: FiscalQuarter,
+                expected: str) -> dict[str, Any] | None:
         definition = self.catalog.get(metric)
         if definition.change == "lag":
             return self._lag_change(definition, quarter, expected)

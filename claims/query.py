@@ -38,9 +38,17 @@ class Glossary:
 
     @cached_property
     def _synonym_patterns(self) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
-        """Each synonym key as a whole-word pattern, compiled once per glossary version."""
-        return [(re.compile(rf"(?<!\w){re.escape(key)}(?!\w)", re.IGNORECASE), others)
-                for key, others in self.synonyms.items()]
+        """Each synonym, key or listed, as a whole-word pattern with the other names of its
+        entry: synonymy goes both ways ("remaining performance obligations" is "RPO" as much
+        as "RPO" is it). Compiled once per glossary version."""
+        names: dict[str, list[str]] = {}
+        for key, others in self.synonyms.items():
+            group = [key, *others]
+            for name in group:
+                bucket = names.setdefault(name.lower(), [])
+                bucket.extend(o for o in group if o.lower() != name.lower() and o not in bucket)
+        return [(re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE), tuple(others))
+                for name, others in names.items()]
 
     def widen(self, subjects: list[str]) -> list[str]:
         """The subjects and the other names management uses for them: "commercial backlog"

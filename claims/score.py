@@ -31,6 +31,7 @@ from claims.metrics import MetricSeries
 from claims.query import GLOSSARY_FILE
 from claims.settings import SCORING_FILE, scoring_settings
 from claims.stance import StanceModel, default_stance_model
+from claims.stance_subjects import change_basis
 from claims.verdict import decide
 from claimtracker.db import Store
 from claimtracker.errors import InputError
@@ -43,7 +44,8 @@ log = logging.getLogger(__name__)
 #: Changes whenever the scoring code changes, so stored verdicts are recomputed.
 _SCORER_FILES = ("score.py", "verdict.py", "evidence.py", "evidence_rank.py",
                  "evidence_settings.py", "metrics.py", "attention.py", "query.py",
-                 "crosslingual.py", "compare.py", "settings.py", "sentence_subject.py")
+                 "crosslingual.py", "compare.py", "settings.py", "sentence_subject.py",
+                 "anaphora.py")
 SCORER_VERSION = "claims-score-" + hashlib.sha256(b"".join(
     (Path(__file__).parent / name).read_bytes()
     for name in _SCORER_FILES if (Path(__file__).parent / name).exists()
@@ -81,7 +83,9 @@ def metric_change(store: Store, metrics: MetricSeries, claim: Claim, ticker: str
         from claims.compare import compare_change
 
         return compare_change(store, claim, ticker, quarter, cache=peers)
-    return metrics.change(claim.metric, quarter, claim.direction) if claim.metric else None
+    if not claim.metric:
+        return None
+    return metrics.change(claim.metric, quarter, claim.direction, basis=change_basis(claim))
 #: Called before each claim is scored: (claims done, claims in the ledger, claim id).
 ClaimProgress = Callable[[int, int, str], None]
 EVIDENCE_KEYS = ("text", "speaker", "role", "doc_type", "source", "url")

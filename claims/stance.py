@@ -124,9 +124,7 @@ class RuleStance:
         if any(w in rules.generic for w in words):
             return StanceResult(NEUTRAL, 0.0, [{"generic": True}])
         hedged = any(w in rules.hedges for w in words)
-        lower = sentence.lower()
-        forward = any(w in rules.forward for w in words) or any(
-            p in lower for p in rules.forward_phrases)
+        forward = _forward(sentence, words, rules)
         existence = bool(getattr(claim, "mentions_support", False))
         subjects_all = claim_subjects(claim, rules)
         event = event_of(claim, rules)
@@ -326,7 +324,7 @@ class RuleStance:
             if subject.start <= cand.pos < subject.end:
                 continue
             lo, hi = min(cand.pos, subject.start), max(cand.pos, subject.end)
-            if any(w in _CLAUSE for w in words[lo:hi]):
+            if any(w in _CLAUSE or w in rules.clause_breaks for w in words[lo:hi]):
                 continue
             distance = subject.start - cand.pos if cand.pos < subject.start \
                 else cand.pos - subject.end + 1
@@ -359,6 +357,18 @@ class RuleStance:
             if after:
                 return min(after, key=lambda dc: dc[0])[1]
         return None
+
+
+def _forward(sentence: str, words: list[str], rules: StanceRules) -> bool:
+    """Forward-looking markers, outside the phrases that speak of the past ("as expected")."""
+    lower = sentence.lower()
+    realised = [p for p in rules.realised_phrases if p in lower]
+    if realised:
+        for phrase in realised:
+            lower = lower.replace(phrase, " ")
+        words = tokenize(lower).words
+    return any(w in rules.forward for w in words) or any(
+        p in lower for p in rules.forward_phrases)
 
 
 def _span(tokens: Tokens, subject: Subject) -> tuple[int, int]:

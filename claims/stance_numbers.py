@@ -62,10 +62,13 @@ def numbers_in(sentence: str, tokens: Tokens, rules: NumberRules) -> list[Number
         kind = "pct" if unit in ("%", "percent") else (
             "points" if unit.startswith("point") or unit.startswith("percentage") else "amount")
         value = float(raw.replace(",", "")) * _SCALE.get(unit, 1.0)
+        # "mid-70s", "low-20%": the hyphen of a range word, not a minus sign
+        hyphen = match.start() > 0 and sentence[match.start() - 1].isalpha()
+        raw_sign = bool(match.group("sign")) and not hyphen
         pos = max(0, bisect_left(tokens.starts, start))
         before = tokens.words[max(0, pos - rules.negative_window):pos]
         paren = bool(match.group("paren") or match.group("paren2")) and ")" in match.group(0)
-        negative = bool(match.group("sign")) or paren or any(
+        negative = raw_sign or paren or any(
             w in rules.negative_words for w in before)
         out.append(Number(-value if negative else value, kind, pos, negative, match.group(0)))
     return out

@@ -26,12 +26,15 @@ _RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOP_KEYS = {"direction_words", "not_direction", "negations", "hedges", "generic", "forward",
              "forward_phrases", "windows", "weights", "parse", "parse_links", "phrase_rules",
              "events", "numbers", "adverse_causes", "generic_heads", "scope_cues",
-             "scope_nouns"}
-_WORD_LISTS = ("not_direction", "negations", "hedges", "generic", "forward")
+             "scope_nouns", "anaphors", "realised_phrases", "clause_breaks",
+             "sequential_cues"}
+_WORD_LISTS = ("not_direction", "negations", "hedges", "generic", "forward", "anaphors",
+               "clause_breaks")
 _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "slot_gap": 3,
             "metric_reach": 30}
 _LINKS = ("governs", "modifies", "through", "beside", "share")
-_WEIGHTS = {"hedged": 0.5, "forward_past": 0.5, "forward_forecast": 0.8, "mention": 0.5}
+_WEIGHTS = {"hedged": 0.5, "forward_past": 0.5, "forward_forecast": 0.8, "mention": 0.5,
+            "anaphora": 0.8}
 _RULE_KEYS = {"id", "pattern", "subject", "sets", "window", "implicit"}
 _PATTERN_WORD = re.compile(r"^[a-z0-9][a-z0-9'\-]*\*?$|^n't$")
 
@@ -89,6 +92,8 @@ class StanceRules:
     hedges: frozenset[str]
     generic: frozenset[str]
     forward: frozenset[str]
+    anaphors: frozenset[str]
+    clause_breaks: frozenset[str]
     forward_phrases: tuple[str, ...]
     windows: dict[str, int]
     weights: dict[str, float]
@@ -101,6 +106,8 @@ class StanceRules:
     scope_cues: tuple[str, ...] = ()
     scope_nouns: frozenset[str] = frozenset()
     numbers: NumberRules | None = None
+    realised_phrases: tuple[str, ...] = ()
+    sequential_cues: tuple[str, ...] = ()
 
     def word_direction(self, token: str) -> str | None:
         """'up', 'down', 'flat' or None for one lower-cased token (flat, then down, then up)."""
@@ -302,6 +309,10 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
         up=by_direction["up"], down=by_direction["down"], flat=by_direction["flat"],
         forward_phrases=_words(path, _key_line(text, "forward_phrases"),
                                data.get("forward_phrases"), "forward_phrases"),
+        realised_phrases=_words(path, _key_line(text, "realised_phrases"),
+                                data.get("realised_phrases"), "realised_phrases"),
+        sequential_cues=_words(path, _key_line(text, "sequential_cues"),
+                               data.get("sequential_cues"), "sequential_cues"),
         windows=_section(path, data, "windows", _WINDOWS, 1000, True, text),
         weights=_section(path, data, "weights", _WEIGHTS, 1, False, text),
         parse=parse, parse_links=parse_links, phrase_rules=rules,

@@ -110,3 +110,14 @@ def _required(quote: str, terms: tuple[str, ...], metric: str | None,
 
         words.extend(load_catalog().english_names(metric))
     return tuple(dict.fromkeys(w.lower() for w in words))
+
+
+def change_basis(claim: Claim, rules: StanceRules | None = None) -> str:
+    """"qoq" when the quote speaks of a sequential move ("recovering", "rebounded", 회복,
+    data/stance.yaml `sequential_cues`): the quarter's number is then judged against the
+    previous quarter, not the year before; else "yoy"."""
+    from claims.stance_rules import load_stance_rules
+
+    rules = rules or load_stance_rules()
+    quote = claim.quote.lower()
+    return "qoq" if any(cue in quote for cue in rules.sequential_cues) else "yoy"

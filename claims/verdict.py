@@ -55,7 +55,8 @@ def _metric_phrase(metric: dict[str, Any]) -> str:
         if metric.get(key) is not None:
             parts.append(f"{metric[key]:+.1f}{unit} {label}")
     moves = ", ".join(parts) or "no comparison quarter"
-    return f"{metric['name']} {moves} (expected {metric['expected']})"
+    basis = ", judged QoQ" if metric.get("basis") == "qoq" else ""
+    return f"{metric['name']} {moves} (expected {metric['expected']}{basis})"
 
 
 def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | None,

@@ -178,7 +178,7 @@ def hydrate(store: Store, scored: list[tuple[str, float]], *,
             url, filename = filing_links.get(row["source_id"], (None, None))
             source = " ".join(x for x in (row["accession"], filename, row["section"]) if x)
         out.append({
-            "sentence_id": sid, "text": row["text"], "context": context,
+            "sentence_id": sid, "text": row["text"], "context": context, "before": before,
             "ticker": row["ticker"], "fiscal_year": row["fiscal_year"],
             "fiscal_quarter": row["fiscal_quarter"], "doc_type": row["doc_type"],
             "speaker": row["speaker"], "role": row["role"], "section": row["section"],

@@ -99,3 +99,43 @@ def test_every_page_renders_in_chromium(browser, browser_db) -> None:
                 assert page.locator("[data-testid='stVegaLiteChart']").count() == 1
         page.close()
     assert dialogs == []
+
+
+#: page, URL with ?lang=ko, Korean labels that must be visible, English ones that must not be
+KO_PAGES = [
+    ("claims", "?lang=ko&article=amazon-next-cycle&claim=own-chips-deployed&quarter=2025Q3",
+     ["주장과 분기별 판정", "분기별 근거", "타임라인", "판정 사유"], ["Evidence by quarter"]),
+    ("search", "search?lang=ko&query=demand%20for%20our%20custom%20AI%20chips&ticker=AMZN",
+     ["검색 결과", "발언자 역할", "분기별 검색 결과"], ["Speaker role", "Hits by quarter"]),
+    ("topics", "topics?lang=ko&ticker=AMZN",
+     ["첫 언급과 마지막 언급", "컨퍼런스콜만"], ["First and last mention", "Calls only"]),
+]
+
+
+def test_korean_labels_in_chromium(browser, browser_db) -> None:
+    """`?lang=ko` shows the app's own words in Korean (Nanum fonts draw them), the data stays
+    as stored, and the language survives a click in the navigation."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with app_server(browser_db) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 2200})
+        for name, path, korean, english in KO_PAGES:
+            page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+            page.get_by_text(korean[0]).first.wait_for(timeout=120_000)
+            _settle(page)
+            assert not page.locator("[data-testid='stException']").count(), name
+            page.screenshot(path=str(SHOTS / f"{name}_ko.png"), full_page=True)
+            body = page.inner_text("body")
+            assert [k for k in korean if k not in body] == [], name
+            assert [e for e in english if e in body] == [], name
+            assert "한국어" in body and "언어" in body  # the sidebar switch
+            if name == "claims":
+                assert HOSTILE in body  # evidence is data: shown as stored, untranslated
+            if name == "search":
+                assert "fully subscribed" in body
+        # The navigation's Korean titles keep the language on the next page.
+        page.get_by_role("link", name="지표").first.click()
+        page.get_by_text("분기별 수치와 출처").first.wait_for(timeout=120_000)
+        _settle(page)
+        assert "lang=ko" in page.url
+        assert "By quarter, with sources" not in page.inner_text("body")
+        page.close()

@@ -14,7 +14,7 @@ from pages_util import APP, ARTICLE, chart_data, frame_with, markdown_table, ren
 from streamlit.testing.v1 import AppTest
 
 from app_pages.common import md_escape
-from claims.render import VERDICT_MARKS
+from claims.render import VERDICT_MARKS, VERDICT_STYLE
 from claimtracker.db import Store
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,9 @@ def test_claims_page_lists_every_claim_with_its_timeline(monkeypatch, scored_db_
         assert timeline == "".join(marks[v] for v, _ in recent), claim_id
         # Seed claims name no quarter: "latest" answers with the newest discussed quarter.
         discussed = [v for v, _ in scored if v != "not_discussed"]
-        assert latest.split()[1] == (discussed or [scored[-1][0]])[-1], claim_id
+        # ("🟩 supported (2025Q3)": the verdict's name as claims.render labels it)
+        name = latest.split(" ", 1)[1].rsplit(" (", 1)[0]
+        assert name == VERDICT_STYLE[(discussed or [scored[-1][0]])[-1]].label, claim_id
         # The sparkline has one bar per quarter, higher for a clearly higher score.
         levels = ["▁▂▃▄▅▆▇█".index(ch) for ch in trend]
         assert len(levels) == len(recent), claim_id

@@ -242,3 +242,19 @@ def test_segment_members_found_under_any_of_the_company_tickers(fresh_db: Store)
         series = MetricSeries(fresh_db, ticker)
         assert series.series("cloud_revenue")[FiscalQuarter(2023, 2)].value == 8_031e6
         assert series.series("revenue")[FiscalQuarter(2023, 2)].value == 74_604e6
+
+
+def test_a_recovery_claim_is_judged_on_the_sequential_change(facts_db: Store) -> None:
+    """NVIDIA Q2 FY2026: gross margin 72.4% after 60.5% (up QoQ) but below 75.1% a year ago."""
+    from claims.stance_subjects import change_basis
+
+    recovering = Claim("gm", "그리고 지금 총이익률은 다시 70% 중반을 향해 회복되고 있습니다.",
+                       metric="gross_margin", direction="up", kind="both")
+    plain = Claim("gm2", "Gross margin is higher.", metric="gross_margin", direction="up")
+    assert change_basis(recovering) == "qoq" and change_basis(plain) == "yoy"
+    series = MetricSeries(facts_db, "NVDA")
+    q2 = FiscalQuarter(2026, 2)
+    yearly = series.change("gross_margin", q2, "up", basis=change_basis(plain))
+    sequential = series.change("gross_margin", q2, "up", basis=change_basis(recovering))
+    assert yearly["yoy"] < 0 < yearly["qoq"] and yearly["score"] < 0
+    assert sequential["basis"] == "qoq" and sequential["score"] == 1.0

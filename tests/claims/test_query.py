@@ -96,3 +96,19 @@ def test_claim_topics_from_terms_respect_the_taxonomys_context_rules() -> None:
     # Robot names need a robotics context; a restaurant chain is not one.
     assert "robotics" in term_topics(taxonomy, "Sequoia robots now sort packages faster.")
     assert "robotics" not in term_topics(taxonomy, "Sequoia Capital led the funding round.")
+
+
+def test_synonyms_go_both_ways(tmp_path: Path) -> None:
+    """A claim naming the long form is answered by the abbreviation management uses, and back:
+    the glossary lists an entry once, not once per direction."""
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("subjects: {}\nmodifiers: {}\nsynonyms:\n"
+                        "  RPO: [remaining performance obligations, backlog]\n", encoding="utf-8")
+    table = load_glossary(glossary)
+    assert "RPO" in table.widen(["remaining performance obligations"])
+    assert "remaining performance obligations" in table.widen(["backlog"])
+    assert "backlog" in table.widen(["RPO"])
+    assert table.widen(["gross margin"]) == ["gross margin"]
+    claim = Claim("rpo", "Oracle's remaining performance obligations have exploded.",
+                  terms=("remaining performance obligations",))
+    assert "RPO" in claim_query(claim).subjects  # the repo's glossary too

@@ -1,0 +1,57 @@
+"""Level ranges, realised phrases and clause breaks on real NVIDIA sentences from ../shared.
+
+"mid-70s" is a level, not minus seventy; "down sequentially as expected" is a realised fall,
+not a forecast; a direction word across ", but" belongs to another clause.
+"""
+
+from __future__ import annotations
+
+from shared_text import shared_sentence
+
+from claims.ledger import Claim
+from claims.stance import CONTRADICTS, NEUTRAL, SUPPORTS, RuleStance
+from claims.stance_match import tokenize
+from claims.stance_numbers import numbers_in
+from claims.stance_rules import load_stance_rules
+
+MODEL = RuleStance()
+MARGIN_DOWN = Claim("gm-down", "Gross margin fell to the low 70s.", terms=("gross margin",),
+                    direction="down", metric="gross_margin", kind="both")
+MARGIN_UP = Claim("gm-up", "Gross margin is recovering toward the mid-70s.",
+                  terms=("gross margin",), direction="up", metric="gross_margin", kind="both")
+
+
+def test_a_range_word_is_not_a_negative_number() -> None:
+    sentence = shared_sentence(
+        "NVDA/NVDA_4Q25.txt", "When fully ramped, we have many opportunities to improve the "
+        "cost and gross margin will improve and return to the mid-70s, late this fiscal year.")
+    rules = load_stance_rules().numbers
+    assert rules is not None
+    numbers = numbers_in(sentence, tokenize(sentence), rules)
+    assert [n.value for n in numbers] == [70.0] and not numbers[0].negative
+    minus = "Free cash flow was -5% of revenue."
+    assert numbers_in(minus, tokenize(minus), rules)[0].negative
+    result = MODEL.judge(sentence, MARGIN_DOWN)
+    assert result.stance == CONTRADICTS  # "improve", read as such, not as "-70"
+    assert all(c.get("rule") != "numbers" for c in result.cues)
+
+
+def test_as_expected_is_a_realised_fall_at_full_weight() -> None:
+    sentence = shared_sentence(
+        "NVDA/NVDA_4Q25.txt", "GAAP gross margin was 73% and non-GAAP gross margin was 73.5% "
+        "and down sequentially as expected with our first deliveries of the Blackwell "
+        "architecture.")
+    result = MODEL.judge(sentence, MARGIN_DOWN)
+    assert result.stance == SUPPORTS and not result.forward_looking and result.weight == 1.0
+    forecast = "We expect gross margin to be down sequentially."
+    assert MODEL.judge(forecast, MARGIN_DOWN).forward_looking
+
+
+def test_a_direction_word_across_but_belongs_to_another_clause() -> None:
+    sentence = shared_sentence(
+        "NVDA/NVDA_3Q26_presentation.txt", "Looking ahead to fiscal year 2027, and input costs "
+        "are on the rise, but we are working to hold gross margins in the mid-70s.")
+    result = MODEL.judge(sentence, MARGIN_UP)
+    assert result.stance == NEUTRAL and result.forward_looking
+    same_clause = "Gross margins are on the rise, but input costs are too."
+    assert MODEL.judge(same_clause, MARGIN_UP).stance == SUPPORTS
