@@ -188,7 +188,8 @@ def pick(hits: list[dict[str, Any]], claim: Claim, stance_model: StanceModel, *,
                else judge_in_context(hit["text"], hit.get("before"), judged_claim, stance_model,
                                      stance_model.judge(hit["text"], judged_claim)))
               for hit in _distinct(hits)[:pool or settings.pool]]
-    lead = lead_order(judged, evidence_settings(), hand_cues=bool(claim.cues))
+    lead = lead_order(judged, evidence_settings(), hand_cues=bool(claim.cues),
+                      forecast=claim.horizon == "forecast")
     others = [pair for i, pair in enumerate(judged) if i not in lead]
     sided = sorted((pair for pair in others if pair[1].stance != NEUTRAL),
                    key=lambda pair: -pair[1].weight)  # stable: rank breaks ties

@@ -98,11 +98,12 @@ def rank_candidates(hits: Sequence[dict[str, Any]], terms: KeyTerms,
 
 def lead_order(judged: Sequence[tuple[dict[str, Any], Any]],
                settings: EvidenceSettings | None = None, *, hand_cues: bool = False,
-               ) -> list[int]:
+               forecast: bool = False) -> list[int]:
     """Indices of the `lead` (hit, stance) pairs to show first: best evidence score plus
     `sided` times the stance weight. A hit without a score (not ranked by rank_candidates)
     scores by its position alone. A claim with hand-written cues gets `lead_with_cues`:
-    its stances are precise enough to order the evidence themselves."""
+    its stances are precise enough to order the evidence themselves. For a forecast claim a
+    forward-looking sentence gets `forecast_forward`: guidance answers it, results do not."""
     settings = settings or evidence_settings()
     size = settings.lead_with_cues if hand_cues else settings.lead
     w = settings.weights
@@ -113,7 +114,8 @@ def lead_order(judged: Sequence[tuple[dict[str, Any], Any]],
         if base is None:
             base = w["retrieval"] * RRF_K / (RRF_K + i)
         sided = stance.weight if stance.stance != NEUTRAL else 0.0
-        return float(base) + w["sided"] * sided
+        ahead = w["forecast_forward"] if forecast and stance.forward_looking else 0.0
+        return float(base) + w["sided"] * sided + ahead
 
     order = sorted(range(len(judged)), key=lambda i: (-score(i), i))
     return order[:size]

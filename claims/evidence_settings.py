@@ -19,7 +19,7 @@ from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
 
 EVIDENCE_FILE = REPO_DATA_DIR / "evidence.yaml"
 WEIGHTS = ("retrieval", "term_coverage", "term_phrase", "number", "fragment", "question",
-           "sided")
+           "sided", "forecast_forward")
 _INTS = ("depth", "lead", "fragment_words")
 _COUNTS = ("lead_with_cues", "depth_with_cues")  # may be 0
 _LISTS = ("number_units", "currencies", "stopwords")

@@ -20,7 +20,7 @@ from claims.evidence_settings import evidence_settings
 from claims.ledger import Claim
 from claims.query import claim_query
 from claims.sentences import split_sentences
-from claims.stance import CONTRADICTS, NEUTRAL, SUPPORTS, StanceResult
+from claims.stance import CONTRADICTS, NEUTRAL, SUPPORTS, RuleStance, StanceResult
 from claimtracker.errors import ConfigError
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "transcripts"
@@ -200,3 +200,23 @@ def test_hand_written_cues_keep_the_sentences_that_take_a_side_first() -> None:
     assert evidence_settings().depth_with_cues == 0  # the hand ledger's search order is kept
     kept = rank_candidates(list(reversed(hits)), key_terms(claim_query(hand)), hand_cues=True)
     assert [h["text"] for h in kept] == [h["text"] for h in reversed(hits)]
+
+
+def test_a_forecast_claim_leads_with_guidance() -> None:
+    """NVIDIA Q1 FY2026: "revenue will grow again next quarter" is answered by the outlook
+    ("Total revenue is expected to be $45 billion"), not by the quarter's result; the same
+    sentences for a claim about the past keep the result first."""
+    hits = _real("NVDA/NVDA_1Q26.txt", [
+        "We delivered another strong quarter with revenue of $44 billion",
+        "Revenue was $567 million, down 1% sequentially",
+        "Total revenue is expected to be $45 billion, plus or minus 2%.",
+    ])
+    for rank, hit in enumerate(hits):
+        hit[SCORE_KEY] = 1.0 - rank * 0.05
+    forecast = Claim("guide", "NVIDIA guided revenue to grow sequentially next quarter.",
+                     terms=("revenue",), direction="up", horizon="forecast")
+    past = dataclasses.replace(forecast, claim_id="past", horizon="past")
+    lead = [hit["text"] for hit, _ in pick(hits, forecast, RuleStance(), k=3)]
+    assert lead[0].startswith("Total revenue is expected")
+    lead_past = [hit["text"] for hit, _ in pick(hits, past, RuleStance(), k=3)]
+    assert lead_past[0].startswith("We delivered another strong quarter")
