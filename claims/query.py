@@ -60,6 +60,9 @@ class Glossary:
                 if not pattern.search(subject):
                     continue
                 for other in others:
+                    if other.lower().endswith(" " + subject.lower()):
+                        continue  # "Oracle Cloud Infrastructure" for "cloud infrastructure":
+                        # the bare name already matches it, and would lose to it as qualified
                     out.append(pattern.sub(other, subject))
                     out.append(other)
         return out

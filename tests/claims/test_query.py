@@ -109,6 +109,12 @@ def test_synonyms_go_both_ways(tmp_path: Path) -> None:
     assert "remaining performance obligations" in table.widen(["backlog"])
     assert "backlog" in table.widen(["RPO"])
     assert table.widen(["gross margin"]) == ["gross margin"]
+    glossary.write_text("subjects: {}\nmodifiers: {}\nsynonyms:\n"
+                        "  OCI: [Oracle Cloud Infrastructure, cloud infrastructure]\n",
+                        encoding="utf-8")
+    # the qualified form adds nothing the bare name misses, and would make it "qualified"
+    widened = load_glossary(glossary).widen(["cloud infrastructure"])
+    assert list(dict.fromkeys(widened)) == ["cloud infrastructure", "OCI"]
     claim = Claim("rpo", "Oracle's remaining performance obligations have exploded.",
                   terms=("remaining performance obligations",))
     assert "RPO" in claim_query(claim).subjects  # the repo's glossary too

@@ -55,3 +55,14 @@ def test_a_direction_word_across_but_belongs_to_another_clause() -> None:
     assert result.stance == NEUTRAL and result.forward_looking
     same_clause = "Gross margins are on the rise, but input costs are too."
     assert MODEL.judge(same_clause, MARGIN_UP).stance == SUPPORTS
+
+
+def test_contracted_for_is_signing_not_shrinking() -> None:
+    sentence = shared_sentence("ORCL/ORCL_2Q26.txt", "As Doug said, this quarter, we "
+                               "contracted for an additional $68 billion of RPO.")
+    rpo_up = Claim("rpo", "Oracle's RPO keeps growing.", terms=("RPO",), direction="up")
+    assert MODEL.judge(sentence, rpo_up).stance == NEUTRAL
+    margin_down = Claim("om", "Operating margins are shrinking.", terms=("operating margins",),
+                        direction="down")
+    assert MODEL.judge("Operating margins contracted 200 basis points.",
+                       margin_down).stance == SUPPORTS
