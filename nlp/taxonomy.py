@@ -88,7 +88,10 @@ class Topic:
     gloss: str | None = None
 
     def context_rule(self, surface: str) -> ContextRule | None:
-        return next((rule for rule in self.ambiguous if rule.covers(surface)), None)
+        """The rule for a matched term: one listing it in the same case first ("Cloud" and
+        "cloud" may have different rules), else any rule listing it case-insensitively."""
+        exact = next((rule for rule in self.ambiguous if surface in rule.terms), None)
+        return exact or next((rule for rule in self.ambiguous if rule.covers(surface)), None)
 
 
 @dataclass(frozen=True)

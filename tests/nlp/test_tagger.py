@@ -248,6 +248,31 @@ CONTEXT_RULES = [
      {"cloud_leadership"}, set()),
     ("transcripts/AMZN/2017-Feb-02-AMZN.txt", "And then in terms of the Q1 revenue guidance",
      set(), {"aws_growth"}),
+    # shipments to China or Huawei are export controls; Huawei as a PC maker is not
+    ("transcripts/NVDA/NVDA_2Q26.txt", "Again, we do not assume any H20 shipments",
+     {"export_controls"}, set()),
+    ("transcripts/MU/2019-Jun-25-MU.txt", "To ensure compliance, Micron immediately suspended",
+     {"export_controls"}, set()),
+    ("transcripts/AMD/2019-Jan-29-AMD.txt", "At CES, Acer, Asus, Dell, HP, Huawei",
+     set(), {"export_controls"}),
+    # a chip maker's "cloud segment" is not a cloud provider's growth; Azure's is
+    ("transcripts/INTC/2019-Oct-24-INTC.txt", "Cloud revenue was up 3% year-over-year",
+     set(), {"cloud_growth"}),
+    ("transcripts/MSFT/2018-Apr-26-MSFT.txt", "Server products and cloud services revenue grew",
+     {"cloud_growth"}, set()),
+    # "the world's leading companies" counts for cloud leadership only next to a cloud
+    ("transcripts/MSFT/2019-Jul-18-MSFT.txt", "The world's leading companies trust Azure",
+     {"cloud_leadership"}, {"cloud_growth"}),
+    # macro wording without the word "macro"; supply limits are demand's other side
+    ("transcripts/AAPL/2016-Jan-26-AAPL.txt", "Notwithstanding these record results",
+     {"retail_sales"}, set()),
+    ("transcripts/TSLA/TSLA_2Q25.txt", "Given the abrupt change, we have limited supply",
+     {"demand"}, set()),
+    # delivery speed is cost to serve; "the number of people" is headcount only in a company
+    ("transcripts/AMZN/AMZN_3Q25_presentation.txt", "We're also continuing to invest in",
+     {"cost_to_serve"}, set()),
+    ("transcripts/NVDA/2017-May-09-NVDA.txt", "Well, PC gaming is growing",
+     set(), {"headcount"}),
 ]
 
 

@@ -105,3 +105,16 @@ def test_bad_window_names_file_and_line(tmp_path: Path) -> None:
                             "        window: twelve\n")
     with pytest.raises(ConfigError, match=r"topics\.yaml:6: ambiguous.window 'twelve' must be"):
         load_taxonomy(path)
+
+
+def test_a_rule_in_the_same_case_wins(tmp_path: Path) -> None:
+    """"Cloud" (a segment name) and "cloud" (any use) may need different context."""
+    path = _write(tmp_path, "topics:\n  cloud_growth:\n    description: d\n"
+                            "    terms: [cloud]\n    case_terms: [Cloud]\n"
+                            "    ambiguous:\n      - terms: [Cloud]\n        require: [revenue]\n"
+                            "      - terms: [cloud]\n        require: [growth]\n"
+                            "        window: 2\n")
+    topic = load_taxonomy(path).topics["cloud_growth"]
+    assert topic.context_rule("Cloud").require == ("revenue",)
+    assert topic.context_rule("cloud").require == ("growth",)
+    assert topic.context_rule("CLOUD").require == ("revenue",)  # no exact match: first rule
