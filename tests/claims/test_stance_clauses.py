@@ -58,7 +58,7 @@ def test_a_direction_word_across_but_belongs_to_another_clause() -> None:
 
 
 def test_contracted_for_is_signing_not_shrinking() -> None:
-    sentence = shared_sentence("ORCL/ORCL_2Q26.txt", "As Doug said, this quarter, we "
+    sentence = shared_sentence("ORCL/ORCL_2Q26_presentation.txt", "As Doug said, this quarter, we "
                                "contracted for an additional $68 billion of RPO.")
     rpo_up = Claim("rpo", "Oracle's RPO keeps growing.", terms=("RPO",), direction="up")
     assert MODEL.judge(sentence, rpo_up).stance == NEUTRAL
