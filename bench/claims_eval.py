@@ -3,9 +3,10 @@
 For every labelled article: `claimtracker claims add ARTICLE --out DRAFT --db DB` drafts a
 ledger, `claimtracker score --claims DRAFT --format json --db DB` scores it, and the draft is
 matched to the labels by quote (bench/claims_eval_match.py). Printed per article: claims
-labelled / found / missed / spurious (of which on filler sentences), company, metric and
-direction accuracy of the found claims, verdict agreement over labelled (claim, quarter)
-pairs (exact 1, mixed vs supported|contradicted 0.5, missing 0), and evidence hit@3 /
+labelled / found / missed / spurious (of which on filler sentences), company, metric,
+direction and horizon (past|forecast) accuracy of the found claims, verdict agreement over
+labelled (claim, quarter) pairs (exact 1, mixed vs supported|contradicted 0.5, missing 0),
+and evidence hit@3 /
 precision@3 over pairs labelled supported or contradicted. The seed article
 (data/labels/claim_verdicts.yaml) is scored twice: with its hand ledger (as before) and with
 the draft ledger. A failing CLI step is printed and the article continues with what it has.
@@ -17,6 +18,7 @@ Run (build the DB first: bench/build_eval_db.py):
   .venv/bin/python bench/claims_eval.py --db /tmp/claims_eval.duckdb
   .venv/bin/python bench/claims_eval.py --db X --articles 'nvidia*' --details
   .venv/bin/python bench/claims_eval.py --db X --json        # one JSON line per article
+  .venv/bin/python bench/claims_eval.py --db X --draft-only  # drafter figures only (minutes)
 """
 
 from __future__ import annotations
@@ -57,10 +59,12 @@ CLI = ROOT / ".venv" / "bin" / "claimtracker"
 HAND_LEDGER = ROOT / "data" / "claims" / "amazon-next-cycle.yaml"
 TIMEOUT = 3600
 COLUMNS = (("labelled", 5), ("found", 5), ("missed", 6), ("spurious", 8), ("company_acc", 7),
-           ("metric_acc", 6), ("direction_acc", 4), ("agreement", 6), ("evidence_hit@3", 6),
-           ("evidence_p@3", 5))
-HEADERS = ("label", "found", "missed", "spur(fill)", "company", "metric", "dir", "agree",
-           "hit@3", "p@3")
+           ("metric_acc", 6), ("direction_acc", 4), ("horizon_acc", 4), ("agreement", 6),
+           ("evidence_hit@3", 6), ("evidence_p@3", 5))
+HEADERS = ("label", "found", "missed", "spur(fill)", "company", "metric", "dir", "hor",
+           "agree", "hit@3", "p@3")
+#: --draft-only: the drafter's columns (no `score` run, so no verdict or evidence figures).
+DRAFT_COLUMNS = 8
 
 
 def run_cli(args: list[str]) -> tuple[int, str, str, float]:
@@ -117,8 +121,9 @@ def score_ledger(ledger: Path, db: Path, notes: list[str]) -> tuple[list[dict[st
 
 
 def evaluate_draft(labels: LabelSet, db: Path, workdir: Path,
-                   hint_tickers: bool = False) -> dict[str, Any]:
-    """Draft -> score -> compare, for one labelled article (hint: pass the labels' tickers)."""
+                   hint_tickers: bool = False, score: bool = True) -> dict[str, Any]:
+    """Draft -> score -> compare, for one labelled article (hint: pass the labels' tickers;
+    `score=False` stops after the draft: claims, company, metric and direction only)."""
     notes: list[str] = []
     out = workdir / f"{labels.source.stem}.draft.yaml"
     ledger = "draft+tickers" if hint_tickers else "draft"
@@ -131,18 +136,21 @@ def evaluate_draft(labels: LabelSet, db: Path, workdir: Path,
     report.update(claim_counts(labels, match, len(drafts)))
     report.update(field_accuracy(labels, match))
     rows: list[dict[str, Any]] = []
-    if drafts:
+    if drafts and score:
         rows, report["score_s"] = score_ledger(out, db, notes)
     ids = {cid: d["id"] for cid, d in match.pairs.items()}
-    report.update(verdict_and_evidence(labels, ids, rows))
+    if score:
+        report.update(verdict_and_evidence(labels, ids, rows))
     report["missed_quotes"] = [c.quote for c in missed_claims(labels, match)]
     report["spurious_quotes"] = [d["quote"] for d in match.spurious]
     report["field_errors"] = [
-        {"claim": c.id, "label": [c.ticker, c.metric, c.direction],
-         "draft": [canonical(d.get("ticker")), d.get("metric"), d.get("direction")]}
+        {"claim": c.id, "label": [c.ticker, c.metric, c.direction, c.horizon],
+         "draft": [canonical(d.get("ticker")), d.get("metric"), d.get("direction"),
+                   d.get("horizon")]}
         for c in labels.claims if (d := match.pairs.get(c.id)) is not None
-        and [canonical(c.ticker), c.metric, c.direction]
-        != [canonical(d.get("ticker")), canonical_metric(d.get("metric")), d.get("direction")]]
+        and [canonical(c.ticker), c.metric, c.direction, c.horizon or d.get("horizon")]
+        != [canonical(d.get("ticker")), canonical_metric(d.get("metric")), d.get("direction"),
+            d.get("horizon")]]
     return report
 
 
@@ -163,30 +171,34 @@ def _cell(value: Any, width: int) -> str:
     return str(value).rjust(width)
 
 
-def render_row(report: dict[str, Any]) -> str:
+def render_row(report: dict[str, Any], ncols: int = len(COLUMNS)) -> str:
     name = f"{report['article']} [{report['ledger']}]"
     cells = []
-    for (key, width), header in zip(COLUMNS, HEADERS, strict=True):
+    for (key, width), header in zip(COLUMNS[:ncols], HEADERS[:ncols], strict=True):
         width = max(width, len(header))
         value = report.get(key)
         if key == "spurious" and value is not None:
             value = f"{value}({report.get('spurious_filler', 0)})"
         cells.append(_cell(value, width))
-    return name[:44].ljust(45) + " ".join(cells) + f"  {report.get('pairs', 0)} pairs"
+    pairs = f"  {report.get('pairs', 0)} pairs" if ncols == len(COLUMNS) else ""
+    return name[:44].ljust(45) + " ".join(cells) + pairs
 
 
-def render_header() -> str:
-    cells = [h.rjust(max(w, len(h))) for (_, w), h in zip(COLUMNS, HEADERS, strict=True)]
+def render_header(ncols: int = len(COLUMNS)) -> str:
+    cells = [h.rjust(max(w, len(h)))
+             for (_, w), h in zip(COLUMNS[:ncols], HEADERS[:ncols], strict=True)]
     return "article [ledger]".ljust(45) + " ".join(cells)
 
 
 def render_details(report: dict[str, Any]) -> list[str]:
-    lines = [f"-- {report['article']} [{report['ledger']}]: exact verdicts {report.get('exact')}"
-             f" of {report.get('pairs')} pairs"]
+    lines = [f"-- {report['article']} [{report['ledger']}]"
+             + (f": exact verdicts {report.get('exact')} of {report.get('pairs')} pairs"
+                if "pairs" in report else "")]
     lines += [f"   note: {n}" for n in report.get("notes", [])]
     if report.get("draft_s") is not None:
-        lines.append(f"   claims add {report['draft_s']:.1f}s, "
-                     f"score {report.get('score_s', 0):.1f}s")
+        took = report.get("score_s")
+        lines.append(f"   claims add {report['draft_s']:.1f}s"
+                     + (f", score {took:.1f}s" if took is not None else ""))
     lines += [f"   missed: {q[:90]}" for q in report.get("missed_quotes", [])]
     lines += [f"   spurious: {q[:90]}" for q in report.get("spurious_quotes", [])]
     lines += [f"   fields {e['claim']}: label {e['label']} draft {e['draft']}"
@@ -220,6 +232,9 @@ def main() -> None:
                         help="pass the article's main company to `claims add --ticker` "
                         "(diagnosis: scoring when the drafter cannot tell the company; "
                         "the targets use plain drafts)")
+    parser.add_argument("--draft-only", action="store_true",
+                        help="draft and compare claims, company, metric and direction only: "
+                        "no `score` run (minutes instead of half an hour) and no hand-ledger row")
     parser.add_argument("--details", action="store_true",
                         help="also print missed/spurious claims and every disagreement")
     args = parser.parse_args()
@@ -233,18 +248,21 @@ def main() -> None:
             print(f"label problem: {problem}", file=sys.stderr)
     reports = []
     with tempfile.TemporaryDirectory(prefix="claims_eval_") as tmp:
+        score = not args.draft_only
         for ls in sets:
-            reports.append(evaluate_draft(ls, args.db, Path(tmp), args.hint_tickers))
+            reports.append(evaluate_draft(ls, args.db, Path(tmp), args.hint_tickers, score))
             _emit(reports[-1], args)
         if seed:
-            reports.append(evaluate_hand_seed(seed, args.db))
-            _emit(reports[-1], args)
-            reports.append(evaluate_draft(seed, args.db, Path(tmp), args.hint_tickers))
+            if score:
+                reports.append(evaluate_hand_seed(seed, args.db))
+                _emit(reports[-1], args)
+            reports.append(evaluate_draft(seed, args.db, Path(tmp), args.hint_tickers, score))
             _emit(reports[-1], args)
     if not args.json:
-        print("\n" + render_header())
+        ncols = DRAFT_COLUMNS if args.draft_only else len(COLUMNS)
+        print("\n" + render_header(ncols))
         for report in reports:
-            print(render_row(report))
+            print(render_row(report, ncols))
 
 
 def _emit(report: dict[str, Any], args: argparse.Namespace) -> None:

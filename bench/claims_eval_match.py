@@ -128,8 +128,11 @@ def field_accuracy(labels: LabelSet, match: Match) -> dict[str, float | None]:
     company = sum(canonical(d.get("ticker")) == canonical(c.ticker) for c, d in found)
     metric = sum(canonical_metric(d.get("metric")) == (c.metric or None) for c, d in found)
     direction = sum(d.get("direction") == c.direction for c, d in found)
+    timed = [(c, d) for c, d in found if c.horizon]
+    horizon = sum(d.get("horizon") == c.horizon for c, d in timed)
     return {"company_acc": _ratio(company, len(found)), "metric_acc": _ratio(metric, len(found)),
-            "direction_acc": _ratio(direction, len(found))}
+            "direction_acc": _ratio(direction, len(found)),
+            "horizon_acc": _ratio(horizon, len(timed))}
 
 
 def score_rows_by_claim(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -4,8 +4,9 @@ Following the ClaimBuster idea (factual, checkable assertions over opinions), a 
 earns the weights of data/extraction.yaml for what makes it checkable: a company named in it,
 a metric, a business word (demand, supply, customers, ads, China ...), a trend, a figure, a
 forecast, a named product. The writer's feelings and biography cost points, and so does
-share-price chatter unless the sentence also says something checkable. Questions and
-headings are never claims. Cues are Korean and English, so one rule set serves both.
+share-price chatter unless the sentence also says something checkable; a first person that
+only passes on a report about a named company ("I have read that X ...") is no opinion.
+Questions and headings are never claims. Cues are Korean and English, so one rule set serves both.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from claims.extraction_rules import ExtractionRules, find_cues, load_extraction_rules
 from claims.sentences import Sentence
@@ -46,11 +48,33 @@ def _named_terms(text: str) -> bool:
     return any(len(m.group(0)) >= 2 for m in _LATIN_NAME.finditer(text))
 
 
+def vague_subject(text: str, nlp: Any, spans: Sequence[tuple[int, int]],
+                  rules: ExtractionRules) -> bool:
+    """True when the main clause's subject names nothing checkable: no company or product
+    (`spans`, their character spans), no proper name or figure, no metric or business word
+    ("At Meta, the answer is the ads machine")."""
+    doc = nlp(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
+        if root is not None else None
+    if subject is None or subject.pos_ == "PRON":
+        return False  # no subject to judge ("It ..." refers back to a named one)
+    span = doc[subject.left_edge.i:subject.right_edge.i + 1]
+    if any(a < span.end_char and span.start_char < b for a, b in spans):
+        return False
+    if any(t.pos_ in ("PROPN", "NUM") for t in span):
+        return False
+    return not (find_cues(span.text, rules.cues["metric"])
+                or find_cues(span.text, rules.cues["business"]))
+
+
 def check_worthiness(sentence: Sentence, *, rules: ExtractionRules | None = None,
                      companies: Sequence[str] | None = None,
-                     terms: Sequence[str] | None = None) -> Worthiness:
+                     terms: Sequence[str] | None = None,
+                     vague: bool = False) -> Worthiness:
     """Score a sentence; `companies` are the tickers named in it (resolved here if None),
-    `terms` its named products/places (Latin names in Korean text if None)."""
+    `terms` its named products/places (Latin names in Korean text if None), `vague` whether
+    its subject names nothing checkable (see vague_subject)."""
     rules = rules or load_extraction_rules()
     text = sentence.text
     threshold = rules.threshold
@@ -71,9 +95,12 @@ def check_worthiness(sentence: Sentence, *, rules: ExtractionRules | None = None
         "term": bool(terms) if terms is not None else _named_terms(text),
         "opinion": bool(find_cues(text, rules.cues["opinion"])),
         "valuation": bool(find_cues(text, rules.cues["valuation"])),
+        "vague_subject": vague,
     }
     if found["valuation"] and (found["metric"] or found["business"]):
         found["valuation"] = False  # checkable despite the share-price talk
+    if found["opinion"] and found["company"] and find_cues(text, rules.cues["reported"]):
+        found["opinion"] = False  # "I have read that X is ...": X's claim, passed on
     reasons = [k for k, hit in found.items() if hit]
     score = sum(w[k] for k in reasons)
     return Worthiness(round(score, 2), reasons, threshold)

@@ -21,12 +21,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from claims.checkworthy import Worthiness, check_worthiness
+from claims.checkworthy import Worthiness, check_worthiness, vague_subject
 from claims.companies import CompanyBook, CompanyMention, load_company_book, resolve_companies
-from claims.extraction_rules import ExtractionRules, count_cues, find_cues, load_extraction_rules
+from claims.direction import guess_direction
+from claims.extraction_rules import ExtractionRules, find_cues, load_extraction_rules
+from claims.metric_pick import found_metrics, pick_metric
 from claims.sentences import Sentence, is_korean, split_sentences
 from claims.terms import claim_terms, slug_from_terms
-from claims.timeframe import ArticleDate, article_date, claim_quarter, horizon_of
+from claims.timeframe import (
+    ArticleDate,
+    article_date,
+    claim_quarter,
+    horizon_of,
+    last_quarter,
+    main_clause_horizon,
+)
 from claimtracker.errors import InputError
 
 T = TypeVar("T")
@@ -42,21 +51,6 @@ def guess_ticker(text: str) -> str | None:
     """The company the article names most often (None if it names none)."""
     counts = Counter(m.ticker for m in resolve_companies(text))
     return counts.most_common(1)[0][0] if counts else None
-
-
-def _direction_words(language: str, rules: ExtractionRules) -> dict[str, dict[str, tuple]]:
-    """Article direction words by direction and language (data/extraction.yaml owns them)."""
-    return {d: {"en": rules.direction[d]["en"], "ko": rules.direction[d]["ko"]}
-            for d in ("up", "down", "flat")}
-
-
-def guess_direction(text: str, rules: ExtractionRules | None = None,
-                    language: str | None = None) -> str:
-    rules = rules or load_extraction_rules()
-    words = _direction_words(language or detect_language(text), rules)
-    scores = {d: count_cues(text, words[d]) for d in ("up", "down", "flat")}
-    best = max(scores, key=lambda d: scores[d])
-    return best if scores[best] else "up"
 
 
 def guess_metric(text: str) -> str | None:
@@ -105,15 +99,34 @@ def _distinct(mentions: Sequence[CompanyMention]) -> list[str]:
     return list(dict.fromkeys(m.ticker for m in mentions))
 
 
+_KO_SUBJECT = re.compile(r"(?:은|는|이|가)(?:\s|,|$)")
+
+
+def _subject_first(ctx: ArticleContext, index: int) -> list[CompanyMention]:
+    """The sentence's company mentions, the grammatical subject first: in Korean the one
+    marked by a topic/subject particle ("A의 칩을 만드는 B는 ...": B)."""
+    mentions = list(ctx.mentions[index])
+    if ctx.language != "ko" or len(mentions) < 2:
+        return mentions
+    text = ctx.sentences[index].text
+    marked = [m for m in mentions if _KO_SUBJECT.match(text, m.end)]
+    if marked and marked[0] is not mentions[0]:
+        first = marked[0]
+        return [first, *[m for m in mentions if m is not first]]
+    return mentions
+
+
 _COORDINATION = re.compile(r"^\s*(?:,|and|&|or|와|과|및|/|、|·)?\s*(?:,|and|&)?\s*$", re.I)
 
 
 def sentence_subjects(ctx: ArticleContext, index: int) -> list[str]:
     """The companies a sentence is about: its first named company, plus the ones coordinated
     with it ("Microsoft and Meta", "엔비디아/MS/메타"); [] when it names none."""
-    mentions = ctx.mentions[index]
+    mentions = _subject_first(ctx, index)
     if not mentions:
         return []
+    if mentions[0] is not ctx.mentions[index][0]:
+        return [mentions[0].ticker]  # a subject other than the first name: not coordinated
     text = ctx.sentences[index].text
     subjects = [mentions[0].ticker]
     previous = mentions[0]
@@ -139,7 +152,7 @@ def claim_ticker(ctx: ArticleContext, index: int) -> tuple[str | None, str]:
     is a comparison set, not a subject), else of the article's only company, else of the one
     --ticker.
     """
-    own = _distinct(ctx.mentions[index])
+    own = _distinct(_subject_first(ctx, index))
     if own:
         return own[0], "named in the sentence"
     block = ctx.sentences[index].block
@@ -269,6 +282,12 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
     for i, sentence in enumerate(_bar(ctx.sentences, "finding claims", "sentence", progress)):
         worth = check_worthiness(sentence, rules=rules,
                                  companies=[m.ticker for m in ctx.mentions[i]])
+        if nlp is not None and ctx.language == "en" and \
+                threshold <= worth.score < threshold - rules.weights["vague_subject"]:
+            spans = [(m.start, m.end) for m in ctx.mentions[i]]
+            if vague_subject(sentence.text, nlp, spans, rules):
+                worth = check_worthiness(sentence, rules=rules, vague=True,
+                                         companies=[m.ticker for m in ctx.mentions[i]])
         if worth.score >= threshold and not sentence.heading:
             scored.append((i, worth))
     if strict:
@@ -322,13 +341,22 @@ def _draft(ctx: ArticleContext, i: int, worth: Worthiness, rules: ExtractionRule
            topics: list, used: set[str], nlp: Any, subject: str | None) -> dict[str, Any]:
     sentence = ctx.sentences[i]
     ticker, how = (subject, "named with others") if subject else claim_ticker(ctx, i)
-    metric = guess_metric(sentence.text)
+    parse = nlp if ctx.language == "en" else None
+    metric = pick_metric(sentence.text, mentions=ctx.mentions[i], rules=rules, nlp=parse)
     terms = claim_terms(sentence.text, language=ctx.language, mentions=ctx.mentions[i],
-                        rules=rules, metric=metric, nlp=nlp if ctx.language == "en" else None)
+                        rules=rules, metric=metric, nlp=parse, ticker=ticker)
     fye = ctx.fye(ticker) if ticker else None
-    quarter = claim_quarter(sentence.text, ctx.date.date, rules, fiscal_year_end=fye)
+    parsed = main_clause_horizon(sentence.text, rules, parse) if parse is not None else None
+    quarter = claim_quarter(sentence.text, ctx.date.date, rules, fiscal_year_end=fye,
+                            forecast=None if parsed is None else parsed == "forecast")
+    horizon = horizon_of(sentence.text, ctx.date.date, quarter, rules, fiscal_year_end=fye,
+                         parsed=parsed)
+    if horizon == "past" and quarter and quarter > str(last_quarter(ctx.date.date, fye)):
+        quarter = str(last_quarter(ctx.date.date, fye))  # done already: the quarter reported
     compare = claim_compare(ctx, i, ticker, rules) if ticker else None
-    direction = guess_direction(sentence.text, rules, ctx.language)
+    named = [f.alias for f in found_metrics(sentence.text) if f.metric == metric]
+    focus = named[0] if named else (terms[0] if terms else None)  # what rises or falls
+    direction = guess_direction(sentence.text, rules, ctx.language, nlp=parse, subject=focus)
     if compare:
         direction = "up" if compare["expect"] == "higher" else "down"
     draft: dict[str, Any] = {
@@ -341,8 +369,7 @@ def _draft(ctx: ArticleContext, i: int, worth: Worthiness, rules: ExtractionRule
         **({"metric": metric} if metric else {}),
         "kind": "both" if metric else "narrative",
         "direction": direction,
-        "horizon": horizon_of(sentence.text, ctx.date.date, quarter, rules,
-                              fiscal_year_end=fye),
+        "horizon": horizon,
         **({"quarter": quarter} if quarter else {}),
         **({"compare": compare} if compare else {}),
         "topics": [t for t, _ in topics],

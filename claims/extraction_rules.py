@@ -19,14 +19,15 @@ from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
 DEFAULT_RULES = REPO_DATA_DIR / "extraction.yaml"
 LANGS = ("en", "ko")
 WEIGHT_KEYS = ("company", "metric", "business", "trend", "number", "forecast", "term",
-               "opinion", "valuation")
-CUE_KEYS = ("metric", "business", "opinion", "valuation")
+               "opinion", "valuation", "vague_subject")
+CUE_KEYS = ("metric", "business", "opinion", "valuation", "reported")
 DIRECTIONS = ("up", "down", "flat")
 COMPARE_KEYS = ("higher", "lower", "peers")
 TIME_KEYS = ("this_quarter", "last_quarter", "next_quarter", "this_year", "last_year",
              "next_year")
+SCOPE_KEYS = ("places", "growth", "shares", "units", "qualifiers")
 _TOP = {"worthiness", "cues", "direction", "horizon", "compare", "time", "date_cues",
-        "term_stop"}
+        "term_stop", "metric_scope"}
 
 Words = dict[str, tuple[str, ...]]  # language -> cue words
 
@@ -37,11 +38,14 @@ class ExtractionRules:
     weights: dict[str, float]
     cues: dict[str, Words]
     direction: dict[str, Words]
+    persist: Words  # "still", 여전히: flat when nothing moves; not a trend
     forecast: Words
+    not_forecast: Words  # "as expected", 예정대로: past despite a forecast word
     compare: dict[str, Words]
     time: dict[str, Words]
     date_cues: Words
     term_stop: Words
+    scope: dict[str, Words]  # metric_scope: places, growth
     path: Path
 
 
@@ -94,19 +98,23 @@ def _parse(path: Path, raw_bytes: bytes) -> ExtractionRules:
             raise _fail(path, where, f"worthiness {key}: {value!r} is not a number.")
         numbers[key] = float(value)
     cues = _mapping(path, data, "cues", CUE_KEYS)
-    direction = _mapping(path, data, "direction", DIRECTIONS)
-    horizon = _mapping(path, data, "horizon", ("forecast",))
+    direction = _mapping(path, data, "direction", (*DIRECTIONS, "persist"))
+    horizon = _mapping(path, data, "horizon", ("forecast", "not_forecast"))
     compare = _mapping(path, data, "compare", COMPARE_KEYS)
     time = _mapping(path, data, "time", TIME_KEYS)
+    scope = _mapping(path, data, "metric_scope", SCOPE_KEYS)
     return ExtractionRules(
         threshold=numbers.pop("threshold"), weights=numbers,
         cues={k: _words(path, cues, k) for k in CUE_KEYS},
         direction={k: _words(path, direction, k) for k in DIRECTIONS},
+        persist=_words(path, direction, "persist"),
         forecast=_words(path, horizon, "forecast"),
+        not_forecast=_words(path, horizon, "not_forecast"),
         compare={k: _words(path, compare, k) for k in COMPARE_KEYS},
         time={k: _words(path, time, k) for k in TIME_KEYS},
         date_cues=_words(path, data, "date_cues"),
         term_stop=_words(path, data, "term_stop"),
+        scope={k: _words(path, scope, k) for k in SCOPE_KEYS},
         path=path,
     )
 
@@ -125,6 +133,11 @@ def _cue_re(cue: str) -> re.Pattern[str]:
     if re.match(r"[a-z]", cue):
         return re.compile(rf"(?<![a-z]){re.escape(cue)}")
     return re.compile(re.escape(cue))
+
+
+def cue_pattern(cue: str) -> re.Pattern[str]:
+    """The compiled pattern of one (lower-case) cue, as find_cues matches it."""
+    return _cue_re(cue)
 
 
 def find_cues(text: str, words: Words) -> list[str]:

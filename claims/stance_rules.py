@@ -27,9 +27,9 @@ _TOP_KEYS = {"direction_words", "not_direction", "negations", "hedges", "generic
              "forward_phrases", "windows", "weights", "parse", "parse_links", "phrase_rules",
              "events", "numbers", "adverse_causes", "generic_heads", "scope_cues",
              "scope_nouns", "anaphors", "realised_phrases", "clause_breaks",
-             "sequential_cues"}
+             "sequential_cues", "inverse_subjects"}
 _WORD_LISTS = ("not_direction", "negations", "hedges", "generic", "forward", "anaphors",
-               "clause_breaks")
+               "clause_breaks", "inverse_subjects")
 _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "slot_gap": 3,
             "metric_reach": 30}
 _LINKS = ("governs", "modifies", "through", "beside", "share")
@@ -94,6 +94,7 @@ class StanceRules:
     forward: frozenset[str]
     anaphors: frozenset[str]
     clause_breaks: frozenset[str]
+    inverse_subjects: frozenset[str]
     forward_phrases: tuple[str, ...]
     windows: dict[str, int]
     weights: dict[str, float]

@@ -24,8 +24,9 @@ def flip(direction: str) -> str:
 def claim_subjects(claim: Claim, rules: StanceRules | None = None) -> list[tuple[str, str]]:
     """(phrase, direction of it that supports the claim): the ledger's cues override; else the
     claim's key terms and its metric's aliases, each supporting the claim's direction, except
-    a cause the quote names after an adverse cue ("squeezed by depreciation"): that one
-    supports the claim when it moves the other way (depreciation rising). A bare term that
+    a cause the quote names after an adverse cue ("squeezed by depreciation") and a subject
+    that measures the opposite (data/stance.yaml `inverse_subjects`: "layoffs" of an
+    employees claim): those support the claim when they move the other way. A bare term that
     another term qualifies ("gross margin" beside "Cloud gross margin") is left out."""
     cues = getattr(claim, "cues", None) or {}
     if cues:
@@ -38,7 +39,9 @@ def claim_subjects(claim: Claim, rules: StanceRules | None = None) -> list[tuple
 
         phrases.extend(load_catalog().english_names(metric))
     unique = list(dict.fromkeys(p for p in phrases if p.strip()))
-    return [(p, flip(claim.direction) if _caused(claim.quote, p, adverse) else claim.direction)
+    inverse = rules.inverse_subjects if rules is not None else frozenset()
+    return [(p, flip(claim.direction)
+             if _caused(claim.quote, p, adverse) or p.lower() in inverse else claim.direction)
             for p in unique if not _qualified_elsewhere(p, unique)]
 
 

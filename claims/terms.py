@@ -53,10 +53,14 @@ def _english(text: str, nlp: Any, stop: set[str], names: set[str], out: list[str
     for chunk in doc.noun_chunks:
         tokens = [t for t in chunk if t.pos_ not in _DROP_POS and t.tag_ != "POS"
                   and t.text.casefold() not in names and t.dep_ != "poss"
+                  and t.head.dep_ != "poss"  # "Google" of "Google Cloud's backlog"
                   and t.ent_type_ not in _DROP_ENTS
                   and not in_company(t.idx, t.idx + len(t.text))]
         while tokens and tokens[0].pos_ == "ADJ" and tokens[0].i < chunk.root.i - 1:
             tokens = tokens[1:]  # "strong demand" -> keep; "very strong ad demand" -> trimmed
+        if (chunk.root.lemma_.casefold() in stop or chunk.root.text.casefold() in stop) \
+                and all(t.pos_ == "ADJ" for t in tokens if t.i != chunk.root.i):
+            continue  # "the same story", "a big round": a vague head, only adjectives
         if tokens and any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
             _add(out, " ".join(t.text for t in tokens), stop, names)
 
@@ -79,17 +83,20 @@ def _korean(text: str, stop: set[str], names: set[str], out: list[str]) -> None:
 
 def claim_terms(text: str, *, language: str, mentions: Sequence[CompanyMention],
                 rules: ExtractionRules, metric: str | None = None, nlp: Any = None,
-                ) -> tuple[str, ...]:
-    """The sentence's own key terms, most specific first, at most MAX_TERMS."""
+                ticker: str | None = None) -> tuple[str, ...]:
+    """The sentence's own key terms, most specific first, at most MAX_TERMS. A product of
+    another company than the claim's `ticker` ("faster than Azure" in an Oracle claim) is the
+    comparison's, not the claim's subject: it is left out like a company name."""
     stop = set(rules.term_stop["en"]) | set(rules.term_stop["ko"])
-    names = {m.text.casefold() for m in mentions if m.source != "product"}
+    own = [m for m in mentions
+           if m.source == "product" and (ticker is None or m.ticker == ticker)]
+    names = {m.text.casefold() for m in mentions if m not in own}
     names |= {m.ticker.casefold() for m in mentions}
     out: list[str] = []
-    for mention in mentions:
-        if mention.source == "product":
-            _add(out, mention.text, stop, set())
+    for mention in own:
+        _add(out, mention.text, stop, set())
     if language == "en" and nlp is not None:
-        spans = [(m.start, m.end) for m in mentions if m.source != "product"]
+        spans = [(m.start, m.end) for m in mentions if m not in own]
         _english(text, nlp, stop, names, out, spans)
     else:
         _korean(text, stop, names, out)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from claims.extraction_rules import ExtractionRules, find_cues
+from claims.extraction_rules import ExtractionRules, cue_pattern, find_cues
 from claimtracker.quarters import (
     FiscalQuarter,
     fiscal_quarter_of,
@@ -81,6 +82,11 @@ def _dates_in(line: str) -> list[tuple[int, dt.date, str]]:
     return sorted(found, key=lambda f: f[0])
 
 
+def last_quarter(day: dt.date, fiscal_year_end: str | None) -> FiscalQuarter:
+    """The company's last fiscal quarter that ended before `day`."""
+    return quarter_before_date(day, fiscal_year_end_month(fiscal_year_end))
+
+
 def find_article_date(text: str, rules: ExtractionRules, *, head_lines: int = 5,
                       ) -> tuple[dt.date, str] | None:
     """The publication date written in the article: a full date on a line with a date cue
@@ -110,6 +116,9 @@ def article_date(text: str, rules: ExtractionRules, given: dt.date | None = None
 
 
 def is_forecast(sentence: str, rules: ExtractionRules) -> bool:
+    """A forecast cue outside the phrases that report what happened ("as expected")."""
+    for phrase in find_cues(sentence, rules.not_forecast):
+        sentence = re.sub(re.escape(phrase), " ", sentence, flags=re.IGNORECASE)
     return bool(find_cues(sentence, rules.forecast))
 
 
@@ -190,10 +199,51 @@ def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
     return str(found)
 
 
+_SUBORDINATE = {"advcl", "relcl", "acl"}
+
+
+def _subordinate(token: Any) -> bool:
+    """True when the token sits in an adverbial or relative clause, or in a "so ... that"
+    clause of an adjective ("demand is so strong that X plans to ..."): not the claim's own
+    time frame. A reported clause ("says it will") stays the claim's."""
+    while token.dep_ != "ROOT" and token.head.i != token.i:
+        if token.dep_ in _SUBORDINATE or (token.dep_ == "ccomp"
+                                          and token.head.pos_ in ("ADJ", "ADV", "NOUN")):
+            return True
+        token = token.head
+    return False
+
+
+def main_clause_horizon(sentence: str, rules: ExtractionRules, nlp: Any) -> str | None:
+    """English, by the parse: forecast when a forecast cue sits in the main (or reported)
+    clause; past when none does and the main verb is in the past ("AMD signed a deal ...
+    starting in 2026"); "" when none does and the verb is not past (the quarter decides);
+    None when there is no parse to read."""
+    for phrase in find_cues(sentence, rules.not_forecast):
+        sentence = re.sub(re.escape(phrase), lambda m: " " * len(m.group(0)), sentence,
+                          flags=re.IGNORECASE)
+    doc = nlp(sentence)
+    lower = sentence.lower()
+    cues = [m.span() for lang in ("en",) for cue in rules.forecast[lang]
+            for m in cue_pattern(cue).finditer(lower)]
+    spans = [doc.char_span(a, b, alignment_mode="expand") for a, b in cues]
+    if any(span is not None and len(span) and not _subordinate(span.root) for span in spans):
+        return "forecast"
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    perfect = root.tag_ == "VBN" and any(c.lemma_ == "have" for c in root.children)
+    return "past" if root.tag_ == "VBD" or perfect else ""
+
+
 def horizon_of(sentence: str, day: dt.date, quarter: str | None, rules: ExtractionRules, *,
-               fiscal_year_end: str | None = None) -> str:
-    """forecast when the words say so or the quarter lies after the article's last quarter."""
-    if is_forecast(sentence, rules):
+               fiscal_year_end: str | None = None, parsed: str | None = None) -> str:
+    """forecast when the words say so or the quarter lies after the article's last quarter;
+    `parsed` is main_clause_horizon's answer when the sentence was parsed: "past" or
+    "forecast" decide, "" leaves the quarter to decide (no forecast cue in the main clause)."""
+    if parsed:
+        return parsed
+    if parsed is None and is_forecast(sentence, rules):
         return "forecast"
     if quarter:
         last = quarter_before_date(day, fiscal_year_end_month(fiscal_year_end))

@@ -66,3 +66,16 @@ def test_contracted_for_is_signing_not_shrinking() -> None:
                         direction="down")
     assert MODEL.judge("Operating margins contracted 200 basis points.",
                        margin_down).stance == SUPPORTS
+
+
+def test_layoffs_rising_supports_a_headcount_cut() -> None:
+    """data/stance.yaml `inverse_subjects`: an employees claim's alias "layoffs" measures the
+    opposite, so more layoffs support "cutting staff" and contradict "hiring more"."""
+    cut = Claim("cut", "The company is cutting staff.", terms=("staff",), direction="down",
+                metric="employees")
+    hire = Claim("hire", "The company is hiring more people.", terms=("staff",), direction="up",
+                 metric="employees")
+    sentence = "Layoffs increased again this quarter."
+    assert MODEL.judge(sentence, cut).stance == SUPPORTS
+    assert MODEL.judge(sentence, hire).stance == CONTRADICTS
+    assert MODEL.judge("Headcount increased again this quarter.", cut).stance == CONTRADICTS
