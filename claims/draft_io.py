@@ -15,6 +15,7 @@ import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -166,9 +167,12 @@ def _main_company(ctx: Any, claim_counts: Counter[str]) -> str:
 
 
 def _spacy() -> Any:
+    """The English pipeline, memoised per text: the drafter's steps (companies,
+    check-worthiness, metric, terms, direction, time frame) each read the same sentence's
+    parse, which is computed once."""
     from claimtracker.models import spacy_pipeline
 
-    return spacy_pipeline()
+    return lru_cache(maxsize=4096)(spacy_pipeline())
 
 
 def render(article_file: Path, article: dict[str, Any], drafts: list[dict[str, Any]],

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from claims.ledger import Claim
 from claims.stance_events import EventRule, claim_event
-from claims.stance_rules import StanceRules
+from claims.stance_rules import StanceRules, load_stance_rules
 
 
 def flip(direction: str) -> str:
@@ -119,8 +119,6 @@ def change_basis(claim: Claim, rules: StanceRules | None = None) -> str:
     """"qoq" when the quote speaks of a sequential move ("recovering", "rebounded", 회복,
     data/stance.yaml `sequential_cues`): the quarter's number is then judged against the
     previous quarter, not the year before; else "yoy"."""
-    from claims.stance_rules import load_stance_rules
-
     rules = rules or load_stance_rules()
     quote = claim.quote.lower()
     return "qoq" if any(cue in quote for cue in rules.sequential_cues) else "yoy"
