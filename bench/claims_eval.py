@@ -18,6 +18,7 @@ Run (build the DB first: bench/build_eval_db.py):
   .venv/bin/python bench/claims_eval.py --db /tmp/claims_eval.duckdb
   .venv/bin/python bench/claims_eval.py --db X --articles 'nvidia*' --details
   .venv/bin/python bench/claims_eval.py --db X --json        # one JSON line per article
+  .venv/bin/python bench/claims_eval.py --db X --articles none --seed-hand-only  # seed, hand ledger
   .venv/bin/python bench/claims_eval.py --db X --draft-only  # drafter figures only (minutes)
 """
 
@@ -227,6 +228,8 @@ def main() -> None:
     parser.add_argument("--articles", help="glob over label files or article paths "
                         "(default: every data/labels/claims/*.yaml)")
     parser.add_argument("--no-seed", action="store_true", help="skip the seed article")
+    parser.add_argument("--seed-hand-only", action="store_true",
+                        help="score the seed with its hand ledger only, not its ~25-minute draft")
     parser.add_argument("--json", action="store_true", help="one JSON line per article")
     parser.add_argument("--hint-tickers", action="store_true",
                         help="pass the article's main company to `claims add --ticker` "
@@ -256,8 +259,9 @@ def main() -> None:
             if score:
                 reports.append(evaluate_hand_seed(seed, args.db))
                 _emit(reports[-1], args)
-            reports.append(evaluate_draft(seed, args.db, Path(tmp), args.hint_tickers, score))
-            _emit(reports[-1], args)
+            if not args.seed_hand_only:
+                reports.append(evaluate_draft(seed, args.db, Path(tmp), args.hint_tickers, score))
+                _emit(reports[-1], args)
     if not args.json:
         ncols = DRAFT_COLUMNS if args.draft_only else len(COLUMNS)
         print("\n" + render_header(ncols))
