@@ -22,6 +22,15 @@ from claims.sentences import Sentence
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|퍼센트|배|조|억|만|billion|million|bn|mn|x\b)"
                      r"|[$€£₩]\s*\d|(?<!\d)(?:19|20)\d{2}(?!\d)|\d+\s*(?:위|분기|년|Q)", re.I)
 _LATIN_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[\-][A-Za-z0-9]+)*")
+# A product-like name inside an English sentence: capitalised or camel-cased (iPhone), not the
+# sentence's first word.
+_ENGLISH_NAME = re.compile(r"(?<=[\s(\"'“‘])(?:[A-Z][A-Za-z0-9]+|[a-z][A-Z][A-Za-z0-9]*)"
+                           r"(?:-[A-Za-z0-9]+)*")
+
+
+_MONTHS = frozenset(("january", "february", "march", "april", "may", "june", "july", "august",
+                     "september", "october", "november", "december", "monday", "tuesday",
+                     "wednesday", "thursday", "friday", "saturday", "sunday"))
 
 
 def __getattr__(name: str) -> float:
@@ -41,11 +50,17 @@ class Worthiness:
         return self.score >= self.threshold
 
 
-def _named_terms(text: str) -> bool:
-    """A Latin-script name inside a Korean sentence (Trainium, Blackwell, TPU)."""
-    if not re.search(r"[\uac00-\ud7a3]", text):
-        return False
-    return any(len(m.group(0)) >= 2 for m in _LATIN_NAME.finditer(text))
+def _named_terms(text: str, rules: ExtractionRules,
+                 company_spans: Sequence[tuple[int, int]] = ()) -> bool:
+    """A Latin-script name inside a Korean sentence (Trainium, Blackwell, TPU), or a name inside
+    an English one past its first word (Siri, Trainium3, iPhone) that is no stop word or
+    month, outside the companies' own names (`company_spans`: those count as `company`)."""
+    if re.search(r"[\uac00-\ud7a3]", text):
+        return any(len(m.group(0)) >= 2 for m in _LATIN_NAME.finditer(text))
+    stop = set(rules.term_stop["en"])
+    return any(m.group(0).lower() not in stop and m.group(0).lower() not in _MONTHS
+               and not any(a < m.end() and m.start() < b for a, b in company_spans)
+               for m in _ENGLISH_NAME.finditer(text))
 
 
 def vague_subject(text: str, nlp: Any, spans: Sequence[tuple[int, int]],
@@ -71,10 +86,12 @@ def vague_subject(text: str, nlp: Any, spans: Sequence[tuple[int, int]],
 def check_worthiness(sentence: Sentence, *, rules: ExtractionRules | None = None,
                      companies: Sequence[str] | None = None,
                      terms: Sequence[str] | None = None,
-                     vague: bool = False) -> Worthiness:
+                     vague: bool = False,
+                     company_spans: Sequence[tuple[int, int]] = ()) -> Worthiness:
     """Score a sentence; `companies` are the tickers named in it (resolved here if None),
     `terms` its named products/places (Latin names in Korean text if None), `vague` whether
-    its subject names nothing checkable (see vague_subject)."""
+    its subject names nothing checkable (see vague_subject), `company_spans` where the
+    companies' names stand (no product name there)."""
     rules = rules or load_extraction_rules()
     text = sentence.text
     threshold = rules.threshold
@@ -90,9 +107,9 @@ def check_worthiness(sentence: Sentence, *, rules: ExtractionRules | None = None
         "metric": bool(find_cues(text, rules.cues["metric"])),
         "business": bool(find_cues(text, rules.cues["business"])),
         "trend": any(find_cues(text, rules.direction[d]) for d in rules.direction),
-        "number": bool(_FIGURE.search(text)),
+        "number": bool(_FIGURE.search(text) or find_cues(text, rules.cues["figure"])),
         "forecast": bool(find_cues(text, rules.forecast)),
-        "term": bool(terms) if terms is not None else _named_terms(text),
+        "term": bool(terms) if terms is not None else _named_terms(text, rules, company_spans),
         "opinion": bool(find_cues(text, rules.cues["opinion"])),
         "valuation": bool(find_cues(text, rules.cues["valuation"])),
         "vague_subject": vague,

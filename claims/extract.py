@@ -280,14 +280,15 @@ def propose_claims(sentences: list[Sentence] | None = None, *, text: str | None 
     threshold = rules.threshold if min_score is None else min_score
     scored: list[tuple[int, Worthiness]] = []
     for i, sentence in enumerate(_bar(ctx.sentences, "finding claims", "sentence", progress)):
-        worth = check_worthiness(sentence, rules=rules,
-                                 companies=[m.ticker for m in ctx.mentions[i]])
-        if nlp is not None and ctx.language == "en" and \
-                threshold <= worth.score < threshold - rules.weights["vague_subject"]:
-            spans = [(m.start, m.end) for m in ctx.mentions[i]]
-            if vague_subject(sentence.text, nlp, spans, rules):
-                worth = check_worthiness(sentence, rules=rules, vague=True,
-                                         companies=[m.ticker for m in ctx.mentions[i]])
+        spans = [(m.start, m.end) for m in ctx.mentions[i]]
+        tickers_here = [m.ticker for m in ctx.mentions[i]]
+        worth = check_worthiness(sentence, rules=rules, companies=tickers_here,
+                                 company_spans=spans)
+        borderline = threshold <= worth.score < threshold - rules.weights["vague_subject"]
+        if nlp is not None and ctx.language == "en" and borderline and \
+                vague_subject(sentence.text, nlp, spans, rules):
+            worth = check_worthiness(sentence, rules=rules, vague=True,
+                                     companies=tickers_here, company_spans=spans)
         if worth.score >= threshold and not sentence.heading:
             scored.append((i, worth))
     if strict:

@@ -20,7 +20,7 @@ DEFAULT_RULES = REPO_DATA_DIR / "extraction.yaml"
 LANGS = ("en", "ko")
 WEIGHT_KEYS = ("company", "metric", "business", "trend", "number", "forecast", "term",
                "opinion", "valuation", "vague_subject")
-CUE_KEYS = ("metric", "business", "opinion", "valuation", "reported")
+CUE_KEYS = ("metric", "business", "opinion", "valuation", "reported", "figure")
 DIRECTIONS = ("up", "down", "flat")
 COMPARE_KEYS = ("higher", "lower", "peers")
 TIME_KEYS = ("this_quarter", "last_quarter", "next_quarter", "this_year", "last_year",
@@ -127,7 +127,10 @@ def load_extraction_rules(path: str | Path | None = None) -> ExtractionRules:
 
 @lru_cache(maxsize=4096)
 def _cue_re(cue: str) -> re.Pattern[str]:
-    """Short English cues match as words (with an inflection); others as substrings."""
+    """Short English cues match as words (with an inflection); others as substrings; a cue
+    written `^cue` only at the start of a word (Korean 저의 "my" is not the end of 애저의)."""
+    if cue.startswith("^"):
+        return re.compile(rf"(?<![0-9a-z\uac00-\ud7a3]){re.escape(cue[1:])}")
     if re.fullmatch(r"[a-z][a-z/\-]{0,3}", cue):
         return re.compile(rf"(?<![a-z]){re.escape(cue)}(?:s|es|ed|d|ing)?(?![a-z])")
     if re.match(r"[a-z]", cue):

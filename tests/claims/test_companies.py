@@ -38,6 +38,14 @@ def test_name_ticker_patterns_products_and_edgar_titles() -> None:
     assert normalise_title("Meta Platforms, Inc.") == "Meta Platforms"
 
 
+def test_hangul_product_names_stand_for_their_company() -> None:
+    """Korean posts write products in Hangul: 애저 is Microsoft's, 아이폰 Apple's."""
+    mentions = resolve_companies("애저의 성장률은 아이폰 판매 증가율의 두 배입니다.")
+    assert [(m.ticker, m.text, m.source) for m in mentions] == [
+        ("MSFT", "애저", "product"), ("AAPL", "아이폰", "product")]
+    assert resolve_companies("신제품 시리즈가 출시되었습니다.") == []  # no product hides in 시리즈
+
+
 @pytest.mark.parametrize("text", [
     # "(AI)" is C3.ai's ticker; 애플 hides in 애플리케이션, 메타 in 메타버스
     "인공지능(AI) 애플리케이션이 메타버스에서 늘어납니다.",

@@ -48,3 +48,33 @@ def test_biography_questions_and_headings_are_not_claims() -> None:
         assert not check_worthiness(Sentence(text, 1)).checkable
     assert not check_worthiness(Sentence("2. AWS: ‘곡괭이’를 직접 만드는 자의 여유", 1,
                                          heading=True)).checkable
+
+
+def test_record_highs_plans_and_sizes_in_words_are_checkable() -> None:
+    """Claims that name no company in the sentence itself, or a size in words, still score."""
+    for text in (
+        "지난 분기 데이터센터 매출은 사상 최대를 기록했습니다.",  # a record, company from context
+        "테슬라는 내년에 새 모델을 내놓을 계획입니다.",  # a company's plan to launch
+        "Its own Gaudi accelerators have become a multibillion-dollar business.",
+        "The cheaper Model 2 it promised is now due to ship in 2027.",
+    ):
+        worth = check_worthiness(Sentence(text, 1))
+        assert worth.checkable, (text, worth)
+
+
+def test_first_person_korean_cues_match_only_at_a_word_start() -> None:
+    """저의 ("my") is an opinion cue; 애저의 ("Azure's") is not the writer speaking."""
+    mine = check_worthiness(Sentence("저의 포트폴리오에서 애플 비중은 가장 큽니다.", 1))
+    azure = check_worthiness(Sentence("애저의 성장률은 40%를 넘었습니다.", 1))
+    assert "opinion" in mine.reasons
+    assert "opinion" not in azure.reasons and azure.checkable
+
+
+def test_company_names_are_no_product_terms_in_english() -> None:
+    """A company's own name earns `company`, not also `term` (filler stays below threshold)."""
+    text = "At Meta, the answer is the ads machine."
+    spans = [(text.index("Meta"), text.index("Meta") + 4)]
+    assert "term" not in check_worthiness(Sentence(text, 1), companies=["META"],
+                                          company_spans=spans).reasons
+    assert "term" in check_worthiness(Sentence("Demand for the new Blackwell systems is "
+                                               "strong.", 1)).reasons
