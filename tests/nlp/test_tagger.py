@@ -273,6 +273,44 @@ CONTEXT_RULES = [
      {"cost_to_serve"}, set()),
     ("transcripts/NVDA/2017-May-09-NVDA.txt", "Well, PC gaming is growing",
      set(), {"headcount"}),
+    # "leverage" is operating leverage only with its cost or volume words nearby
+    ("transcripts/INTC/2018-Jan-25-INTC.txt", "R&D spending as a percent of revenue was down",
+     {"fixed_vs_variable"}, set()),
+    ("transcripts/META/META_3Q25_presentation.txt", "The annual run rate of revenue running",
+     set(), {"fixed_vs_variable"}),  # "advertisers leverage the performance benefits"
+    # cloud leadership in the words of differentiation, not a tablet's market share
+    ("transcripts/MSFT/2020-Jan-29-MSFT.txt", "Our differentiated approach across the cloud",
+     {"cloud_leadership"}, set()),
+    ("transcripts/AMZN/AMZN_3Q25.txt", "It starts with AWS having much broader",
+     {"cloud_leadership"}, set()),
+    ("transcripts/AAPL/2016-Apr-26-AAPL.txt", "Recent data from NPD indicates",
+     set(), {"cloud_leadership"}),
+    # AWS growth next to AWS margins is still growth; AWS as the reason for capex is not
+    ("transcripts/AMZN/2018-Feb-01-AMZN.txt", "Although not in the North America segment",
+     {"aws_growth", "cloud_growth", "operating_margin"}, set()),
+    ("transcripts/AMZN/AMZN_2Q25.txt", "AWS continues to be the primary driver as we invest",
+     {"demand"}, {"aws_growth", "cloud_growth"}),
+    ("transcripts/AMZN/AMZN_2Q25.txt", "Additionally, we continue to invest in our fulfillment",
+     {"capex", "cost_to_serve"}, set()),
+    # CPU shortages and a customer's digestion are demand; H20 out of the outlook is controls
+    ("transcripts/AMD/2019-Jan-29-AMD.txt", "So both the impact of CPU shortages",
+     {"demand"}, set()),
+    ("transcripts/AMD/2020-Apr-28-AMD.txt", "Because I think your competitors said",
+     {"demand"}, set()),
+    ("transcripts/NVDA/NVDA_2Q26.txt", "We have not included H20 in our Q3 outlook",
+     {"export_controls"}, set()),
+    ("transcripts/NVDA/NVDA_3Q26_presentation.txt", "While we were disappointed in the current",
+     {"export_controls"}, set()),
+    # margin talk ("sales mix shift to Azure"), input-cost inflation and a carmaker's supply
+    # chain "regionalization" are not cloud growth, macro or cost to serve
+    ("transcripts/MSFT/MSFT_2Q26_presentation.txt", "Gross margin percentage decreased",
+     {"gross_margin"}, {"cloud_growth"}),
+    ("transcripts/AAPL/AAPL_1Q26_qna.txt", "And b, how do we think about memory inflation",
+     set(), {"retail_sales"}),
+    ("transcripts/TSLA/TSLA_1Q25.txt", "So, like Elon said, this definitely gives us",
+     {"retail_sales"}, {"cost_to_serve"}),
+    ("transcripts/AMZN/2019-Apr-25-AMZN.txt", "And I think you had about 100 million items",
+     {"cost_to_serve"}, set()),
 ]
 
 
