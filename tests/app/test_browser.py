@@ -58,6 +58,13 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def base(browser_db: Path):
+    """One app server for the module's tests (each start loads the app and its models)."""
+    with app_server(browser_db) as url:
+        yield url
+
+
 def _settle(page) -> None:
     """Wait until Streamlit has finished running the script (no 'Running…' indicator)."""
     page.wait_for_function(
@@ -65,39 +72,38 @@ def _settle(page) -> None:
     page.wait_for_timeout(1500)  # charts draw after the script finishes
 
 
-def test_every_page_renders_in_chromium(browser, browser_db) -> None:
+def test_every_page_renders_in_chromium(browser, browser_db, base) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     dialogs: list[str] = []
     with Store.open(browser_db, read_only=True) as store:
         (hostile_id,) = store.con.execute("SELECT sentence_id FROM sentences WHERE text = ?",
                                           [HOSTILE]).fetchone()
-    with app_server(browser_db) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 2200})
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        for name, path, marker in PAGES:
-            page.goto(f"{base}/{path.format(hostile=hostile_id)}", wait_until="domcontentloaded")
-            page.get_by_text(marker).first.wait_for(timeout=120_000)
-            _settle(page)
-            assert not page.locator("[data-testid='stException']").count(), name
-            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-            body = page.inner_text("body")
-            assert marker in body, name
-            if name == "claims":
-                assert HOSTILE in body  # the markup is visible as text ...
-                assert page.locator("img[onerror]").count() == 0  # ... and never markup
-                scripts = page.eval_on_selector_all("script", "els => els.map(e => e.text)")
-                assert not any("alert('xss')" in s for s in scripts)
-                assert "Claims and their verdicts by quarter" in body
-            if name == "search":
-                assert "fully subscribed" in body
-            if name == "metrics":
-                assert "Operating margin" in body
-            if name == "source":  # the cited sentence, highlighted, still plain text
-                assert HOSTILE in body and page.locator("img[onerror]").count() == 0
-                assert "Said by" in body or "Written by" in body
-            if name == "peers":
-                assert page.locator("[data-testid='stVegaLiteChart']").count() == 1
-        page.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for name, path, marker in PAGES:
+        page.goto(f"{base}/{path.format(hostile=hostile_id)}", wait_until="domcontentloaded")
+        page.get_by_text(marker).first.wait_for(timeout=120_000)
+        _settle(page)
+        assert not page.locator("[data-testid='stException']").count(), name
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        body = page.inner_text("body")
+        assert marker in body, name
+        if name == "claims":
+            assert HOSTILE in body  # the markup is visible as text ...
+            assert page.locator("img[onerror]").count() == 0  # ... and never markup
+            scripts = page.eval_on_selector_all("script", "els => els.map(e => e.text)")
+            assert not any("alert('xss')" in s for s in scripts)
+            assert "Claims and their verdicts by quarter" in body
+        if name == "search":
+            assert "fully subscribed" in body
+        if name == "metrics":
+            assert "Operating margin" in body
+        if name == "source":  # the cited sentence, highlighted, still plain text
+            assert HOSTILE in body and page.locator("img[onerror]").count() == 0
+            assert "Said by" in body or "Written by" in body
+        if name == "peers":
+            assert page.locator("[data-testid='stVegaLiteChart']").count() == 1
+    page.close()
     assert dialogs == []
 
 
@@ -112,30 +118,29 @@ KO_PAGES = [
 ]
 
 
-def test_korean_labels_in_chromium(browser, browser_db) -> None:
+def test_korean_labels_in_chromium(browser, base) -> None:
     """`?lang=ko` shows the app's own words in Korean (Nanum fonts draw them), the data stays
     as stored, and the language survives a click in the navigation."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with app_server(browser_db) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 2200})
-        for name, path, korean, english in KO_PAGES:
-            page.goto(f"{base}/{path}", wait_until="domcontentloaded")
-            page.get_by_text(korean[0]).first.wait_for(timeout=120_000)
-            _settle(page)
-            assert not page.locator("[data-testid='stException']").count(), name
-            page.screenshot(path=str(SHOTS / f"{name}_ko.png"), full_page=True)
-            body = page.inner_text("body")
-            assert [k for k in korean if k not in body] == [], name
-            assert [e for e in english if e in body] == [], name
-            assert "한국어" in body and "언어" in body  # the sidebar switch
-            if name == "claims":
-                assert HOSTILE in body  # evidence is data: shown as stored, untranslated
-            if name == "search":
-                assert "fully subscribed" in body
-        # The navigation's Korean titles keep the language on the next page.
-        page.get_by_role("link", name="지표").first.click()
-        page.get_by_text("분기별 수치와 출처").first.wait_for(timeout=120_000)
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    for name, path, korean, english in KO_PAGES:
+        page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+        page.get_by_text(korean[0]).first.wait_for(timeout=120_000)
         _settle(page)
-        assert "lang=ko" in page.url
-        assert "By quarter, with sources" not in page.inner_text("body")
-        page.close()
+        assert not page.locator("[data-testid='stException']").count(), name
+        page.screenshot(path=str(SHOTS / f"{name}_ko.png"), full_page=True)
+        body = page.inner_text("body")
+        assert [k for k in korean if k not in body] == [], name
+        assert [e for e in english if e in body] == [], name
+        assert "한국어" in body and "언어" in body  # the sidebar switch
+        if name == "claims":
+            assert HOSTILE in body  # evidence is data: shown as stored, untranslated
+        if name == "search":
+            assert "fully subscribed" in body
+    # The navigation's Korean titles keep the language on the next page.
+    page.get_by_role("link", name="지표").first.click()
+    page.get_by_text("분기별 수치와 출처").first.wait_for(timeout=120_000)
+    _settle(page)
+    assert "lang=ko" in page.url
+    assert "By quarter, with sources" not in page.inner_text("body")
+    page.close()
