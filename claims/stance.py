@@ -23,13 +23,16 @@ user has on disk can replace `RuleStance` without touching the scorer.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from claims.ledger import Claim
+from claims.stance_amounts import amount_stance
+from claims.stance_aspect import basis_gate, horizon_of, place_gate, qualify
 from claims.stance_events import EventRule
 from claims.stance_match import (
     RuleHit,
@@ -44,49 +47,23 @@ from claims.stance_match import (
 )
 from claims.stance_numbers import read_numbers, size_short
 from claims.stance_parse import attach, owned_elsewhere
+from claims.stance_result import (
+    CONTRADICTS,
+    NEUTRAL,
+    SUPPORTS,
+    StanceModel,
+    StanceResult,
+)
+from claims.stance_result import flip as _flip
+from claims.stance_result import forward_looking as _forward
 from claims.stance_rules import StanceRules, load_stance_rules
+from claims.stance_size import claim_requirement
 from claims.stance_subjects import claim_subjects, event_of, required_head
 
-SUPPORTS = "supports"
-CONTRADICTS = "contradicts"
-NEUTRAL = "neutral"
 _NUMBER = re.compile(r"\d")
 _CLAUSE = {";", ":"}
 _CODE_DIGEST = hashlib.sha256(b"".join(
     p.read_bytes() for p in sorted(Path(__file__).parent.glob("stance*.py")))).hexdigest()
-
-
-@dataclass(frozen=True)
-class StanceResult:
-    """The verdict on one sentence and the cues that decided it (stored as JSON evidence)."""
-
-    stance: str
-    weight: float = 0.0
-    cues: list[dict[str, Any]] = field(default_factory=list)
-    hedged: bool = False
-    forward_looking: bool = False
-
-    @property
-    def signed(self) -> float:
-        """+weight for supports, -weight for contradicts, 0 for neutral."""
-        return {SUPPORTS: self.weight, CONTRADICTS: -self.weight}.get(self.stance, 0.0)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"stance": self.stance, "weight": self.weight, "cues": self.cues,
-                "hedged": self.hedged, "forward_looking": self.forward_looking}
-
-
-@runtime_checkable
-class StanceModel(Protocol):
-    """Decides the stance of a sentence towards a claim; `name` goes into the input hash."""
-
-    name: str
-
-    def judge(self, sentence: str, claim: Claim) -> StanceResult: ...
-
-
-def _flip(direction: str) -> str:
-    return {"up": "down", "down": "up"}.get(direction, direction)
 
 
 @dataclass(frozen=True)
@@ -125,6 +102,11 @@ class RuleStance:
             return StanceResult(NEUTRAL, 0.0, [{"generic": True}])
         hedged = any(w in rules.hedges for w in words)
         forward = _forward(sentence, words, rules)
+        gated = place_gate(sentence, claim, rules.aspect) or basis_gate(
+            sentence, claim, rules.aspect, rules.sequential_cues)
+        if gated is not None:  # "Data center revenue grew" for a China revenue claim
+            return dataclasses.replace(gated, hedged=hedged, forward_looking=forward)
+        horizon = horizon_of(claim, rules.aspect)
         existence = bool(getattr(claim, "mentions_support", False))
         subjects_all = claim_subjects(claim, rules)
         event = event_of(claim, rules)
@@ -135,7 +117,9 @@ class RuleStance:
                 return StanceResult(NEUTRAL, 0.0, [{"event": event.event_id, "named": False}],
                                     hedged, forward)
             if not event.direction:
-                return self._event_named(words, named[0], event, claim, rules, hedged, forward)
+                return qualify(self._event_named(words, named[0], event, claim, rules, hedged,
+                                                 forward), sentence, claim, rules.aspect,
+                               rules.forward)
             subjects_all = [(p, claim.direction) for p in event.evidence]
         heads = required_head(claim, rules) if event is None else ()
         if heads and not any(phrase_spans(words, h) for h in heads):
@@ -182,30 +166,33 @@ class RuleStance:
                 found.append({"cue": " ".join(words[start:start + 3]), "word": "<mention>",
                               "direction": "up", "negated": False, "expects": "up"})
                 votes, weight = 1, rules.weights["mention"]
+        factor = (rules.weights["hedged"] if hedged else 1.0) * (rules.weights[
+            "forward_past" if horizon == "past" else "forward_forecast"] if forward else 1.0)
         if not found or votes == 0:
-            return StanceResult(NEUTRAL, 0.0, found, hedged, forward)
-        if hedged:
-            weight *= rules.weights["hedged"]
-        if forward:
-            weight *= rules.weights["forward_past" if claim.horizon == "past"
-                                    else "forward_forecast"]
-        stance = SUPPORTS if votes > 0 else CONTRADICTS
-        short = self._size_short(sentence, tokens, subjects, claim, rules) \
-            if stance == SUPPORTS else None
-        if short is not None:  # right direction, too small: "up 16%" for "more than 20%"
-            found.append({"cue": short[0], "word": short[1], "rule": "size"})
-            return StanceResult(CONTRADICTS, round(weight * rules.numbers.size_weight, 3),
-                                found, hedged, forward)
-        return StanceResult(stance, round(weight, 3), found, hedged, forward)
+            result = StanceResult(NEUTRAL, 0.0, found, hedged, forward)
+        else:
+            stance = SUPPORTS if votes > 0 else CONTRADICTS
+            short = self._size_short(sentence, tokens, subjects, claim, rules) \
+                if stance == SUPPORTS else None
+            if short is not None:  # right direction, too small: "up 16%" for "more than 20%"
+                found.append({"cue": short[0], "word": short[1], "rule": "size"})
+                return StanceResult(CONTRADICTS, round(weight * factor * rules.numbers.size_weight,
+                                                       3), found, hedged, forward)
+            result = StanceResult(stance, round(weight * factor, 3), found, hedged, forward)
+        # an amount the claim asks for ("more than $20 billion") against the subject's amount
+        result = amount_stance(result, sentence, tokens, subjects, claim, rules, factor)
+        return qualify(result, sentence, claim, rules.aspect, rules.forward)
 
     @staticmethod
     def _size_short(sentence: str, tokens: Tokens, subjects: list[Subject], claim: Claim,
                     rules: StanceRules) -> tuple[str, str] | None:
-        bound = rules.numbers.claim_size(claim.quote) if rules.numbers else None
+        # "more than 20%", "around 40%" (within levels.close_band), "growing 40%", "doubled"
+        bound = claim_requirement(claim.quote, rules) if rules.numbers else None
         if bound is None or rules.numbers is None:
             return None
         for subject in subjects:
-            short = size_short(sentence, tokens, subject, rules.numbers, rules.windows["cue"],
+            short = size_short(sentence, tokens, subject, rules.numbers,
+                               rules.windows["size_reach"],
                                bound, lambda w: rules.word_direction(w) in ("up", "down"))
             if short is not None:
                 return subject.phrase, short
@@ -224,7 +211,7 @@ class RuleStance:
         if hedged:
             weight *= rules.weights["hedged"]
         if forward:
-            weight *= rules.weights["forward_past" if claim.horizon == "past"
+            weight *= rules.weights["forward_past" if horizon_of(claim, rules.aspect) == "past"
                                     else "forward_forecast"]
         return StanceResult(SUPPORTS if supports else CONTRADICTS, round(weight, 3), [cue],
                             hedged, forward)
@@ -357,18 +344,6 @@ class RuleStance:
             if after:
                 return min(after, key=lambda dc: dc[0])[1]
         return None
-
-
-def _forward(sentence: str, words: list[str], rules: StanceRules) -> bool:
-    """Forward-looking markers, outside the phrases that speak of the past ("as expected")."""
-    lower = sentence.lower()
-    realised = [p for p in rules.realised_phrases if p in lower]
-    if realised:
-        for phrase in realised:
-            lower = lower.replace(phrase, " ")
-        words = tokenize(lower).words
-    return any(w in rules.forward for w in words) or any(
-        p in lower for p in rules.forward_phrases)
 
 
 def _span(tokens: Tokens, subject: Subject) -> tuple[int, int]:

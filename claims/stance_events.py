@@ -25,7 +25,7 @@ from claimtracker.yaml_lines import LINE
 _EVENT_KEYS = {"id", "claim", "evidence", "direction", "object"}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NUMBER_KEYS = {"negative_words", "negative_window", "prior_cues", "at_least", "at_most",
-                "size_weight", "multiples"}
+                "size_weight", "multiples", "not_multiples"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class NumberRules:
     at_most: tuple[str, ...] = ()
     size_weight: float = 0.5
     multiples: tuple[tuple[str, float], ...] = ()
+    not_multiples: tuple[str, ...] = ()  # "double digits": a multiple word naming no multiple
 
     def claim_size(self, quote: str) -> tuple[str, float] | None:
         """("min" | "max", percent) when the quote bounds a percentage: a cue right before it
@@ -69,6 +70,8 @@ class NumberRules:
         found = _claim_size(quote, self.at_least, self.at_most)
         if found is None:
             lowered = quote.lower()
+            for phrase in self.not_multiples:
+                lowered = lowered.replace(phrase, " ")
             for word, times in self.multiples:
                 if _claim_pattern(word).search(lowered):
                     return "min", (times - 1) * 100
@@ -178,7 +181,8 @@ def parse_numbers(path: Path, raw: Any, line: int) -> NumberRules:
     return NumberRules(frozenset(negatives), window, tuple(tuple(c.split()) for c in cues),
                        bounds["at_least"], bounds["at_most"], float(weight),
                        tuple((str(k).lower(), float(v)) for k, v in multiples.items()
-                             if k != LINE))
+                             if k != LINE),
+                       _phrases(path, at, raw.get("not_multiples") or [], "numbers.not_multiples"))
 
 
 def claim_event(text: str, events: tuple[EventRule, ...]) -> EventRule | None:

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from claims.stance_aspect_rules import AspectRules, parse_aspect
 from claims.stance_events import EventRule, NumberRules, parse_events, parse_numbers
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
@@ -27,11 +28,12 @@ _TOP_KEYS = {"direction_words", "not_direction", "negations", "hedges", "generic
              "forward_phrases", "windows", "weights", "parse", "parse_links", "phrase_rules",
              "events", "numbers", "adverse_causes", "generic_heads", "scope_cues",
              "scope_nouns", "anaphors", "realised_phrases", "clause_breaks",
-             "sequential_cues", "inverse_subjects"}
+             "sequential_cues", "inverse_subjects", "aspect", "parts", "qualifiers",
+             "levels", "basis", "amounts"}
 _WORD_LISTS = ("not_direction", "negations", "hedges", "generic", "forward", "anaphors",
                "clause_breaks", "inverse_subjects")
 _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "slot_gap": 3,
-            "metric_reach": 30}
+            "metric_reach": 30, "size_reach": 8}
 _LINKS = ("governs", "modifies", "through", "beside", "share")
 _WEIGHTS = {"hedged": 0.5, "forward_past": 0.5, "forward_forecast": 0.8, "mention": 0.5,
             "anaphora": 0.8}
@@ -109,6 +111,7 @@ class StanceRules:
     numbers: NumberRules | None = None
     realised_phrases: tuple[str, ...] = ()
     sequential_cues: tuple[str, ...] = ()
+    aspect: AspectRules = field(default_factory=AspectRules)  # done, planned, parts, places
 
     def word_direction(self, token: str) -> str | None:
         """'up', 'down', 'flat' or None for one lower-cased token (flat, then down, then up)."""
@@ -327,6 +330,7 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
                                      data.get("scope_nouns"), "scope_nouns")),
         events=parse_events(path, data.get("events"), _key_line(text, "events")),
         numbers=parse_numbers(path, data.get("numbers"), _key_line(text, "numbers")),
+        aspect=parse_aspect(path, data, text),
         **lists,
     )
 

@@ -1,7 +1,12 @@
 """From stances and numbers to a verdict, a score in [-1, 1] and a one-line reason.
 
-Narrative part: the weighted balance of supporting against contradicting sentences.
-Metric part: the reported change against the expected direction (claims.metrics).
+Narrative part: the weighted balance of supporting against contradicting sentences; a
+sentence that confirms only part of the claim (the direction but not the size, a plan for
+what the claim says is done) weighs without taking a side, so it pulls towards mixed, and a
+claim with several parts ("in Austin and the Bay Area") is mixed while its confirming
+sentences name only some of them.
+Metric part: the reported change against the expected direction (claims.metrics), with the
+size or level the claim states (claims.stance_size): right way but short is mixed.
 A claim of kind `both` averages the two; a metric claim falls back on words only when the
 quarter has no number. No evidence at all is "not_discussed": silence never contradicts.
 """
@@ -13,6 +18,7 @@ from typing import Any
 
 from claims.ledger import Claim
 from claims.stance import CONTRADICTS, SUPPORTS, StanceResult
+from claims.stance_size import sized_score
 
 SUPPORTED_AT = 0.34  # balance at or above: supported; at or below the negative: contradicted
 FULL_WEIGHT = 1.0  # narrative weight at which words count fully (one clear realised sentence)
@@ -32,12 +38,38 @@ def _size_only(stance: StanceResult) -> bool:
     return stance.stance == CONTRADICTS and any(c.get("rule") == "size" for c in stance.cues)
 
 
+def _planned(stance: StanceResult) -> bool:
+    """A sentence that only plans what the claim says is done (claims.stance_aspect): it
+    confirms the intention, not the fact, so like a size miss it pulls towards mixed."""
+    return stance.stance == SUPPORTS and any(c.get("rule") == "planned" for c in stance.cues)
+
+
+def _partial(stance: StanceResult) -> bool:
+    return _size_only(stance) or _planned(stance)
+
+
+def parts_missing(stances: list[StanceResult]) -> bool:
+    """True when the claim has several parts ("in Austin and the Bay Area") and the
+    sentences that confirm it or report something done without taking a side ("we're now
+    operating in Austin and the Bay Area"), taken together, name some of them but not all."""
+    named: set[str] = set()
+    every: set[str] = set()
+    for stance in stances:
+        if stance.stance == CONTRADICTS or _planned(stance):
+            continue
+        for cue in stance.cues:
+            if cue.get("rule") == "parts" and cue.get("realised", True):
+                named.update(cue.get("named", ()))
+                every.update(cue.get("of", ()))
+    return bool(named) and named != every
+
+
 def narrative_balance(stances: list[StanceResult]) -> tuple[float | None, float]:
     """(balance in [-1, 1] or None when nobody takes a side, total weight of sided sentences)."""
     weight = sum(s.weight for s in stances if s.stance in (SUPPORTS, CONTRADICTS))
     if weight <= 0:
         return None, 0.0
-    return sum(0.0 if _size_only(s) else s.signed for s in stances) / weight, weight
+    return sum(0.0 if _partial(s) else s.signed for s in stances) / weight, weight
 
 
 def _label(balance: float) -> str:
@@ -69,7 +101,7 @@ def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | N
     supports = sum(1 for s in stances if s.stance == SUPPORTS)
     contradicts = sum(1 for s in stances if s.stance == CONTRADICTS)
     words = None if balance is None else balance * min(1.0, weight / FULL_WEIGHT)
-    numbers = metric.get("score") if metric else None
+    numbers, size_note = sized_score(claim, metric, metric.get("score") if metric else None)
     if claim.kind == "narrative":
         parts = [words]
     elif claim.kind == "metric":
@@ -80,11 +112,14 @@ def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | N
     said = (f"{supports} management sentence(s) support, {contradicts} contradict"
             if stances else "no management sentence on the topics")
     if metric:
-        said += f"; {_metric_phrase(metric)}"
+        said += f"; {_metric_phrase(metric)}{size_note}"
     if not known:
         return Verdict("not_discussed", 0.0, said + "; nothing takes a side")
     score = round(sum(known) / len(known), 3)
     label = _label(score)
     if label != "mixed" and supports and contradicts and claim.kind == "narrative":
         label = "mixed" if abs(score) < 0.6 else label
+    if label == "supported" and words is not None and claim.kind != "metric" \
+            and parts_missing(stances):
+        label, said = "mixed", said + "; only some of the claim's parts confirmed"
     return Verdict(label, score, said)
