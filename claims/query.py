@@ -28,6 +28,8 @@ _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9&\-]*[A-Za-z0-9]|[A-Z
                          r"(?:\s+[A-Z][A-Za-z0-9\-]*)*")
 #: Latin words of a Korean article that name no subject.
 _LATIN_STOP = {"I", "A", "OPM", "YoY", "QoQ", "Q", "vs", "VS", "CEO", "CFO", "TODO", "Capex"}
+#: An English gloss in parentheses after a Korean word: "매진(sold out)", "램프업(ramp-up)".
+_GLOSS = re.compile(r"[\uac00-\ud7a3]\s?\(([a-z][a-z\- ]*[a-z])\)")
 
 
 @dataclass(frozen=True)
@@ -120,13 +122,31 @@ def load_glossary(path: Path | None = None) -> Glossary:
 
 
 def latin_names(text: str) -> list[str]:
-    """Latin-script names inside a (Korean) text, in order, without duplicates."""
+    """Latin-script names inside a (Korean) text, in order, without duplicates, then the
+    writer's English glosses in parentheses ("매진(sold out)"): the words management uses."""
     names: list[str] = []
     for match in _LATIN_NAME.finditer(text):
         name = match.group(0).strip()
         if name and name not in _LATIN_STOP and name not in names:
             names.append(name)
+    for match in _GLOSS.finditer(text):
+        gloss = match.group(1).strip()
+        if not any(gloss.lower() == n.lower() for n in names):
+            names.append(gloss)
     return names
+
+
+def company_names() -> frozenset[str]:
+    """Every name and ticker of the company book (data/companies.yaml), lower-cased: in a
+    Korean quote they say whose claim it is, not what it is about (products stay)."""
+    from claims.companies import load_company_book
+
+    try:
+        book = load_company_book()
+    except Exception:  # no company book: every Latin name stays a subject
+        return frozenset()
+    return frozenset(n.lower() for c in book.companies.values()
+                     for n in (c.ticker, *c.tickers, *c.en, *c.ko))
 
 
 def _metric_aliases(metric: str | None) -> list[str]:
@@ -166,7 +186,9 @@ def claim_query(claim: Claim, glossary: Glossary | None = None) -> ClaimQuery:
     korean_text = " ".join([claim.quote if korean_quote else "",
                             *(t for t in terms if is_korean(t))])
     subjects, modifiers = glossary.translate(korean_text) if korean_text.strip() else ([], [])
-    names = latin_names(claim.quote) if korean_quote else []
+    companies = company_names() if korean_quote else frozenset()
+    names = [n for n in latin_names(claim.quote) if n.lower() not in companies] \
+        if korean_quote else []
     metric = _metric_aliases(claim.metric)
     subject_list = _unique(glossary.widen([*english_terms, *names, *subjects, *metric]))
     if statement and (statement != claim.quote or not korean_quote):

@@ -8,6 +8,7 @@ import pytest
 
 from claims.evidence import claim_hits, pick
 from claims.ledger import Claim
+from claims.query import claim_query
 from claims.settings import scoring_settings
 from claims.stance import default_stance_model
 from claimtracker.db import Store
@@ -54,15 +55,26 @@ def test_pick_judges_only_the_relevant_pool(enriched_db: Store) -> None:
     assert len(pairs) <= 4 and {h["sentence_id"] for h, _ in pairs} <= pool_ids
 
 
-def test_a_claim_without_english_subject_is_judged_by_the_sentences_own_subject() -> None:
-    quote = "블랙웰은 엔비디아 역사상 가장 빠르게 램프업된 제품입니다."
-    claim = Claim(claim_id="ramp", quote=quote, statement=quote, terms=("제품",), ticker="NVDA")
+RAMP_QUOTE = "블랙웰은 엔비디아 역사상 가장 빠르게 램프업된 제품입니다."
+RAMP_SENTENCES = ["Thank you, Colette.",
+                  "Strong adoption by gamers has made Blackwell our fastest ramp ever.",
+                  "Blackwell shipments declined sharply this quarter."]
+
+
+def _judged_ramp() -> dict[str, Any]:
+    claim = Claim(claim_id="ramp", quote=RAMP_QUOTE, statement=RAMP_QUOTE, terms=("제품",),
+                  ticker="NVDA")
     hits = [{"sentence_id": str(i), "text": text, "role": "management", "doc_type": "transcript"}
-            for i, text in enumerate([
-                "Thank you, Colette.",
-                "Strong adoption by gamers has made Blackwell our fastest ramp ever.",
-                "Blackwell shipments declined sharply this quarter."])]
-    judged = {h["text"]: s for h, s in pick(hits, claim, default_stance_model(), k=3, pool=3)}
+            for i, text in enumerate(RAMP_SENTENCES)]
+    return {h["text"]: s for h, s in pick(hits, claim, default_stance_model(), k=3, pool=3)}
+
+
+def test_a_claim_without_english_subject_is_judged_by_the_sentences_own_subject() -> None:
+    # 램프업 and 제품 give the search "ramp" and "product" (data/glossary.yaml modifiers), but
+    # they name no subject: the product is named only in Hangul
+    query = claim_query(Claim(claim_id="ramp", quote=RAMP_QUOTE, ticker="NVDA"))
+    assert {"ramp", "product"} <= set(query.text.split()) and query.subjects == ()
+    judged = _judged_ramp()
     ramp = judged["Strong adoption by gamers has made Blackwell our fastest ramp ever."]
     assert ramp.stance == "supports" and ramp.weight <= 0.5  # only retrieval ties them
     assert judged["Blackwell shipments declined sharply this quarter."].stance == "contradicts"

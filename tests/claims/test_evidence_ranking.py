@@ -220,3 +220,16 @@ def test_a_forecast_claim_leads_with_guidance() -> None:
     assert lead[0].startswith("Total revenue is expected")
     lead_past = [hit["text"] for hit, _ in pick(hits, past, RuleStance(), k=3)]
     assert lead_past[0].startswith("We delivered another strong quarter")
+
+
+def test_a_korean_claim_ranks_by_its_subject_not_its_company_name() -> None:
+    # TSMC Q2 2025, "TSMC has all but dropped its second Kumamoto fab": the sentence on the
+    # second fab rises above a heading that only names the company.
+    hits = _real("TSM/TSM_2Q25.txt", [
+        "Next, let me talk about TSMC's global manufacturing footprint update.",
+        "The construction of our second specialty fab is scheduled to start later this year",
+    ])
+    claim = Claim(claim_id="kumamoto", ticker="TSM",
+                  quote="TSMC는 일본 구마모토 2공장 계획을 사실상 접었습니다.")
+    ranked = rank_candidates(hits, key_terms(claim_query(claim)))
+    assert ranked[0]["text"].startswith("The construction of our second specialty fab")

@@ -118,3 +118,32 @@ def test_synonyms_go_both_ways(tmp_path: Path) -> None:
     claim = Claim("rpo", "Oracle's remaining performance obligations have exploded.",
                   terms=("remaining performance obligations",))
     assert "RPO" in claim_query(claim).subjects  # the repo's glossary too
+
+
+# Quotes of data/labels/articles/*.ko.txt (the Korean articles the bench drafts).
+TSM_KUMAMOTO = "TSMC는 일본 구마모토 2공장 계획을 사실상 접었습니다."
+NVDA_SOLD_OUT = "젠슨 황은 클라우드 GPU가 완전히 매진(sold out)됐다고 말했습니다."
+NVDA_OPEX = "엔비디아는 인력을 감축하며 영업비용을 줄이고 있습니다."
+
+
+def test_a_korean_quote_names_its_company_but_is_not_about_it() -> None:
+    # "TSMC" says whose claim it is; as a key term it would favour every sentence naming the
+    # company ("Next, let me talk about TSMC's global manufacturing footprint update.")
+    query = claim_query(Claim(claim_id="kumamoto", quote=TSM_KUMAMOTO, ticker="TSM"))
+    assert "TSMC" not in query.subjects and "TSMC" not in query.text.split()
+    assert {"fab", "Japan"} <= set(query.subjects)
+    # a product name stays a subject: only the company book's names and tickers go
+    assert "Blackwell" in claim_query(Claim(claim_id="dc", quote=NVDA_KO)).subjects
+
+
+def test_an_english_gloss_in_parentheses_is_searched_with_its_synonyms() -> None:
+    assert latin_names(NVDA_SOLD_OUT) == ["GPU", "sold out"]
+    query = claim_query(Claim(claim_id="sold-out", quote=NVDA_SOLD_OUT, ticker="NVDA"))
+    assert {"GPU", "cloud", "sold out", "fully subscribed"} <= set(query.subjects)
+
+
+def test_the_longest_korean_stem_gives_the_term() -> None:
+    # 영업비용 is "operating expenses", not 비용's "costs"/"expenses": the claim is about opex
+    query = claim_query(Claim(claim_id="opex", quote=NVDA_OPEX, ticker="NVDA"))
+    assert "operating expenses" in query.subjects and "costs" not in query.subjects
+    assert "headcount" in query.subjects
