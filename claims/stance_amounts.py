@@ -19,11 +19,10 @@ from functools import lru_cache
 
 from claims.ledger import Claim
 from claims.stance_match import Subject, Tokens
-from claims.stance_numbers import numbers_in
+from claims.stance_numbers import SCALE, numbers_in
 from claims.stance_result import CONTRADICTS, NEUTRAL, SUPPORTS, StanceResult
 from claims.stance_rules import StanceRules
 
-_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6}
 _EN = r"(?:\$|usd\s*)?\s*(\d+(?:[.,]\d+)?)\s*(trillion|billion|bn|million)"
 
 
@@ -41,13 +40,13 @@ def claim_amount(quote: str, at_least: tuple[str, ...], units: tuple[tuple[str, 
     if cues:
         for match in re.finditer(rf"(?<![a-z])(?:{cues})\s+(?:about\s+|roughly\s+)?{_EN}",
                                  lowered):
-            found.append(float(match.group(1).replace(",", "")) * _SCALE[match.group(2)])
+            found.append(float(match.group(1).replace(",", "")) * SCALE[match.group(2)])
     for match in re.finditer(rf"(?:between\s+{_EN}\s+and|(\d+(?:\.\d+)?)\s*(?:-|to|~))"
                              rf"\s*{_EN}", lowered):
         if match.group(1):  # "between $52 billion and $56 billion"
-            found.append(float(match.group(1).replace(",", "")) * _SCALE[match.group(2)])
+            found.append(float(match.group(1).replace(",", "")) * SCALE[match.group(2)])
         else:  # "52 to 56 billion": the low end in the high end's unit
-            found.append(float(match.group(3)) * _SCALE[match.group(5)])
+            found.append(float(match.group(3)) * SCALE[match.group(5)])
     for unit, scale in units:
         u = re.escape(unit)
         number = rf"(\d+(?:[.,]\d+)?)\s*{u}"

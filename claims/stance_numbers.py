@@ -22,7 +22,8 @@ _NUMBER = re.compile(
     r"(?P<value>\d+(?:,\d{3})*(?:\.\d+)?)\s*\)?\s*"
     r"(?P<unit>%|percent\b|percentage points?\b|points?\b|trillion\b|billion\b|million\b"
     r"|thousand\b|bn\b|[mbk]\b)?", re.IGNORECASE)
-_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6,
+#: English scale words of a figure ("$4.2 billion"); claims.stance_amounts reads the same ones.
+SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6,
           "thousand": 1e3, "k": 1e3}
 _CLAUSE = {";", ":"}
 _YEAR = re.compile(r"^(19|20)\d{2}$")
@@ -61,7 +62,7 @@ def numbers_in(sentence: str, tokens: Tokens, rules: NumberRules) -> list[Number
         unit = (match.group("unit") or "").lower().strip()
         kind = "pct" if unit in ("%", "percent") else (
             "points" if unit.startswith("point") or unit.startswith("percentage") else "amount")
-        value = float(raw.replace(",", "")) * _SCALE.get(unit, 1.0)
+        value = float(raw.replace(",", "")) * SCALE.get(unit, 1.0)
         # "mid-70s", "low-20%": the hyphen of a range word, not a minus sign
         hyphen = match.start() > 0 and sentence[match.start() - 1].isalpha()
         raw_sign = bool(match.group("sign")) and not hyphen
