@@ -28,11 +28,6 @@ _ENGLISH_NAME = re.compile(r"(?<=[\s(\"'“‘])(?:[A-Z][A-Za-z0-9]+|[a-z][A-Z][
                            r"(?:-[A-Za-z0-9]+)*")
 
 
-_MONTHS = frozenset(("january", "february", "march", "april", "may", "june", "july", "august",
-                     "september", "october", "november", "december", "monday", "tuesday",
-                     "wednesday", "thursday", "friday", "saturday", "sunday"))
-
-
 def __getattr__(name: str) -> float:
     if name == "MIN_SCORE":  # kept for callers of the old constant: the data file's threshold
         return load_extraction_rules().threshold
@@ -53,12 +48,13 @@ class Worthiness:
 def _named_terms(text: str, rules: ExtractionRules,
                  company_spans: Sequence[tuple[int, int]] = ()) -> bool:
     """A Latin-script name inside a Korean sentence (Trainium, Blackwell, TPU), or a name inside
-    an English one past its first word (Siri, Trainium3, iPhone) that is no stop word or
-    month, outside the companies' own names (`company_spans`: those count as `company`)."""
+    an English one past its first word (Siri, Trainium3, iPhone) that is no `term_stop` word
+    (months, days), outside the companies' own names (`company_spans`: those count as
+    `company`)."""
     if re.search(r"[\uac00-\ud7a3]", text):
         return any(len(m.group(0)) >= 2 for m in _LATIN_NAME.finditer(text))
     stop = set(rules.term_stop["en"])
-    return any(m.group(0).lower() not in stop and m.group(0).lower() not in _MONTHS
+    return any(m.group(0).lower() not in stop
                and not any(a < m.end() and m.start() < b for a, b in company_spans)
                for m in _ENGLISH_NAME.finditer(text))
 
