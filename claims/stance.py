@@ -118,8 +118,7 @@ class RuleStance:
                                     hedged, forward)
             if not event.direction:
                 return qualify(self._event_named(words, named[0], event, claim, rules, hedged,
-                                                 forward), sentence, claim, rules.aspect,
-                               rules.forward)
+                                                 forward), sentence, claim, rules.aspect)
             subjects_all = [(p, claim.direction) for p in event.evidence]
         heads = required_head(claim, rules) if event is None else ()
         if heads and not any(phrase_spans(words, h) for h in heads):
@@ -181,7 +180,7 @@ class RuleStance:
             result = StanceResult(stance, round(weight * factor, 3), found, hedged, forward)
         # an amount the claim asks for ("more than $20 billion") against the subject's amount
         result = amount_stance(result, sentence, tokens, subjects, claim, rules, factor)
-        return qualify(result, sentence, claim, rules.aspect, rules.forward)
+        return qualify(result, sentence, claim, rules.aspect)
 
     @staticmethod
     def _size_short(sentence: str, tokens: Tokens, subjects: list[Subject], claim: Claim,

@@ -94,7 +94,7 @@ def claim_aspect(quote: str, rules: AspectRules) -> str:
 
 
 def plan_only(sentence: str, direction_words: list[str], quote: str, rules: AspectRules,
-              forward: frozenset[str], forward_looking: bool = False) -> bool:
+              forward_looking: bool = False) -> bool:
     """The sentence only plans what a DONE claim reports: nothing done in it, and the word
     that moves the subject comes under a plan phrase ("we'll expand", "trying to scale",
     "permission to launch", within `plan_reach` tokens before it; not any forward word: "Our
@@ -199,6 +199,17 @@ def place_gate(sentence: str, claim: Claim, rules: AspectRules) -> StanceResult 
     return StanceResult(NEUTRAL, 0.0, [{"qualifier": places[0][0], "named": False}])
 
 
+@lru_cache(maxsize=4096)
+def _yearly_claim(quote: str, rules: AspectRules, sequential_cues: tuple[str, ...]) -> bool:
+    """The claim speaks of a change over a year and not of a sequential one (read once per
+    claim, not once per sentence)."""
+    lower = quote.lower()
+    if any(c in lower for c in sequential_cues):
+        return False
+    words = tokenize(lower).words
+    return any(_has(lower, words, c) for c in rules.yearly_claim)
+
+
 def basis_gate(sentence: str, claim: Claim, rules: AspectRules,
                sequential_cues: tuple[str, ...]) -> StanceResult | None:
     """A neutral result when the claim speaks of the change over a year and the sentence
@@ -206,11 +217,8 @@ def basis_gate(sentence: str, claim: Claim, rules: AspectRules,
     sequentially" says nothing of a claim that it grows "more than 50% a year". (Not the
     other way round: a year-on-year figure still tells a sequential claim's reader where
     the metric stands.)"""
-    if getattr(claim, "cues", None) or not rules.sequential:
-        return None
-    quote = claim.quote.lower()
-    if any(c in quote for c in sequential_cues) or not any(
-            _has(quote, tokenize(quote).words, c) for c in rules.yearly_claim):
+    if getattr(claim, "cues", None) or not rules.sequential \
+            or not _yearly_claim(claim.quote, rules, sequential_cues):
         return None
     lower = sentence.lower()
     words = tokenize(lower).words
@@ -221,7 +229,7 @@ def basis_gate(sentence: str, claim: Claim, rules: AspectRules,
 
 
 def qualify(result: StanceResult, sentence: str, claim: Claim, rules: AspectRules,
-            forward: frozenset[str] = frozenset()) -> StanceResult:
+            ) -> StanceResult:
     """Mark a supporting sentence that only plans what the claim says is done ("planned": the
     verdict weighs it as partial, at `plan_weight` times its weight), and the claim's parts a
     sentence names ("parts"; for a neutral sentence too when it is not forward-looking:
@@ -230,7 +238,7 @@ def qualify(result: StanceResult, sentence: str, claim: Claim, rules: AspectRule
         return result
     moved = [str(c.get("word", "")) for c in result.cues if c.get("direction")]
     planned = result.stance == SUPPORTS and plan_only(sentence, moved, claim.quote, rules,
-                                                      forward, result.forward_looking)
+                                                      result.forward_looking)
     cues = list(result.cues)
     weight = result.weight
     if planned:
