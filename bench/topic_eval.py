@@ -16,6 +16,8 @@ row is labelled, so a row is a negative for each topic it does not list.
 Calibration picks, per topic, the semantic threshold with the best F1 on the dev rows and
 reports it on the test rows, so the suggested value is not judged on what it was fitted to;
 `--calibrate --split dev` suggests thresholds without scoring a single test row.
+`head` is the threshold of the topic's learned head (data/topic_heads.yaml, trained on dev
+rows only by `python -m nlp.train_topic_heads`); `-` means rules + prototypes only.
 Macro-F1 averages the topics that have at least one positive label in the rows evaluated
 (a topic nobody labelled cannot be scored); the others are listed as "not labelled".
 """
@@ -87,13 +89,15 @@ def main() -> None:
     vectors = encode_texts([t.embed_text for t in taggings])
     started = time.perf_counter()
     scores = tagger.semantic_scores(vectors, encode_texts)
+    heads = tagger.head_probabilities(vectors)
+    head_thr = tagger.heads.thresholds if tagger.heads else {}
     semantic_seconds = time.perf_counter() - started
     n = len(rows)
     dev = np.array([r.get("split", "dev") == "dev" for r in rows])
     print(f"{n} labelled sentences ({args.split}) from {len({r['source'] for r in rows})} files "
           f"({sum(1 for r in rows if r['topics'])} with at least one topic)\n")
-    header = (f"{'topic':18} {'pos':>4} {'thr':>5} | {'rules P':>7} {'R':>5} | "
-              f"{'+semantic P':>11} {'R':>5} {'F1':>5}")
+    header = (f"{'topic':18} {'pos':>4} {'thr':>5} {'head':>5} | {'rules P':>7} {'R':>5} | "
+              f"{'+sem+head P':>11} {'R':>5} {'F1':>5}")
     held_out = (~dev).any()
     if args.calibrate:
         header += f" | {'suggest':>7}" + (f" {'test P':>7} {'R':>5}" if held_out else "")
@@ -113,6 +117,9 @@ def main() -> None:
         full = rule | (score >= thr)
         for other in implied_by:
             full |= scores[other] >= taxonomy.topics[other].semantic.threshold
+        for source in [tid] + [s for s, t in taxonomy.topics.items() if tid in t.implies]:
+            if source in heads:  # the learned head (nlp/topic_heads.py), when one is used
+                full |= heads[source] >= head_thr[source]
         if not gold.any():
             unlabelled.append(f"{tid} ({int(full.sum())} tagged)")
             continue
@@ -123,7 +130,8 @@ def main() -> None:
             totals[key][0] += int((pred & gold).sum())
             totals[key][1] += int(pred.sum())
             totals[key][2] += int(gold.sum())
-        line = (f"{tid:18} {int(gold.sum()):4d} {thr:5.2f} | {rp:7.2f} {rr:5.2f} | "
+        hthr = f"{head_thr[tid]:5.2f}" if tid in head_thr else f"{'-':>5}"
+        line = (f"{tid:18} {int(gold.sum()):4d} {thr:5.2f} {hthr} | {rp:7.2f} {rr:5.2f} | "
                 f"{fp:11.2f} {fr:5.2f} {ff:5.2f}")
         if args.calibrate and topic.semantic and dev.any():
             # Fitted on dev rows only; with --split dev the test rows are never scored.
@@ -136,12 +144,13 @@ def main() -> None:
         if args.errors in (tid, "all"):
             for i in np.flatnonzero(full != gold):
                 kind = "MISS" if gold[i] else "FALSE"
-                print(f"    {kind} {tid} {score[i]:.2f} {rows[i]['source']}: "
+                head = f" head {heads[tid][i]:.2f}" if tid in heads else ""
+                print(f"    {kind} {tid} {score[i]:.2f}{head} {rows[i]['source']}: "
                       f"{rows[i]['text'][:200]}")
     for key, (tp, pred, gold) in totals.items():
         print(f"micro {key:5}: P {tp / max(pred, 1):.2f}  R {tp / max(gold, 1):.2f}  "
               f"(tp {tp}, predicted {pred}, gold {gold})")
-    print(f"macro-F1 (rules + semantic, {len(f1s)} labelled topics): {np.mean(f1s):.3f}; "
+    print(f"macro-F1 (rules + semantic + heads, {len(f1s)} labelled topics): {np.mean(f1s):.3f}; "
           f"min F1 {min(f1s):.2f}")
     if unlabelled:
         print("not labelled here: " + ", ".join(unlabelled))

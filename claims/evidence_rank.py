@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from nltk.stem.porter import PorterStemmer
 
 from claims.evidence_settings import EvidenceSettings, evidence_settings
 from claims.query import ClaimQuery
@@ -24,12 +27,14 @@ from claims.stance import NEUTRAL
 RRF_K = 60
 SCORE_KEY = "evidence_score"
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_STEMMER = PorterStemmer()
 
 
+@cache
 def _stem(word: str) -> str:
-    """Plural folded ("margins" ~ "margin", "TPUs" ~ "TPU"): terms and sentences differ."""
-    word = word.lower()
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    """Porter stem ("margins" ~ "margin", "spending" ~ "spend", "TPUs" ~ "tpu"): a claim and
+    management seldom inflect a word alike."""
+    return _STEMMER.stem(word.lower())
 
 
 def _content_words(text: str, stop: frozenset[str]) -> set[str]:
@@ -40,15 +45,17 @@ def _content_words(text: str, stop: frozenset[str]) -> set[str]:
 class KeyTerms:
     """The claim's English key terms, as whole phrases and as their content words."""
 
-    phrases: tuple[re.Pattern[str], ...]
+    phrases: tuple[tuple[re.Pattern[str], ...], ...]
     words: frozenset[str]
+    figures: frozenset[str] = frozenset()
 
     def coverage(self, text: str, stop: frozenset[str]) -> tuple[float, float]:
-        """(share of the key words in text, share of the key phrases in text)."""
+        """(share of the key words in text, share of the key concepts it names by one of
+        their phrases)."""
         words = len(self.words & _content_words(text, stop)) / len(self.words) \
             if self.words else 0.0
-        phrases = sum(1 for p in self.phrases if p.search(text)) / len(self.phrases) \
-            if self.phrases else 0.0
+        phrases = sum(1 for group in self.phrases if any(p.search(text) for p in group)) \
+            / len(self.phrases) if self.phrases else 0.0
         return words, phrases
 
 
@@ -57,25 +64,44 @@ def key_terms(query: ClaimQuery, settings: EvidenceSettings | None = None) -> Ke
     falls back on the content words of its English search text."""
     settings = settings or evidence_settings()
     subjects = [s for s in query.subjects if s.isascii() and _WORD.search(s)]
+    groups = [[s for s in g if s in subjects] for g in query.groups] or [[s] for s in subjects]
+    groups = [g for g in groups if g]
     if not subjects and query.text.isascii():
         subjects = sorted(_content_words(query.text, settings.stopwords))
-    phrases = tuple(re.compile(rf"(?<![A-Za-z0-9]){re.escape(s)}s?(?![A-Za-z0-9])",
-                               re.IGNORECASE) for s in subjects)
+        groups = [[s] for s in subjects]
+    phrases = tuple(tuple(re.compile(rf"(?<![A-Za-z0-9]){re.escape(s)}s?(?![A-Za-z0-9])",
+                                     re.IGNORECASE) for s in group) for group in groups)
     words = frozenset(w for s in subjects for w in _content_words(s, settings.stopwords))
-    return KeyTerms(phrases, words)
+    figures = settings.figures(query.native) | settings.figures(query.text)
+    return KeyTerms(phrases, words, figures)
+
+
+def _refers_back(text: str, settings: EvidenceSettings) -> bool:
+    """Whether the sentence speaks of something by a pronoun ("we expect to release it")."""
+    return any(w.lower() in settings.pronouns for w in _WORD.findall(text))
 
 
 def sentence_score(text: str, position: int, terms: KeyTerms,
-                   settings: EvidenceSettings) -> float:
+                   settings: EvidenceSettings, before: str | None = None) -> float:
     """The evidence score of a sentence at `position` (0-based) in the quarter's search order
-    (the formula is in data/evidence.yaml)."""
+    (the formula is in data/evidence.yaml). A sentence naming none of the key terms but
+    referring back by a pronoun takes the terms of the sentence `before` it, at the
+    `antecedent` share: "We're also excited for our more personalized Siri. We're making good
+    progress on it, and ... we expect to release it next year." """
     w = settings.weights
     words, phrases = terms.coverage(text, settings.stopwords)
+    if before and not phrases and _refers_back(text, settings):
+        words_before, phrases_before = terms.coverage(before, settings.stopwords)
+        words = max(words, w["antecedent"] * words_before)
+        phrases = w["antecedent"] * phrases_before
     score = w["retrieval"] * RRF_K / (RRF_K + position)
     score += w["term_coverage"] * words + w["term_phrase"] * phrases
-    if settings.figure.search(text):
-        score += w["number"]  # a short sentence with a figure says a lot ("Loss was $4.2B.")
-    elif len(text.split()) < settings.fragment_words:
+    figure = settings.figure.search(text)
+    if figure and (words or phrases or not terms.words):  # a figure about something else
+        score += w["number"]  # is no evidence; a short sentence with a figure says a lot
+        if terms.figures and terms.figures & settings.figures(text):  # ("Loss was $4.2B.")
+            score += w["same_figure"]
+    elif not figure and len(text.split()) < settings.fragment_words:
         score -= w["fragment"]
     if text.rstrip().endswith("?"):
         score -= w["question"]
@@ -90,7 +116,8 @@ def rank_candidates(hits: Sequence[dict[str, Any]], terms: KeyTerms,
     settings = settings or evidence_settings()
     depth = settings.depth_with_cues if hand_cues else settings.depth
     head = list(hits[:depth])
-    scored = [({**hit, SCORE_KEY: sentence_score(hit["text"], i, terms, settings)}, i)
+    scored = [({**hit, SCORE_KEY: sentence_score(hit["text"], i, terms, settings,
+                                                 hit.get("before"))}, i)
               for i, hit in enumerate(head)]
     scored.sort(key=lambda pair: (-pair[0][SCORE_KEY], pair[1]))
     return [hit for hit, _ in scored] + list(hits[depth:])

@@ -18,11 +18,12 @@ from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
 
 EVIDENCE_FILE = REPO_DATA_DIR / "evidence.yaml"
-WEIGHTS = ("retrieval", "term_coverage", "term_phrase", "number", "fragment", "question",
-           "sided", "forecast_forward")
+WEIGHTS = ("retrieval", "term_coverage", "term_phrase", "antecedent", "number", "same_figure",
+           "fragment", "question", "sided", "forecast_forward")
 _INTS = ("depth", "lead", "fragment_words")
 _COUNTS = ("lead_with_cues", "depth_with_cues")  # may be 0
-_LISTS = ("number_units", "currencies", "stopwords")
+_LISTS = ("number_units", "currencies", "stopwords", "pronouns")
+_MAPS = ("unit_aliases",)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class EvidenceSettings:
     number_units: tuple[str, ...]
     currencies: tuple[str, ...]
     stopwords: frozenset[str]
+    pronouns: frozenset[str]
+    unit_aliases: dict[str, str]
 
     @cached_property
     def figure(self) -> re.Pattern[str]:
@@ -48,6 +51,30 @@ class EvidenceSettings:
         if money:
             parts.append(rf"(?:{money})\s?\d")
         return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+    @cached_property
+    def _figure_parts(self) -> re.Pattern[str]:
+        units = "|".join(re.escape(u) for u in sorted(self.number_units, key=len, reverse=True))
+        money = "|".join(re.escape(c) for c in self.currencies)
+        return re.compile(rf"(?P<cur>{money or '(?!)'})?\s?(?P<num>(?<![\d.,])\d[\d,]*(?:\.\d+)?)"
+                          rf"(?:\s?(?P<unit>{units or '(?!)'})(?![A-Za-z]))?", re.IGNORECASE)
+
+    def figures(self, text: str) -> frozenset[str]:
+        """The figures of a text, normalised so the claim's "$1.4 billion" is the call's "1.4
+        billion" and "24 percent" is "24%" (`unit_aliases`): a number with a unit or a
+        currency, the currency dropped. Bare numbers (years, counts) are not figures."""
+        out = set()
+        for match in self._figure_parts.finditer(text):
+            unit = (match.group("unit") or "").lower()
+            if not unit and not match.group("cur"):
+                continue
+            number = match.group("num").replace(",", "")
+            try:
+                number = f"{float(number):g}"
+            except ValueError:
+                continue
+            out.add(f"{number} {self.unit_aliases.get(unit, unit)}".strip())
+        return frozenset(out)
 
 
 def _fail(path: Path, line: Any, message: str) -> ConfigError:
@@ -69,12 +96,22 @@ def _words(path: Path, line: Any, key: str, value: Any) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _aliases(path: Path, line: Any, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip()
+            for k, v in value.items() if k != LINE):
+        raise _fail(path, getattr(value, "get", lambda *_: line)(LINE, line),
+                    "`unit_aliases` must map a unit to the unit it means, e.g. "
+                    f"`unit_aliases: {{percent: \"%\"}}`; got {value!r}.")
+    return {k.lower(): v.strip().lower() for k, v in value.items() if k != LINE}
+
+
 def _parse(path: Path, raw_bytes: bytes) -> EvidenceSettings:
     raw = load_yaml(raw_bytes, path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of evidence settings (see its comments).")
     line = raw[LINE]
-    allowed = (*_INTS, *_COUNTS, "weights", *_LISTS)
+    allowed = (*_INTS, *_COUNTS, "weights", *_LISTS, *_MAPS)
     unknown = sorted(str(k) for k in raw if k != LINE and k not in allowed)
     if unknown:
         raise _fail(path, line, f"unknown setting(s) {unknown}; allowed: {', '.join(allowed)}.")
@@ -104,6 +141,8 @@ def _parse(path: Path, raw_bytes: bytes) -> EvidenceSettings:
         currencies=_words(path, line, "currencies", raw["currencies"]),
         stopwords=frozenset(w.lower() for w in _words(path, line, "stopwords",
                                                       raw["stopwords"])),
+        pronouns=frozenset(w.lower() for w in _words(path, line, "pronouns", raw["pronouns"])),
+        unit_aliases=_aliases(path, line, raw["unit_aliases"]),
     )
 
 

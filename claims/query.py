@@ -33,10 +33,49 @@ _GLOSS = re.compile(r"[\uac00-\ud7a3]\s?\(([a-z][a-z\- ]*[a-z])\)")
 
 
 @dataclass(frozen=True)
+class NumberWords:
+    """How a Korean amount reads in English: "1,500만 명" is "15 million", "375억 달러" is
+    "$37.5 billion" (powers of ten of the Korean and English scale words, currency words)."""
+
+    korean: dict[str, int]
+    english: dict[str, int]
+    currencies: dict[str, str]
+
+    @cached_property
+    def _amount(self) -> re.Pattern[str]:
+        scales = "|".join(re.escape(k) for k in sorted(self.korean, key=len, reverse=True))
+        money = "|".join(re.escape(k) for k in sorted(self.currencies, key=len, reverse=True))
+        part = rf"\d[\d,]*(?:\.\d+)?\s?(?:{scales})"
+        return re.compile(rf"((?:{part}\s?)+)(?:\s?({money}))?" if money else rf"((?:{part}\s?)+)")
+
+    def english_figures(self, text: str) -> list[str]:
+        """The Korean amounts of text in English words, in order."""
+        if not self.korean or not self.english:
+            return []
+        out: list[str] = []
+        scales = "|".join(re.escape(k) for k in self.korean)
+        for match in self._amount.finditer(text):
+            value = sum(float(num.replace(",", "")) * 10 ** self.korean[scale]
+                        for num, scale in re.findall(rf"(\d[\d,]*(?:\.\d+)?)\s?({scales})",
+                                                     match.group(1)))
+            fitting = [(p, w) for w, p in self.english.items() if 10 ** p <= value]
+            if not fitting:
+                continue
+            power, word = max(fitting)
+            currency = self.currencies.get(match.group(2) or "", "") \
+                if match.lastindex and match.lastindex >= 2 else ""
+            figure = f"{currency}{value / 10 ** power:g} {word}"
+            if figure not in out:
+                out.append(figure)
+        return out
+
+
+@dataclass(frozen=True)
 class Glossary:
     subjects: dict[str, tuple[str, ...]]
     modifiers: dict[str, tuple[str, ...]]
     synonyms: dict[str, tuple[str, ...]]
+    numbers: NumberWords = NumberWords({}, {}, {})
 
     @cached_property
     def _synonym_patterns(self) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
@@ -107,12 +146,33 @@ def _parse(path: Path, raw_bytes: bytes) -> Glossary:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected `subjects:` and `modifiers:` mappings.")
     unknown = sorted(str(k) for k in raw
-                     if k not in (LINE, "subjects", "modifiers", "synonyms"))
+                     if k not in (LINE, "subjects", "modifiers", "synonyms", "numbers"))
     if unknown:
         raise ConfigError(f"{path}:{raw[LINE]}: unknown key(s) {unknown}; "
-                          "allowed: subjects, modifiers, synonyms.")
+                          "allowed: subjects, modifiers, synonyms, numbers.")
     return Glossary(_section(path, raw, "subjects"), _section(path, raw, "modifiers"),
-                    _section(path, raw, "synonyms"))
+                    _section(path, raw, "synonyms"), _numbers(path, raw))
+
+
+def _numbers(path: Path, raw: dict[str, Any]) -> NumberWords:
+    """The `numbers:` section: `korean` and `english` scale words to powers of ten,
+    `currencies` Korean currency words to their sign."""
+    section = raw.get("numbers") or {}
+    line = section.get(LINE, raw[LINE]) if isinstance(section, dict) else raw[LINE]
+    if not isinstance(section, dict) or set(section) - {LINE, "korean", "english", "currencies"}:
+        raise ConfigError(f"{path}:{line}: `numbers` takes `korean`, `english` and "
+                          "`currencies` mappings, e.g. `korean: {억: 8}`.")
+    maps: dict[str, dict[str, Any]] = {}
+    for key, kind in (("korean", int), ("english", int), ("currencies", str)):
+        value = section.get(key) or {}
+        if not isinstance(value, dict) or not all(
+                isinstance(v, kind) and not isinstance(v, bool) for k, v in value.items()
+                if k != LINE):
+            raise ConfigError(f"{path}:{line}: `numbers.{key}` must map words to "
+                              f"{'powers of ten' if kind is int else 'currency signs'}; "
+                              f"got {value!r}.")
+        maps[key] = {str(k): v for k, v in value.items() if k != LINE}
+    return NumberWords(maps["korean"], maps["english"], maps["currencies"])
 
 
 def load_glossary(path: Path | None = None) -> Glossary:
@@ -164,6 +224,9 @@ class ClaimQuery:
     subjects: tuple[str, ...]
     native: str
     crosslingual: bool
+    #: The subjects by concept: each base subject with the other names the glossary gives it
+    #: ("capex", "capital expenditures", "CapEx"): a sentence says one of them, not all.
+    groups: tuple[tuple[str, ...], ...] = ()
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -190,11 +253,30 @@ def claim_query(claim: Claim, glossary: Glossary | None = None) -> ClaimQuery:
     names = [n for n in latin_names(claim.quote) if n.lower() not in companies] \
         if korean_quote else []
     metric = _metric_aliases(claim.metric)
-    subject_list = _unique(glossary.widen([*english_terms, *names, *subjects, *metric]))
+    bases = _unique([*english_terms, *names, *subjects, *metric])
+    subject_list = _unique(glossary.widen(bases))
+    groups = _groups(bases, glossary)
     if statement and (statement != claim.quote or not korean_quote):
         extra = [t for t in subject_list if t.lower() not in statement.lower()]
         text = " ".join([statement, *extra])
     else:
-        text = " ".join(_unique([*subject_list, *modifiers]))
+        figures = glossary.numbers.english_figures(claim.quote) if korean_quote else []
+        text = " ".join(_unique([*subject_list, *modifiers, *figures]))
     return ClaimQuery(text=text.strip() or claim.quote, subjects=tuple(subject_list),
-                      native=claim.quote, crosslingual=korean_quote and not statement)
+                      native=claim.quote, crosslingual=korean_quote and not statement,
+                      groups=groups)
+
+
+def _groups(bases: list[str], glossary: Glossary) -> tuple[tuple[str, ...], ...]:
+    """Each base subject with its glossary names, a name already in an earlier group merged
+    into it ("data center" and its "datacenter" are one concept)."""
+    groups: list[list[str]] = []
+    for base in bases:
+        names = _unique(glossary.widen([base]))
+        lowered = {n.lower() for n in names}
+        home = next((g for g in groups if lowered & {n.lower() for n in g}), None)
+        if home is None:
+            groups.append(names)
+        else:
+            home.extend(n for n in names if n.lower() not in {h.lower() for h in home})
+    return tuple(tuple(g) for g in groups)

@@ -34,6 +34,7 @@ from claims.ledger import Claim
 from claims.stance_amounts import amount_stance
 from claims.stance_aspect import basis_gate, horizon_of, place_gate, qualify
 from claims.stance_events import EventRule
+from claims.stance_figures import claim_figures, figures_met
 from claims.stance_match import (
     RuleHit,
     Subject,
@@ -57,6 +58,7 @@ from claims.stance_result import (
 from claims.stance_result import flip as _flip
 from claims.stance_result import forward_looking as _forward
 from claims.stance_rules import StanceRules, load_stance_rules
+from claims.stance_shape import rate_claim, rate_direction, segment_gate, segment_subjects
 from claims.stance_size import claim_requirement
 from claims.stance_subjects import claim_subjects, event_of, required_head
 
@@ -103,12 +105,15 @@ class RuleStance:
         hedged = any(w in rules.hedges for w in words)
         forward = _forward(sentence, words, rules)
         gated = place_gate(sentence, claim, rules.aspect) or basis_gate(
-            sentence, claim, rules.aspect, rules.sequential_cues)
+            sentence, claim, rules.aspect, rules.sequential_cues) or segment_gate(
+            sentence, claim, rules.shape)
         if gated is not None:  # "Data center revenue grew" for a China revenue claim
             return dataclasses.replace(gated, hedged=hedged, forward_looking=forward)
         horizon = horizon_of(claim, rules.aspect)
+        if rate_claim(claim, rules.shape):  # "capex growth will slow": the rate decides
+            return self._rate(sentence, claim, rules, hedged, forward, horizon)
         existence = bool(getattr(claim, "mentions_support", False))
-        subjects_all = claim_subjects(claim, rules)
+        subjects_all = segment_subjects(claim_subjects(claim, rules), claim, rules.shape)
         event = event_of(claim, rules)
         if event is not None:
             named = [p for p in event.evidence if phrase_spans(words, p)]
@@ -180,7 +185,31 @@ class RuleStance:
             result = StanceResult(stance, round(weight * factor, 3), found, hedged, forward)
         # an amount the claim asks for ("more than $20 billion") against the subject's amount
         result = amount_stance(result, sentence, tokens, subjects, claim, rules, factor)
-        return qualify(result, sentence, claim, rules.aspect)
+        result = qualify(result, sentence, claim, rules.aspect)
+        met = figures_met(sentence, claim_figures(claim.quote, rules), rules) if subjects else []
+        if met:  # the claim's own figures this sentence states (claims/verdict.py caps)
+            result = dataclasses.replace(result, cues=[*result.cues,
+                                                       {"rule": "figures", "met": met}])
+        return result
+
+    @staticmethod
+    def _rate(sentence: str, claim: Claim, rules: StanceRules, hedged: bool, forward: bool,
+              horizon: str) -> StanceResult:
+        """A growth-rate claim: only a sentence naming a rate takes a side, by its rate word."""
+        direction = rate_direction(sentence, rules.shape)
+        if direction is None or (horizon == "forecast" and not forward):
+            # a forecast of the rate is answered by guidance, not by a past rate ("when we
+            # were accelerating all of our CapEx spend over the past two and a half years")
+            return StanceResult(NEUTRAL, 0.0, [{"rate": False}], hedged, forward)
+        factor = (rules.weights["hedged"] if hedged else 1.0) * (rules.weights[
+            "forward_past" if horizon == "past" else "forward_forecast"] if forward else 1.0)
+        if not subject_spans(tokenize(sentence).words, claim_subjects(claim, rules)):
+            factor *= rules.weights["anaphora"]  # "It will grow at a lower rate": retrieved
+            # for the claim, its rate is the subject's unless named otherwise
+        cue = {"cue": "rate", "word": direction, "direction": direction,
+               "expects": claim.direction, "rule": "rate"}
+        return StanceResult(SUPPORTS if direction == claim.direction else CONTRADICTS,
+                            round(factor, 3), [cue], hedged, forward)
 
     @staticmethod
     def _size_short(sentence: str, tokens: Tokens, subjects: list[Subject], claim: Claim,

@@ -16,6 +16,7 @@ from typing import Any
 
 from claims.stance_aspect_rules import AspectRules, parse_aspect
 from claims.stance_events import EventRule, NumberRules, parse_events, parse_numbers
+from claims.stance_shape_rules import ShapeRules, parse_shape
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE as _LINE
@@ -29,7 +30,7 @@ _TOP_KEYS = {"direction_words", "not_direction", "negations", "hedges", "generic
              "events", "numbers", "adverse_causes", "generic_heads", "scope_cues",
              "scope_nouns", "anaphors", "realised_phrases", "clause_breaks",
              "sequential_cues", "inverse_subjects", "aspect", "parts", "qualifiers",
-             "levels", "basis", "amounts"}
+             "levels", "basis", "amounts", "segments", "rates", "figures"}
 _WORD_LISTS = ("not_direction", "negations", "hedges", "generic", "forward", "anaphors",
                "clause_breaks", "inverse_subjects")
 _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "slot_gap": 3,
@@ -112,6 +113,7 @@ class StanceRules:
     realised_phrases: tuple[str, ...] = ()
     sequential_cues: tuple[str, ...] = ()
     aspect: AspectRules = field(default_factory=AspectRules)  # done, planned, parts, places
+    shape: ShapeRules = field(default_factory=ShapeRules)  # segments, rates, stated figures
 
     def word_direction(self, token: str) -> str | None:
         """'up', 'down', 'flat' or None for one lower-cased token (flat, then down, then up)."""
@@ -331,6 +333,7 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
         events=parse_events(path, data.get("events"), _key_line(text, "events")),
         numbers=parse_numbers(path, data.get("numbers"), _key_line(text, "numbers")),
         aspect=parse_aspect(path, data, text),
+        shape=parse_shape(path, data, text),
         **lists,
     )
 

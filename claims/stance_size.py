@@ -42,6 +42,13 @@ def _before(text: str, start: int, cues: tuple[str, ...]) -> bool:
     return bool(words) and words[-1] in cues
 
 
+def _series_word(before: str, aspect: Any) -> bool:
+    """An end-point word just before ("accelerated into the double digits"): where the
+    series ends up, not a size each quarter must reach."""
+    words = [w for w in re.findall(r"[\w'\-]+", before)[-2:] if w != "the"]
+    return bool(words) and words[-1] in aspect.endpoint
+
+
 def claim_requirement(quote: str, rules: StanceRules) -> tuple[str, float] | None:
     """("min" | "max", percent) a claim's percentages ask for: the strictest of its bounds
     ("more than 20%") and stated figures ("accelerated to around 40%": at least 40% less the
@@ -70,6 +77,11 @@ def claim_requirement(quote: str, rules: StanceRules) -> tuple[str, float] | Non
         return "min", max(mins)
     if maxes:
         return "max", min(maxes)
+    lowered = quote.lower()
+    digits = [v for phrase, v in rules.shape.digits
+              if (at := lowered.find(phrase)) >= 0 and not _series_word(lowered[:at], aspect)]
+    if digits:  # "growing at a double-digit pace": at least 10%
+        return "min", max(digits)
     return numbers.claim_size(quote)  # a multiple: "doubled", "두 배"
 
 

@@ -18,6 +18,9 @@ from typing import Any
 
 from claims.ledger import Claim
 from claims.stance import CONTRADICTS, SUPPORTS, StanceResult
+from claims.stance_figures import claim_figures, meets
+from claims.stance_rules import load_stance_rules
+from claims.stance_shape import claim_segment, rate_claim
 from claims.stance_size import sized_score
 
 SUPPORTED_AT = 0.34  # balance at or above: supported; at or below the negative: contradicted
@@ -64,6 +67,45 @@ def parts_missing(stances: list[StanceResult]) -> bool:
     return bool(named) and named != every
 
 
+def figures_missing(claim: Claim, stances: list[StanceResult],
+                    metric: dict[str, Any] | None) -> bool:
+    """True when the claim states figures ("15 million", "about 27%", "$250 billion") and the
+    quarter's sentences that do not contradict it, with the reported number, leave one of
+    them unstated: the direction may hold, the figure is not confirmed."""
+    rules = load_stance_rules()
+    figures = claim_figures(claim.quote, rules)
+    if not figures:
+        return False
+    met: set[int] = set()
+    for stance in stances:
+        if stance.stance != CONTRADICTS:
+            for cue in stance.cues:
+                if cue.get("rule") == "figures":
+                    met.update(cue.get("met", ()))
+    for value, kind in _metric_figures(metric):
+        met.update(i for i, f in enumerate(figures)
+                   if meets(f, abs(value), kind, rules, reported=True))
+    return len(met) < len(figures)
+
+
+def _metric_figures(metric: dict[str, Any] | None) -> list[tuple[float, str]]:
+    """The reported number as figures: an amount and its change in percent, or a ratio as a
+    percentage level."""
+    if not metric:
+        return []
+    out: list[tuple[float, str]] = []
+    value = metric.get("value")
+    if metric.get("change_unit") == "%":
+        change = metric.get("qoq") if metric.get("basis") == "qoq" else metric.get("yoy")
+        if change is not None:
+            out.append((float(change), "pct"))
+        if value is not None:
+            out.append((float(value), "amount"))
+    elif value is not None:
+        out.append((float(value) * 100 if abs(float(value)) <= 1.5 else float(value), "pct"))
+    return out
+
+
 def narrative_balance(stances: list[StanceResult]) -> tuple[float | None, float]:
     """(balance in [-1, 1] or None when nobody takes a side, total weight of sided sentences)."""
     weight = sum(s.weight for s in stances if s.stance in (SUPPORTS, CONTRADICTS))
@@ -91,9 +133,28 @@ def _metric_phrase(metric: dict[str, Any]) -> str:
     return f"{metric['name']} {moves} (expected {metric['expected']}{basis})"
 
 
+def _not_its_number(claim: Claim) -> bool:
+    """The reported number does not measure what the claim says: a growth-rate claim ("capex
+    growth will slow") against the level's change, or a segment's margin ("Microsoft Cloud
+    gross margin") against the company's (a segment metric is the segment's own number)."""
+    shape = load_stance_rules().shape
+    if rate_claim(claim, shape):
+        return True
+    if claim_segment(claim, shape) is None or not claim.metric:
+        return False
+    from claimtracker.metric_catalog import load_catalog
+
+    try:
+        return not load_catalog().get(claim.metric).is_segment
+    except Exception:  # an unknown metric: no number to set aside
+        return False
+
+
 def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | None,
            *, has_data: bool = True) -> Verdict:
     """Combine the narrative balance and the metric score into one verdict."""
+    if metric and not getattr(claim, "compare", None) and _not_its_number(claim):
+        metric = None
     if not has_data:
         return Verdict("not_discussed", 0.0, "no management language or reported numbers "
                                               "for this quarter")
@@ -119,6 +180,9 @@ def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | N
     label = _label(score)
     if label != "mixed" and supports and contradicts and claim.kind == "narrative":
         label = "mixed" if abs(score) < 0.6 else label
+    if label == "supported" and not getattr(claim, "compare", None) \
+            and figures_missing(claim, stances, metric):
+        label, said = "mixed", said + "; the claim's figure is not stated this quarter"
     if label == "supported" and words is not None and claim.kind != "metric" \
             and parts_missing(stances):
         label, said = "mixed", said + "; only some of the claim's parts confirmed"

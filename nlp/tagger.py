@@ -7,7 +7,8 @@ terms without their context: "Sequoia Capital", "Robin L. Washington") -> ner. T
 numbers (MONEY, PERCENT, CARDINAL) next to a mention, runs only on texts that have one.
 
 Semantic mentions come from embeddings: a text with no term of a topic is tagged when its
-cosine similarity to one of the topic's prototypes reaches the topic's threshold.
+cosine similarity to one of the topic's prototypes reaches the topic's threshold, or when the
+topic's learned head (nlp/topic_heads.py, trained on the labelled dev sentences) is confident.
 `enrich` and `claimtracker tag` both call `TopicTagger.tag`, so they agree by construction.
 """
 
@@ -25,6 +26,7 @@ from spacy.tokens import Doc
 from claimtracker.errors import ModelError
 from claimtracker.models import SPACY_PACKAGE
 from nlp.taxonomy import Taxonomy, load_taxonomy
+from nlp.topic_heads import TopicHeads, load_heads
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +142,9 @@ class TopicTagger:
         self.batch_size = batch_size
         self.nlp = build_pipeline(self.taxonomy)
         self._prototypes: dict[str, np.ndarray] | None = None
+        path = self.taxonomy.heads_path
+        self.heads: TopicHeads | None = (load_heads(path, set(self.taxonomy.topics))
+                                         if path else None)
 
     # -- rules -----------------------------------------------------------------------------
     def rule_tag(self, texts: Sequence[str]) -> list[Tagging]:
@@ -212,18 +217,33 @@ class TopicTagger:
         return {tid: (vectors @ protos.T).max(axis=1)
                 for tid, protos in self.prototypes(encode).items()}
 
+    def head_probabilities(self, vectors: np.ndarray) -> dict[str, np.ndarray]:
+        """Per topic with a used head, P(topic) of each vector (empty without heads)."""
+        return self.heads.probabilities(vectors) if self.heads else {}
+
+    def semantic_hits(self, vectors: np.ndarray, encode: Any) -> dict[str, dict[int, float]]:
+        """Per topic, the rows that reach its prototype threshold or its head's threshold,
+        with the score that did (cosine, else head probability)."""
+        hits: dict[str, dict[int, float]] = {}
+        for tid, scores in self.semantic_scores(vectors, encode).items():
+            threshold = self.taxonomy.topics[tid].semantic.threshold  # type: ignore[union-attr]
+            hits[tid] = {int(i): float(scores[i]) for i in np.flatnonzero(scores >= threshold)}
+        for tid, probs in self.head_probabilities(vectors).items():
+            threshold = self.heads.thresholds[tid]  # type: ignore[union-attr]
+            found = hits.setdefault(tid, {})
+            for i in np.flatnonzero(probs >= threshold):
+                found.setdefault(int(i), float(probs[i]))
+        return hits
+
     def add_semantic(self, taggings: list[Tagging], vectors: np.ndarray, encode: Any) -> None:
         """Tag texts that reach a topic's threshold but name none of its terms."""
         if not len(taggings):
             return
-        scores = self.semantic_scores(vectors, encode)
-        for tid, topic_scores in scores.items():
-            threshold = self.taxonomy.topics[tid].semantic.threshold  # type: ignore[union-attr]
-            for i in np.flatnonzero(topic_scores >= threshold):
+        for tid, rows in self.semantic_hits(vectors, encode).items():
+            for i, score in sorted(rows.items()):
                 tagging = taggings[i]
                 if tid in tagging.topics:
                     continue
-                score = float(topic_scores[i])
                 for topic in self.taxonomy.expand(tid):
                     if topic not in tagging.topics:
                         tagging.mentions.append(Mention(topic, tagging.text, 0, len(tagging.text),
@@ -235,7 +255,8 @@ class TopicTagger:
             encode: Any = None) -> list[Tagging]:
         """Full tagging; `vectors` are the glossed texts' unit embeddings (else `encode`d)."""
         taggings = self.rule_tag(texts)
-        if any(t.semantic for t in self.taxonomy.topics.values()) and texts:
+        semantic = self.heads or any(t.semantic for t in self.taxonomy.topics.values())
+        if semantic and texts:
             if encode is None:
                 from nlp.embedder import encode_texts as encode
             if vectors is None:

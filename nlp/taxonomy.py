@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,9 @@ class Topic:
 class Taxonomy:
     topics: dict[str, Topic]
     path: Path
-    digest: str = field(default="")
+    digest: str = field(default="")  # of the file and of its heads' metadata (enrich re-tags)
+    heads_path: Path | None = None  # learned topic heads (nlp/topic_heads.py), if any
+    heads_stamp: tuple[int, int] | None = None  # their (mtime_ns, size) when read
 
     def ids(self) -> list[str]:
         return list(self.topics)
@@ -286,15 +288,57 @@ def _only_case(topics: dict[str, Topic], lowered: str) -> bool:
     return not any(lowered == t.lower() for topic in topics.values() for t in topic.terms)
 
 
-def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+def load_taxonomy(path: str | Path | None = None, *, heads: bool = True) -> Taxonomy:
     """Read and validate a taxonomy file (default data/topics.yaml).
 
     Parsed once per file version: search calls this on every query, and a user editing the
-    file (new mtime or size) gets the new topics without restarting the app.
+    file (new mtime or size) gets the new topics without restarting the app. Retrained heads
+    (a new version of the file `heads:` names) also give a new parse, so a new digest.
+    `heads=False` ignores the heads (the trainer, which may be writing them for the first time).
     """
-    return load_versioned(Path(path) if path else DEFAULT_TAXONOMY, _parse_taxonomy,
-                          what="the topic taxonomy",
-                          restore="restore data/topics.yaml or pass another file")
+    file = Path(path) if path else DEFAULT_TAXONOMY
+    taxonomy = load_versioned(file, _parse_taxonomy, what="the topic taxonomy",
+                              restore="restore data/topics.yaml or pass another file")
+    if taxonomy.heads_path is None:
+        return taxonomy
+    if not heads:
+        return replace(taxonomy, heads_path=None, heads_stamp=None)
+    if _stamp(taxonomy.heads_path) != taxonomy.heads_stamp:
+        taxonomy = _parse_taxonomy(file, file.read_bytes())
+    if taxonomy.heads_stamp is None:
+        raise ConfigError(f"{file}: cannot read heads file {taxonomy.heads_path}; train it with "
+                          "`python -m nlp.train_topic_heads` or remove `heads:`.")
+    return taxonomy
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        stat = path.stat() if path else None
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+
+def _heads(file: Path, data: dict[str, Any], raw: bytes) -> tuple[Path | None, bytes]:
+    """The heads metadata file `heads:` names (relative to the taxonomy file) and its bytes
+    (empty when missing: load_taxonomy reports that, unless told to ignore the heads)."""
+    name = data.get("heads")
+    if name is None:
+        return None, b""
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(file, _key_line(raw, "heads"),
+                    f"heads {name!r} must name a file, e.g. heads: topic_heads.yaml.")
+    heads = file.parent / name.strip()
+    try:
+        return heads, heads.read_bytes()
+    except OSError:
+        return heads, b""
+
+
+def _key_line(raw_bytes: bytes, key: str) -> int:
+    """The line of a top-level key (the loader records lines of mappings, not of scalars)."""
+    match = re.search(rf"^{re.escape(key)}:", raw_bytes.decode(errors="replace"), re.M)
+    return raw_bytes[:match.start()].count(b"\n") + 1 if match else 1
 
 
 def _parse_taxonomy(file: Path, raw_bytes: bytes) -> Taxonomy:
@@ -309,4 +353,7 @@ def _parse_taxonomy(file: Path, raw_bytes: bytes) -> Taxonomy:
                 raise _fail(file, data["topics"][topic.id][_LINE],
                             f"topic {topic.id} implies unknown topic {implied!r}; "
                             f"known: {sorted(topics)}.")
-    return Taxonomy(topics=topics, path=file, digest=hashlib.sha256(raw_bytes).hexdigest())
+    heads, head_bytes = _heads(file, data, raw_bytes)
+    digest = hashlib.sha256(raw_bytes + head_bytes).hexdigest()
+    return Taxonomy(topics=topics, path=file, digest=digest, heads_path=heads,
+                    heads_stamp=_stamp(heads) if head_bytes else None)

@@ -278,8 +278,9 @@ CONTEXT_RULES = [
      {"fixed_vs_variable"}, set()),
     ("transcripts/META/META_3Q25_presentation.txt", "The annual run rate of revenue running",
      set(), {"fixed_vs_variable"}),  # "advertisers leverage the performance benefits"
-    # cloud leadership in the words of differentiation, not a tablet's market share
-    ("transcripts/MSFT/2020-Jan-29-MSFT.txt", "Our differentiated approach across the cloud",
+    # cloud leadership in the words of differentiation from other providers, not a tablet's
+    # market share (bare praise, "our differentiated approach", is not: test below)
+    ("transcripts/ORCL/ORCL_2Q26_presentation.txt", "Our unique combination of infrastructure",
      {"cloud_leadership"}, set()),
     ("transcripts/AMZN/AMZN_3Q25.txt", "It starts with AWS having much broader",
      {"cloud_leadership"}, set()),
@@ -321,3 +322,38 @@ def test_context_rules_on_real_sentences(tagger, shared_dir: Path, file: str, st
     found = set(_topics(tagger, text))
     assert expected <= found, (text, found)
     assert not forbidden & found, (text, found)
+
+
+def test_learned_head_finds_what_no_rule_names(tagger, shared_dir: Path) -> None:
+    """A dev-labelled cost_to_serve sentence with no cost_to_serve term: only the head finds
+    it; a plain sentence from the same call stays untagged."""
+    from nlp.embedder import encode_texts
+
+    assert tagger.heads is not None and "cost_to_serve" in tagger.heads.thresholds
+    call = shared_dir / "transcripts/AMZN/2016-Jan-28-AMZN.txt"
+    text = sentence_from(call, "Delivering for free in two hours is difficult and expensive")
+    assert "cost_to_serve" not in tagger.rule_tag([text])[0].topics
+    tagging = tagger.tag([text], encode=encode_texts)[0]
+    head = [m for m in tagging.mentions if m.topic == "cost_to_serve"]
+    assert head and head[0].method == "semantic" and head[0].score >= 0.9
+    assert tagger.tag(["Our board meets four times a year."], encode=encode_texts)[0].topics == []
+
+
+def test_praise_without_comparison_is_not_cloud_leadership(tagger, shared_dir: Path) -> None:
+    """"differentiated"/"unique" alone are praise, not a position against other providers;
+    "the only hyperscale cloud" is."""
+    praise = sentence_from(shared_dir / "transcripts/MSFT/2020-Jan-29-MSFT.txt",
+                           "Our differentiated approach across the cloud and edge")
+    assert "cloud_leadership" not in _topics(tagger, praise)
+    only = sentence_from(shared_dir / "transcripts/MSFT/2018-Oct-24-MSFT.txt",
+                         "Azure is the only hyperscale cloud that extends to the edge")
+    assert "cloud_leadership" in _topics(tagger, only)
+
+
+def test_shipped_heads_match_the_taxonomy_and_enter_its_digest(tagger) -> None:
+    import hashlib
+
+    taxonomy = tagger.taxonomy
+    assert taxonomy.heads_path is not None and tagger.heads is not None
+    assert set(tagger.heads.topics) <= set(taxonomy.topics)
+    assert taxonomy.digest != hashlib.sha256(taxonomy.path.read_bytes()).hexdigest()

@@ -1,0 +1,133 @@
+"""Figures a claim states, and whether a quarter's management language states them.
+
+Why: "M365 Copilot paid users passed 15 million" is only partly confirmed by a quarter whose
+management speaks of seat growth but never of 15 million; "a 27% stake ... and $250 billion of
+Azure" by one that states the $250 billion alone; "AWS growth ... reaching 24% in the fourth
+quarter" by a quarter at 17.5%. A quarter whose sentences (or reported number) state none of a
+figure's values supports the direction at most: the verdict caps it at mixed
+(claims/verdict.py). Tolerances are data/stance.yaml `levels` (approximate, close_band).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claims.stance_match import tokenize
+from claims.stance_numbers import numbers_in
+from claims.stance_rules import StanceRules
+from claims.stance_size import _near
+
+_KO = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(만|억|조)")
+_PLAIN_PCT = 0.5  # points: a plain percentage is met when it rounds to the claim's
+_PLAIN_REL = 0.025  # a plain amount or count, to within rounding of its last digit
+_BOUND_REACH = 1.5  # a sentence's value meets a bound up to this multiple of it
+_FIGURES: dict[tuple[str, str], tuple[Figure, ...]] = {}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the claim: value, kind (pct | amount), bound (min | max | None), approx."""
+
+    value: float
+    kind: str
+    bound: str | None
+    approx: bool
+
+
+def claim_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
+    """Percentages, amounts and counts the quote states, without years, model numbers
+    ("iPhone 17"), level ranges ("70% 초반") or an end point with no period ("reaching 34%");
+    read once per quote and rules version."""
+    key = (quote, rules.digest)
+    if key not in _FIGURES:
+        if len(_FIGURES) > 4096:
+            _FIGURES.clear()
+        _FIGURES[key] = _read_figures(quote, rules)
+    return _FIGURES[key]
+
+
+def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
+    numbers, aspect, shape = rules.numbers, rules.aspect, rules.shape
+    if numbers is None:
+        return ()
+    out: list[Figure] = []
+    lower = quote.lower()
+    spans: list[tuple[int, int, float, str]] = []
+    units = dict(aspect.amount_units)
+    for match in _KO.finditer(quote):
+        if match.group(2) in units:
+            spans.append((match.start(), match.end(),
+                          float(match.group(1).replace(",", "")) * units[match.group(2)],
+                          "amount"))
+    tokens = tokenize(quote)
+    for number in numbers_in(quote, tokens, numbers):
+        start = quote.find(number.text.strip())
+        end = start + len(number.text.strip())
+        if any(s <= start < e for s, e, _, _ in spans):
+            continue
+        text = number.text.lower()
+        if number.kind == "pct":
+            after = lower[end:end + 6].lstrip()
+            if any(after.startswith(w) for w, _ in aspect.level_words):
+                continue
+            spans.append((start, end, abs(number.value), "pct"))
+        elif number.kind == "amount" and ("$" in text or any(
+                w in text for w in ("billion", "million", "trillion", "thousand"))
+                or abs(number.value) >= 1000):
+            spans.append((start, end, abs(number.value), "amount"))
+    qualifiers = {w for phrase in (*numbers.at_least, *numbers.at_most, *aspect.approximate)
+                  for w in phrase.split()}
+    ends = {*aspect.endpoint, *(" ".join(c) if isinstance(c, tuple) else c
+                               for c in numbers.prior_cues)}
+    for start, end, value, kind in spans:
+        if _series_end(quote[:start], lower[end:], qualifiers, ends, shape.period):
+            continue
+        bound = "max" if _near(quote, start, end, numbers.at_most) else (
+            "min" if _near(quote, start, end, numbers.at_least) else None)
+        out.append(Figure(value, kind, bound, _near(quote, start, end, aspect.approximate)))
+    return tuple(out)
+
+
+def _series_end(before: str, after: str, qualifiers: set[str], ends: set[str],
+                period: tuple[str, ...]) -> bool:
+    """A figure after an end-point or prior-period word ("jumped to $155 billion", "reaching
+    34%", "from $75 billion to more than $90 billion"; bound words between are skipped) is
+    where the series started or ends up, not what each quarter states, unless a period
+    follows it ("reaching 24% in the fourth quarter")."""
+    words = re.findall(r"[\w'\-]+", before.lower())
+    while words and words[-1] in qualifiers and words[-1] not in ends:
+        words.pop()
+    if not words or words[-1] not in ends:
+        return False
+    return not any(after.lstrip().startswith(p) for p in period)
+
+
+def meets(figure: Figure, value: float, kind: str, rules: StanceRules,
+          reported: bool = False) -> bool:
+    """A stated value matches the figure: within rounding (plain), the close band
+    (approximate), or on the right side of a bound; a sentence's value also near the bound
+    (within `_BOUND_REACH` of it: "other revenue was up 34%" is not the "more than 20%" of
+    total revenue), the reported number anywhere beyond it."""
+    if kind != figure.kind or figure.value == 0:
+        return False
+    band = rules.aspect.close_band
+    reach = float("inf") if reported else _BOUND_REACH
+    if figure.bound == "min":
+        return figure.value <= value <= figure.value * reach
+    if figure.bound == "max":
+        return figure.value / reach <= value <= figure.value
+    if kind == "pct":
+        tolerance = max(1.0, figure.value * band) if figure.approx else _PLAIN_PCT
+        return abs(value - figure.value) <= tolerance
+    tolerance = band if figure.approx else _PLAIN_REL
+    return abs(value - figure.value) <= tolerance * figure.value
+
+
+def figures_met(sentence: str, figures: tuple[Figure, ...], rules: StanceRules) -> list[int]:
+    """Indexes of the claim's figures the sentence states."""
+    if not figures or rules.numbers is None:
+        return []
+    found = [(abs(n.value), n.kind) for n in numbers_in(sentence, tokenize(sentence),
+                                                        rules.numbers)]
+    return [i for i, f in enumerate(figures) if any(meets(f, v, k, rules) for v, k in found)]

@@ -1,0 +1,170 @@
+"""What a claim measures, beyond its subject words: a segment's measure, a rate of growth.
+
+Why: "Microsoft Cloud gross margin is improving" is not confirmed by "Company gross margin
+percentage was 69%" or "Segment gross margin ... increased": those are other entities' margins,
+and the company's reported gross margin is not the claim's number either. "Capex growth will
+be lower than last year" is not contradicted by "We expect CapEx to grow": the level rises
+while its growth slows; only a sentence about the rate ("It will grow at a lower rate")
+speaks to it. The cue lists are data (data/stance.yaml: segments, rates;
+claims/stance_shape_rules.py); the segment's name comes from the claim's own text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from claims.ledger import Claim
+from claims.stance_match import tokenize
+from claims.stance_result import NEUTRAL, StanceResult
+from claims.stance_shape_rules import ShapeRules
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_PCT = re.compile(r"\d\s*(?:%|percent|퍼센트)", re.IGNORECASE)
+_KO_PARTICLES = ("의", "은", "는", "이", "가", "도")
+
+
+@lru_cache(maxsize=1)
+def _company_names() -> frozenset[str]:
+    """Every company's own names and tickers (lower-case): "Apple's gross margin" or
+    "Tesla's total gross margin" names no segment."""
+    from claims.companies import load_company_book
+
+    names: set[str] = set()
+    for ticker, company in load_company_book().companies.items():
+        names.update(n.lower() for n in (*company.en, *getattr(company, "ko", ()), ticker))
+    return frozenset(names)
+
+
+def _translate(word: str) -> tuple[str, ...]:
+    """English subject terms the glossary gives a Korean word (empty when none)."""
+    try:
+        from claims.query import load_glossary
+
+        subjects, _ = load_glossary().translate(word)
+    except Exception:  # glossary absent: no Korean segment is read
+        return ()
+    return tuple(s.lower() for s in subjects)
+
+
+@lru_cache(maxsize=4096)
+def _segment(quote: str, ticker: str | None, rules: ShapeRules,
+             ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(names of the segment, names of the measure) the quote qualifies, or None."""
+    lower = quote.lower().replace("’", "'")
+    for measure in rules.measures:
+        if _HANGUL.search(measure):
+            at = lower.find(measure)
+        else:
+            found = re.search(rf"(?<![\w-]){re.escape(measure)}(?![\w-])", lower)
+            at = found.start() if found else -1
+        if at < 0:
+            continue
+        before = quote[:at].replace("’", "'").split()
+        while before and before[-1].lower() in rules.segment_skip:
+            before.pop()
+        if not before:
+            return None
+        companies = _company_names()
+        if _HANGUL.search(measure):
+            word = before[-1]
+            for particle in _KO_PARTICLES:
+                if word.endswith(particle) and len(word) > len(particle):
+                    word = word[: -len(particle)]
+                    break
+            if word.lower() in companies:
+                return None
+            names = _translate(word) if _HANGUL.search(word) else (word.lower(),)
+            english = _translate(measure) or (measure,)
+            return (names, english) if names else None
+        words: list[str] = []
+        for raw in reversed(before[-3:]):
+            word = re.sub(r"'s?$", "", raw)
+            if not word[:1].isupper() or word.lower() in companies:
+                break
+            words.insert(0, word)
+            if raw.endswith(("'s", "'")) and len(words) > 1:
+                break
+        if not words:
+            return None
+        return (" ".join(words).lower(),), (measure,)
+    return None
+
+
+def claim_segment(claim: Claim, rules: ShapeRules,
+                  ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The segment a claim's measure belongs to (never for claims with hand cues)."""
+    if getattr(claim, "cues", None) or not rules.measures:
+        return None
+    return _segment(claim.quote, getattr(claim, "ticker", None), rules)
+
+
+def _qualified_in(sentence: str, names: tuple[str, ...], measures: tuple[str, ...]) -> bool:
+    """A segment name at most two words before a measure ("Microsoft Cloud gross margin")."""
+    lower = sentence.lower().replace("’", "'")
+    for name in names:
+        for measure in measures:
+            if re.search(rf"(?<![\w-]){re.escape(name)}(?:'s)?\s+(?:[\w\-]+\s+){{0,2}}?"
+                         rf"{re.escape(measure)}", lower):
+                return True
+    return False
+
+
+def segment_gate(sentence: str, claim: Claim, rules: ShapeRules) -> StanceResult | None:
+    """Neutral for a sentence that does not name the claim's segment before its measure."""
+    segment = claim_segment(claim, rules)
+    if segment is None or _qualified_in(sentence, *segment):
+        return None
+    return StanceResult(NEUTRAL, 0.0, [{"segment": segment[0][0], "named": False}])
+
+
+def segment_subjects(subjects: list[tuple[str, str]], claim: Claim,
+                     rules: ShapeRules) -> list[tuple[str, str]]:
+    """Without the segment's bare name as a subject ("cloud" of "Cloud gross margin"): its
+    revenue moving says nothing of its margin."""
+    segment = claim_segment(claim, rules)
+    if segment is None:
+        return subjects
+    kept = [s for s in subjects if s[0].lower() not in segment[0]]
+    return kept or subjects
+
+
+@lru_cache(maxsize=4096)
+def _rate_claim(quote: str, direction: str, rules: ShapeRules) -> bool:
+    lower = quote.lower()
+    if direction != "down" or _PCT.search(quote):
+        return False
+    words = tokenize(lower).words
+    return any(c in lower if _HANGUL.search(c) else _phrase_in(words, c)
+               for c in rules.rate_claim)
+
+
+def _phrase_in(words: list[str], phrase: str) -> bool:
+    parts = phrase.split()
+    n = len(parts)
+    return any(words[i:i + n] == parts for i in range(len(words) - n + 1))
+
+
+def rate_claim(claim: Claim, rules: ShapeRules) -> bool:
+    """True for a claim that the rate of growth falls, stating no figure ("capex growth will
+    slow"; "below 10%" is a level of the rate, checked as a size)."""
+    if getattr(claim, "cues", None) or not rules.rate_claim:
+        return False
+    return _rate_claim(claim.quote, claim.direction, rules)
+
+
+def rate_direction(sentence: str, rules: ShapeRules) -> str | None:
+    """'up' / 'down' for the rate a sentence speaks of, or None when it names no rate: the
+    rate word nearest after the marker ("growth rate to be higher", "at a lower rate")."""
+    words = tokenize(sentence.lower()).words
+    marks = [i for i, w in enumerate(words) if any(w.startswith(m) for m in rules.rate_markers)]
+    if not marks:
+        return None
+    best: tuple[int, str] | None = None
+    for i, word in enumerate(words):
+        for direction, cues in (("down", rules.rate_down), ("up", rules.rate_up)):
+            if any(word.startswith(c) for c in cues):
+                distance = min(abs(i - m) for m in marks)
+                if distance <= 4 and (best is None or distance < best[0]):
+                    best = (distance, direction)
+    return best[1] if best else None

@@ -1,0 +1,68 @@
+"""The `segments:`, `rates:` and `figures:` sections of data/stance.yaml.
+
+Why a module of its own: these lists say what a claim measures (a segment's margin rather than
+the company's, the rate of growth rather than the level, a figure it states), not how a
+sentence moves a subject, and claims/stance_rules.py is near its size limit. Every section is
+optional (missing: the check is off); errors name the file and the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from claims.stance_aspect_rules import _fail, _key_line, _mapping, _phrases
+from claimtracker.yaml_lines import LINE
+
+_SEGMENT_KEYS = {"measures", "skip"}
+_RATE_KEYS = {"claim", "markers", "up", "down"}
+_FIGURE_KEYS = {"period", "digits"}
+
+
+@dataclass(frozen=True)
+class ShapeRules:
+    """What a claim measures: segment-qualified measures, growth rates, stated figures."""
+
+    measures: tuple[str, ...] = ()  # nouns a segment name before them qualifies (margins)
+    segment_skip: frozenset[str] = frozenset()  # words between that qualify nothing (분기)
+    rate_claim: tuple[str, ...] = ()  # a claim about the rate of growth (증가율, growth rate)
+    rate_markers: tuple[str, ...] = ()  # a sentence speaking of a rate (rate, pace)
+    rate_up: tuple[str, ...] = ()  # the rate rises (accelerat, faster)
+    rate_down: tuple[str, ...] = ()  # the rate falls (slower, moderat)
+    period: tuple[str, ...] = ()  # a period after an end-point figure ("in the fourth quarter")
+    digits: tuple[tuple[str, float], ...] = ()  # "double-digit" growth: at least 10%
+
+
+def parse_shape(path: Path, data: dict[str, Any], text: list[str]) -> ShapeRules:
+    """Validate the three sections."""
+    sline = _key_line(text, "segments", 1)
+    seg = _mapping(path, data.get("segments"), sline, "segments", _SEGMENT_KEYS)
+    rline = _key_line(text, "rates", 1)
+    rate = _mapping(path, data.get("rates"), rline, "rates", _RATE_KEYS)
+    fline = _key_line(text, "figures", 1)
+    fig = _mapping(path, data.get("figures"), fline, "figures", _FIGURE_KEYS)
+
+    def words(section: dict[str, Any], key: str, start: int, name: str) -> tuple[str, ...]:
+        return _phrases(path, _key_line(text, key, start), section.get(key), f"{name}.{key}")
+
+    raw_digits = fig.get("digits") or {}
+    if not isinstance(raw_digits, dict) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+            for k, v in raw_digits.items() if k != LINE):
+        raise _fail(path, _key_line(text, "digits", fline), "figures.digits must map a phrase "
+                    "to the least percentage it means, e.g. {double-digit: 10}.")
+    rules = ShapeRules(
+        digits=tuple((str(k).lower(), float(v)) for k, v in raw_digits.items() if k != LINE),
+        measures=tuple(sorted(words(seg, "measures", sline, "segments"), key=len, reverse=True)),
+        segment_skip=frozenset(words(seg, "skip", sline, "segments")),
+        rate_claim=words(rate, "claim", rline, "rates"),
+        rate_markers=words(rate, "markers", rline, "rates"),
+        rate_up=words(rate, "up", rline, "rates"),
+        rate_down=words(rate, "down", rline, "rates"),
+        period=words(fig, "period", fline, "figures"),
+    )
+    if rules.rate_claim and not (rules.rate_up and rules.rate_down):
+        raise _fail(path, rline, "rates: with `claim` cues, give `up` and `down` words too, "
+                    "e.g. up: [accelerat], down: [decelerat].")
+    return rules

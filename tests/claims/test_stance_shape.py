@@ -1,0 +1,138 @@
+"""What a claim measures: a segment's margin, a growth rate, the figures it states
+(claims/stance_shape.py, claims/stance_figures.py, claims/verdict.py). Sentences are from the
+MSFT, AMZN and AAPL calls in ../shared/transcripts."""
+
+from __future__ import annotations
+
+from claims.ledger import Claim
+from claims.stance import RuleStance
+from claims.stance_figures import claim_figures
+from claims.stance_result import CONTRADICTS, NEUTRAL, SUPPORTS, StanceResult
+from claims.stance_rules import load_stance_rules
+from claims.stance_shape import claim_segment
+from claims.verdict import decide
+
+RULES = load_stance_rules()
+MODEL = RuleStance()
+
+CLOUD_GM = Claim("msft-cloud-gm", "마이크로소프트 클라우드의 총이익률은 AI 인프라 비용에도 "
+                 "불구하고 오히려 개선되고 있습니다.", ticker="MSFT", kind="both",
+                 metric="gross_margin", terms=("gross margin", "cloud", "costs"))
+CAPEX_RATE = Claim("msft-capex-rate", "경영진은 이번 회계연도 설비투자 증가율이 지난해보다 "
+                   "낮아질 것이라고 했습니다.", ticker="MSFT", kind="both", metric="capex",
+                   direction="down", horizon="forecast", terms=("capital expenditures", "capex"))
+
+
+def test_segment_margin_is_judged_only_by_that_segments_margin() -> None:
+    company = ("Company gross margin percentage was 69%, down slightly year-over-year, driven by "
+               "investments in AI.")
+    segment = ("Segment gross margin dollars increased 19% and 16% in constant currency, and "
+               "gross margin percentage increased driven by efficiency gains in M365 Commercial "
+               "Cloud that were partially offset by investments in AI.")
+    revenue = ("Microsoft Cloud revenue was $49.1 billion, ahead of expectations and grew 26% "
+               "and 25% in constant currency.")
+    own = ("Microsoft Cloud gross margin percentage was slightly better than expected at 68% "
+           "and down year-over-year due to the investments in AI.")
+    assert MODEL.judge(company, CLOUD_GM).stance == NEUTRAL
+    assert MODEL.judge(segment, CLOUD_GM).stance == NEUTRAL
+    assert MODEL.judge(revenue, CLOUD_GM).stance == NEUTRAL
+    assert MODEL.judge(own, CLOUD_GM).stance == CONTRADICTS
+
+
+def test_company_name_is_no_segment() -> None:
+    # "Apple's gross margin" is the company's: company-level sentences still judge it
+    claim = Claim("aapl-gm", "Apple's gross margin is now above 48%.", ticker="AAPL",
+                  terms=("gross margin",))
+    assert claim_segment(claim, RULES.shape) is None
+    english = Claim("msft", "Microsoft Cloud gross margin is improving.", ticker="MSFT",
+                    terms=("Microsoft Cloud gross margin",))
+    assert claim_segment(english, RULES.shape) == (("cloud",), ("gross margin",))
+
+
+def test_segment_claim_sets_the_company_metric_aside() -> None:
+    # the company's gross margin rising is not Microsoft Cloud's
+    metric = {"name": "gross_margin", "value": 0.69, "yoy": 0.5, "qoq": 0.2,
+              "change_unit": "pp", "expected": "up", "score": 1.0}
+    verdict = decide(CLOUD_GM, [], metric)
+    assert verdict.verdict == "not_discussed"
+
+
+def test_growth_rate_claim_reads_the_rate_not_the_level() -> None:
+    assert MODEL.judge("We expect CapEx to grow.", CAPEX_RATE).stance == NEUTRAL
+    lower = MODEL.judge("It will grow at a lower rate than FY 2025 and will include a greater "
+                        "mix of short-lived assets.", CAPEX_RATE)
+    higher = MODEL.judge("Therefore, total spend will increase sequentially, and we now expect "
+                         "the FY '26 growth rate to be higher than FY '25.", CAPEX_RATE)
+    assert lower.stance == SUPPORTS and higher.stance == CONTRADICTS
+    metric = {"name": "capex", "value": 3.5e10, "yoy": 50.0, "qoq": 10.0, "change_unit": "%",
+              "expected": "down", "score": -1.0}
+    assert decide(CAPEX_RATE, [lower], metric).verdict == "supported"
+
+
+def test_figure_with_a_stated_size_of_the_rate_is_no_rate_claim() -> None:
+    claim = Claim("aapl-services", "반면 서비스 매출 성장률은 10% 아래로 떨어졌습니다.",
+                  direction="down", terms=("services", "revenue growth"))
+    assert MODEL.judge("Services revenue reached an all-time high of $30 billion, up 14% "
+                       "year-over-year.", claim).cues != [{"rate": False}]
+
+
+def test_claim_figures() -> None:
+    assert [f.value for f in claim_figures("M365 코파일럿 유료 사용자는 1,500만 명을 넘었습니다.",
+                                           RULES)] == [15e6]
+    # an end point with a period is a figure; without one it is where the series ends up
+    assert [f.value for f in claim_figures("AWS growth has accelerated every quarter of 2025, "
+                                           "reaching 24% in the fourth quarter.", RULES)] == [24]
+    assert claim_figures("Google Cloud revenue growth accelerated every quarter this year, "
+                         "reaching 34%.", RULES) == ()
+    assert claim_figures("iPhone revenue is growing at a double-digit pace again, and the "
+                         "iPhone 17 lineup is the main reason.", RULES) == ()
+
+
+def test_unstated_figure_caps_support_at_mixed() -> None:
+    claim = Claim("copilot", "M365 코파일럿 유료 사용자는 1,500만 명을 넘었습니다.", ticker="MSFT",
+                  terms=("코파일럿", "M365", "users"))
+    growth = StanceResult(SUPPORTS, 1.0, [{"cue": "seat", "direction": "up", "expects": "up"}])
+    assert decide(claim, [growth], None).verdict == "mixed"
+    stated = MODEL.judge("We saw accelerating seat growth quarter-over-quarter and now have 15 "
+                         "million paid Microsoft 365 Copilot seats and multiples more enterprise "
+                         "chat users.", claim)
+    assert {"rule": "figures", "met": [0]} in stated.cues
+    assert decide(claim, [growth, stated], None).verdict == "supported"
+
+
+def test_endpoint_short_in_an_earlier_quarter_is_mixed() -> None:
+    claim = Claim("aws", "AWS growth has accelerated every quarter of 2025, reaching 24% in the "
+                  "fourth quarter.", ticker="AMZN", terms=("AWS",))
+    q2 = MODEL.judge("In Q2, AWS grew 17.5% year-over-year and now has over $123 billion "
+                     "annualized revenue run rate.", claim)
+    q4 = MODEL.judge("AWS growth continued to accelerate to 24%, the fastest we've seen in 13 "
+                     "quarters.", claim)
+    assert decide(claim, [q2], None).verdict == "mixed"
+    assert decide(claim, [q4], None).verdict == "supported"
+
+
+def test_series_start_and_end_figures_are_no_quarter_figures() -> None:
+    # "jumped to $155 billion", "from $75 billion to more than $90 billion": where a series
+    # ends or started (GOOG backlog was $106 billion in 2025Q2, labelled supported)
+    assert claim_figures("Google Cloud's backlog jumped to $155 billion.", RULES) == ()
+    assert claim_figures("Alphabet has raised its 2025 capex guidance twice, from $75 billion "
+                         "to more than $90 billion.", RULES) == ()
+    assert [f.value for f in claim_figures("Amazon plans to spend about $200 billion on capex "
+                                           "in 2026.", RULES)] == [200e9]
+
+
+def test_double_digit_growth_asks_for_ten_percent() -> None:
+    claim = Claim("iphone", "iPhone revenue is growing at a double-digit pace again.",
+                  ticker="AAPL", terms=("iPhone revenue",))
+    short = MODEL.judge("iPhone revenue was $49 billion, up 6% year-over-year, driven by the "
+                        "iPhone 16 family.", claim)
+    assert short.stance == CONTRADICTS and any(c.get("rule") == "size" for c in short.cues)
+    assert MODEL.judge("iPhone revenue was $85.3 billion, up 23% year-over-year, driven by the "
+                       "iPhone 17 family.", claim).stance == SUPPORTS
+
+
+def test_a_rate_forecast_is_not_answered_by_a_past_rate() -> None:
+    past = MODEL.judge("I think in most instances, to make sure people understood that when we "
+                       "were accelerating all of our CapEx spend over the past two and a half "
+                       "or three years now, it was a reflection of demand.", CAPEX_RATE)
+    assert past.stance == NEUTRAL
