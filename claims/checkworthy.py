@@ -26,6 +26,10 @@ _LATIN_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[\-][A-Za-z0-9]+)*")
 # sentence's first word.
 _ENGLISH_NAME = re.compile(r"(?<=[\s(\"'“‘])(?:[A-Z][A-Za-z0-9]+|[a-z][A-Z][A-Za-z0-9]*)"
                            r"(?:-[A-Za-z0-9]+)*")
+# A sentence's first word is a name when an appositive explains it ("Rubin, the next platform,
+# is ..."): a common word opening a sentence is not followed by ", the ...,".
+_OPENING_NAME = re.compile(r"^[\"'“‘(]*[A-Z][A-Za-z0-9]+(?:-[A-Za-z0-9]+)*,"
+                           r"\s+(?:the|its|our|a|an)\s[^,.;]+,\s")
 
 
 def __getattr__(name: str) -> float:
@@ -48,12 +52,15 @@ class Worthiness:
 def _named_terms(text: str, rules: ExtractionRules,
                  company_spans: Sequence[tuple[int, int]] = ()) -> bool:
     """A Latin-script name inside a Korean sentence (Trainium, Blackwell, TPU), or a name inside
-    an English one past its first word (Siri, Trainium3, iPhone) that is no `term_stop` word
-    (months, days), outside the companies' own names (`company_spans`: those count as
-    `company`)."""
+    an English one past its first word (Siri, Trainium3, iPhone) or explained by an appositive
+    ("Rubin, the next platform, ...") that is no `term_stop` word (months, days), outside the
+    companies' own names (`company_spans`: those count as `company`)."""
     if re.search(r"[\uac00-\ud7a3]", text):
         return any(len(m.group(0)) >= 2 for m in _LATIN_NAME.finditer(text))
     stop = set(rules.term_stop["en"])
+    opening = _OPENING_NAME.match(text)
+    if opening and opening.group(0).split(",")[0].strip("\"'“‘(").lower() not in stop:
+        return True
     return any(m.group(0).lower() not in stop
                and not any(a < m.end() and m.start() < b for a, b in company_spans)
                for m in _ENGLISH_NAME.finditer(text))

@@ -22,6 +22,8 @@ from claims.stance_figures import claim_figures, meets
 from claims.stance_rules import load_stance_rules
 from claims.stance_shape import claim_segment, rate_claim
 from claims.stance_size import sized_score
+from claimtracker.errors import ConfigError
+from claimtracker.metric_catalog import load_catalog
 
 SUPPORTED_AT = 0.34  # balance at or above: supported; at or below the negative: contradicted
 FULL_WEIGHT = 1.0  # narrative weight at which words count fully (one clear realised sentence)
@@ -142,11 +144,9 @@ def _not_its_number(claim: Claim) -> bool:
         return True
     if claim_segment(claim, shape) is None or not claim.metric:
         return False
-    from claimtracker.metric_catalog import load_catalog
-
     try:
         return not load_catalog().get(claim.metric).is_segment
-    except Exception:  # an unknown metric: no number to set aside
+    except ConfigError:  # an unknown metric: no number to set aside
         return False
 
 

@@ -62,6 +62,22 @@ def test_record_highs_plans_and_sizes_in_words_are_checkable() -> None:
         assert worth.checkable, (text, worth)
 
 
+def test_deals_marks_passed_and_products_named_first_are_checkable() -> None:
+    """A sale of a business, a user count passing a mark, and a product that opens the
+    sentence explained by an appositive are claims; a sentence adverb before an appositive is
+    no product name."""
+    for text in (
+        "Intel has sold a majority stake in Altera to Silver Lake.",
+        "인스타그램 월간 사용자는 30억 명을 넘어섰습니다.",
+        "Gaudi 3, the next accelerator, is already in volume production.",
+        "Blackwell, the current platform, is sold out.",
+    ):
+        worth = check_worthiness(Sentence(text, 1))
+        assert worth.checkable, (text, worth)
+    filler = check_worthiness(Sentence("Meanwhile, the stock, which I own, fell.", 1))
+    assert "term" not in filler.reasons and not filler.checkable
+
+
 def test_first_person_korean_cues_match_only_at_a_word_start() -> None:
     """저의 ("my") is an opinion cue; 애저의 ("Azure's") is not the writer speaking."""
     mine = check_worthiness(Sentence("저의 포트폴리오에서 애플 비중은 가장 큽니다.", 1))
