@@ -9,28 +9,19 @@ real management sentence of a ../shared call, looked up in its transcript first.
 from __future__ import annotations
 
 import dataclasses
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from shared_text import transcript_sentences
 
 from claims.evidence_rank import key_terms, rank_candidates
 from claims.evidence_settings import evidence_settings
 from claims.ledger import Claim
 from claims.query import claim_query, load_glossary
-from claims.sentences import split_sentences
 from claimtracker.errors import ConfigError
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "transcripts"
-
-
-@cache
-def _sentences(file: str) -> tuple[str, ...]:
-    path = SHARED / file
-    if not path.exists():
-        pytest.skip(f"{path} not found (../shared)")
-    return tuple(s.text for s in split_sentences(path.read_text(encoding="utf-8")))
+_sentences = transcript_sentences
 
 
 def _hit(file: str, start: str, i: int = 0) -> dict[str, Any]:

@@ -8,30 +8,21 @@ up in its transcript first, so the tests read real text.
 from __future__ import annotations
 
 import dataclasses
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from shared_text import transcript_sentences
 
 from claims.evidence import pick
 from claims.evidence_rank import SCORE_KEY, key_terms, rank_candidates
 from claims.evidence_settings import evidence_settings
 from claims.ledger import Claim
 from claims.query import claim_query
-from claims.sentences import split_sentences
 from claims.stance import CONTRADICTS, NEUTRAL, SUPPORTS, RuleStance, StanceResult
 from claimtracker.errors import ConfigError
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "transcripts"
-
-
-@cache
-def _sentences(file: str) -> tuple[str, ...]:
-    path = SHARED / file
-    if not path.exists():
-        pytest.skip(f"{path} not found (../shared)")
-    return tuple(s.text for s in split_sentences(path.read_text(encoding="utf-8")))
+_sentences = transcript_sentences
 
 
 def _real(file: str, starts: list[str]) -> list[dict[str, Any]]:
