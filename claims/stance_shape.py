@@ -15,34 +15,22 @@ import re
 from functools import lru_cache
 
 from claims.ledger import Claim
+from claims.query import company_names, load_glossary
 from claims.stance_match import tokenize
 from claims.stance_result import NEUTRAL, StanceResult
 from claims.stance_shape_rules import ShapeRules
+from claimtracker.errors import ConfigError
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _PCT = re.compile(r"\d\s*(?:%|percent|퍼센트)", re.IGNORECASE)
 _KO_PARTICLES = ("의", "은", "는", "이", "가", "도")
 
 
-@lru_cache(maxsize=1)
-def _company_names() -> frozenset[str]:
-    """Every company's own names and tickers (lower-case): "Apple's gross margin" or
-    "Tesla's total gross margin" names no segment."""
-    from claims.companies import load_company_book
-
-    names: set[str] = set()
-    for ticker, company in load_company_book().companies.items():
-        names.update(n.lower() for n in (*company.en, *getattr(company, "ko", ()), ticker))
-    return frozenset(names)
-
-
 def _translate(word: str) -> tuple[str, ...]:
     """English subject terms the glossary gives a Korean word (empty when none)."""
     try:
-        from claims.query import load_glossary
-
         subjects, _ = load_glossary().translate(word)
-    except Exception:  # glossary absent: no Korean segment is read
+    except ConfigError:  # glossary absent or broken: no Korean segment is read
         return ()
     return tuple(s.lower() for s in subjects)
 
@@ -65,7 +53,7 @@ def _segment(quote: str, ticker: str | None, rules: ShapeRules,
             before.pop()
         if not before:
             return None
-        companies = _company_names()
+        companies = company_names()
         if _HANGUL.search(measure):
             word = before[-1]
             for particle in _KO_PARTICLES:
