@@ -11,12 +11,15 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from claimtracker.metric_catalog import load_catalog
+from claimtracker.tickers import same_company_tickers
+from ingest.transcripts.metadata import quarter_from_filename, quarter_from_title
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -62,6 +65,7 @@ class LabelClaim:
     direction: str | None
     horizon: str | None
     quarters: list[LabelQuarter] = field(default_factory=list)
+    compare_to: str | None = None
 
 
 @dataclass
@@ -89,7 +93,8 @@ def load_label_file(path: Path) -> LabelSet:
                                  list(q.get("evidence") or []))
                     for q in raw.get("quarters") or []]
         claims.append(LabelClaim(raw["id"], raw["quote"], raw.get("ticker"), raw.get("metric"),
-                                 raw.get("direction"), raw.get("horizon"), quarters))
+                                 raw.get("direction"), raw.get("horizon"), quarters,
+                                 raw.get("compare_to")))
     return LabelSet(path.name.removesuffix(".yaml"), ROOT / data["article"], claims,
                     list(data.get("not_claims") or []), path)
 
@@ -116,14 +121,29 @@ def label_files(pattern: str | None = None) -> list[Path]:
     return sorted(LABEL_DIR.glob(pattern or "*.yaml"))
 
 
+@cache
+def _file_quarter(path: Path) -> str:
+    """A transcript file's fiscal quarter (YYYYQn) by ingest's own rules: the vendor file name
+    ('AMZN_3Q25.txt') or else the title line of a dated file ('Q4 2018 Intel Corp Earnings
+    Call' in 2019-Jan-24-INTC.txt); '' when neither names one."""
+    quarter = quarter_from_filename(path)
+    if quarter is None:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            head = [line for _, line in zip(range(40), handle, strict=False)]
+        quarter = next((q for q in map(quarter_from_title, head) if q), None)
+    return str(quarter) if quarter else ""
+
+
 def _transcript_text(ticker: str, cache: dict[str, str], quarter: str = "") -> str:
-    """A ticker's transcripts; with quarter (YYYYQn) only that fiscal quarter's 2025+ call."""
+    """A ticker's transcripts (every folder of the company: GOOG and GOOGL are Alphabet); with
+    quarter (YYYYQn) only the calls of that fiscal quarter."""
     key = f"{ticker}/{quarter}"
     if key not in cache:
-        folder = SHARED / "transcripts" / ticker
-        pattern = f"{ticker}_{quarter[-1]}Q{quarter[2:4]}*.txt" if quarter else "*.txt"
+        folders = [SHARED / "transcripts" / t for t in same_company_tickers(None, ticker)]
+        paths = sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.txt")
+                       if not quarter or _file_quarter(p) == quarter)
         cache[key] = norm(" ".join(p.read_text(encoding="utf-8", errors="replace")
-                                   for p in sorted(folder.glob(pattern))))
+                                   for p in paths))
     return cache[key]
 
 
@@ -149,9 +169,10 @@ def check_labels(labels: LabelSet) -> list[str]:
                 continue  # seed evidence also comes from releases and filings
             corpus = _transcript_text(claim.ticker, cache, lq.quarter)
             for sentence in lq.evidence:
-                if norm(sentence) not in corpus and not any(
-                        norm(sentence) in _transcript_text(t, cache, lq.quarter)
-                        for t in _other_tickers()):
+                found = norm(sentence) in corpus or any(
+                    norm(sentence) in _transcript_text(t, cache, lq.quarter)
+                    for t in _other_tickers()) or _in_compared_call(claim, sentence, cache)
+                if not found:
                     problems.append(f"{where}: {claim.id} {lq.quarter}: evidence not found: "
                                     f"{sentence[:70]}")
     for filler in labels.not_claims:
@@ -174,6 +195,12 @@ def uncovered_sentences(labels: LabelSet) -> list[str]:
             if not any(norm(sentence) in k or k in norm(sentence) for k in known):
                 out.append(sentence)
     return out
+
+
+def _in_compared_call(claim: LabelClaim, sentence: str, cache: dict[str, str]) -> bool:
+    """A comparative claim may cite the other company's call for the same calendar quarter,
+    whose fiscal name differs when the fiscal years do (Micron's 2019Q3 is Intel's 2019Q2)."""
+    return bool(claim.compare_to) and norm(sentence) in _transcript_text(claim.compare_to, cache)
 
 
 def _other_tickers() -> list[str]:
