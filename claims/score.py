@@ -198,14 +198,19 @@ def _write(store: Store, result: dict[str, Any], digest: str,
          json.dumps(result["attention_detail"]) if result["attention_detail"] else None,
          json.dumps(result["metric"]) if result["metric"] else None, result["reason"], digest],
     )
-    for rank, row in enumerate(evidence_rows, start=1):
-        con.execute(
-            "INSERT INTO claim_evidence (article_id, claim_id, ticker, fiscal_year, fiscal_quarter,"
-            " rank, sentence_id, stance, relevance, cues, text, speaker, role, doc_type, source,"
-            " url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [*key, rank, row["sentence_id"], row["stance"], row["relevance"], row["cues"],
-             row["text"], row["speaker"], row["role"], row["doc_type"], row["source"], row["url"]],
-        )
+    if not evidence_rows:
+        return
+    # One statement for all the quarter's evidence: DuckDB's cost is per statement, and the
+    # session's scoring writes thousands of rows.
+    placeholders = ", ".join(["(" + ", ".join(["?"] * 16) + ")"] * len(evidence_rows))
+    con.execute(
+        "INSERT INTO claim_evidence (article_id, claim_id, ticker, fiscal_year, fiscal_quarter,"
+        " rank, sentence_id, stance, relevance, cues, text, speaker, role, doc_type, source,"
+        f" url) VALUES {placeholders}",
+        [value for rank, row in enumerate(evidence_rows, start=1) for value in (
+            *key, rank, row["sentence_id"], row["stance"], row["relevance"], row["cues"],
+            row["text"], row["speaker"], row["role"], row["doc_type"], row["source"], row["url"])],
+    )
 
 
 def _result(claim_id: str, article_id: str, ticker: str, quarter: FiscalQuarter, verdict: str,

@@ -50,30 +50,6 @@ def assert_same(ray_db: Store, local_db: Store) -> None:
     np.testing.assert_allclose(got["vectors"], want["vectors"], atol=1e-5)
 
 
-def test_ray_engine_equals_local_engine_and_rerun_adds_nothing(
-        local_ray: Any, mini_db: Store, mini_enriched_path: Path, monkeypatch) -> None:
-    import nlp.ray_engine
-    from nlp.ray_engine import enrich_with_ray
-
-    summary = enrich_with_ray(mini_db, progress=False)
-    with Store.open(mini_enriched_path, read_only=True) as local:
-        assert_same(mini_db, local)
-    assert summary.counts["sentences_added"] > 300
-    assert summary.counts["embedded"] == len(snapshot(mini_db)["vector_keys"])
-    assert summary.totals["ray_workers"] == 3
-
-    def forbidden(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("a rerun with nothing new must not start Ray or load a model")
-
-    monkeypatch.setattr(nlp.ray_engine, "ray_session", forbidden)
-    before = snapshot(mini_db)
-    again = enrich_with_ray(mini_db, progress=False)
-    assert not any(again.counts.get(k) for k in ("sentences_added", "embedded", "tagged"))
-    after = snapshot(mini_db)
-    assert after["sentences"] == before["sentences"] and after["mentions"] == before["mentions"]
-    assert after["vector_keys"] == before["vector_keys"]
-
-
 def _edit(store: Store) -> None:
     """A changed turn (re-split) and sentences whose tags and vectors were lost (re-tagged)."""
     con = store.con
@@ -131,15 +107,19 @@ def test_address_comes_from_the_argument_or_ray_address(monkeypatch) -> None:
         resolve_address("ray://10.0.0.5:10001")  # the driver must sit next to the DB file
 
 
-def test_update_engine_ray_from_the_cli_equals_local(local_ray: Any, mini_db_path: Path,
-                                                     mini_enriched_path: Path,
-                                                     tmp_path: Path) -> None:
+def test_update_engine_ray_from_the_cli_equals_local_and_rerun_adds_nothing(
+        local_ray: Any, mini_db_path: Path, mini_enriched_path: Path, tmp_path: Path,
+        monkeypatch) -> None:
     """`claimtracker update --engine ray` runs its enrich step on Ray (the Ray this process
-    already started stands in for a cluster) and writes what the local engine writes."""
+    already started stands in for a cluster) and writes what the local engine writes; a rerun
+    with nothing new starts no Ray and loads no model. (One Ray enrich of the mini DB serves
+    both checks: each costs ~30 s on 2 cores.)"""
     import json
 
     from click.testing import CliRunner
 
+    import nlp.ray_engine
+    from nlp.ray_engine import enrich_with_ray
     from pipeline.cli import main
 
     path = mini_db_path  # not enriched yet
@@ -149,9 +129,25 @@ def test_update_engine_ray_from_the_cli_equals_local(local_ray: Any, mini_db_pat
     assert result.exit_code == 0, result.output
     steps = {s["step"]: s for s in json.loads(result.output)["steps"]}
     assert steps["enrich"]["ok"] and "ray" in json.dumps(steps["enrich"])
+    detail = steps["enrich"]["detail"]
+    assert detail["counts"]["sentences_added"] > 300
+    assert detail["totals"]["ray_workers"] == 3
     with Store.open(path, read_only=True) as ray_db, \
             Store.open(mini_enriched_path, read_only=True) as local:
         assert_same(ray_db, local)
+        assert detail["counts"]["embedded"] == len(snapshot(ray_db)["vector_keys"])
+
+    def forbidden(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a rerun with nothing new must not start Ray or load a model")
+
+    monkeypatch.setattr(nlp.ray_engine, "ray_session", forbidden)
+    with Store.open(path) as ray_db:
+        before = snapshot(ray_db)
+        again = enrich_with_ray(ray_db, progress=False)
+        after = snapshot(ray_db)
+    assert not any(again.counts.get(k) for k in ("sentences_added", "embedded", "tagged"))
+    assert after["sentences"] == before["sentences"] and after["mentions"] == before["mentions"]
+    assert after["vector_keys"] == before["vector_keys"]
 
 
 def test_ray_address_without_engine_ray_is_refused(tmp_path: Path) -> None:
