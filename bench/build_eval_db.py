@@ -25,12 +25,12 @@ import sys
 import time
 from pathlib import Path
 
+from claimtracker.tickers import same_company_tickers
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CLI = ROOT / ".venv" / "bin" / "claimtracker"
 DEFAULT_TICKERS = ("AMZN", "NVDA", "META", "GOOG", "MSFT", "ORCL")
-# Alphabet's filings and old calls are filed under GOOGL; enrich both spellings.
-ALIASES = {"GOOG": ("GOOG", "GOOGL")}
 RECENT_CALL = re.compile(r"^[A-Z]+_\dQ\d\d(_presentation|_qna)?\.txt$")
 
 
@@ -38,15 +38,21 @@ def transcript_paths(tickers: list[str], all_history: bool) -> list[str]:
     """Folders or files to ingest: recent calls only, except AMZN (seed labels go back to 2020)."""
     paths: list[str] = []
     for ticker in tickers:
-        folder = SHARED / "transcripts" / ticker
-        if not folder.is_dir():
-            print(f"warning: no transcripts folder {folder}", file=sys.stderr)
-            continue
-        if all_history or ticker == "AMZN":
-            paths.append(str(folder))
-        else:
-            paths += sorted(str(p) for p in folder.iterdir() if RECENT_CALL.match(p.name))
+        folders = [SHARED / "transcripts" / t for t in same_company_tickers(None, ticker)]
+        folders = [f for f in folders if f.is_dir()]
+        if not folders:
+            print(f"warning: no transcripts folder for {ticker} in {SHARED / 'transcripts'}",
+                  file=sys.stderr)
+        for folder in folders:
+            paths += _calls_in(folder, all_history or ticker == "AMZN")
     return paths
+
+
+def _calls_in(folder: Path, whole: bool) -> list[str]:
+    """The folder itself (every call) or its recent calls' files."""
+    if whole:
+        return [str(folder)]
+    return sorted(str(p) for p in folder.iterdir() if RECENT_CALL.match(p.name))
 
 
 def run(step: str, args: list[str]) -> float:
@@ -77,7 +83,8 @@ def main() -> None:
     total += run("ingest-transcripts", ["ingest-transcripts", "--no-progress", *calls, *db])
     enrich = ["enrich", "--no-progress", *db]
     for ticker in tickers:
-        for alias in ALIASES.get(ticker, (ticker,)):
+        # Alphabet's filings and old calls are filed under GOOGL: enrich every spelling.
+        for alias in same_company_tickers(None, ticker):
             enrich += ["--ticker", alias]
     total += run("enrich " + ",".join(tickers), enrich)
     print(f"total {total:.1f}s -> {args.db}")

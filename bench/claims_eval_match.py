@@ -150,6 +150,7 @@ def verdict_and_evidence(labels: LabelSet, claim_to_draft_id: dict[str, str],
     credit, pairs, hits, precisions, decided, exact = 0.0, 0, 0, [], 0, 0
     confusion: dict[str, dict[str, int]] = {}
     wrong: list[dict[str, Any]] = []
+    every: list[dict[str, Any]] = []  # each labelled pair with the scorer's answer (--json)
     for claim in labels.claims:
         for lq in claim.quarters:
             pairs += 1
@@ -160,6 +161,10 @@ def verdict_and_evidence(labels: LabelSet, claim_to_draft_id: dict[str, str],
             confusion[lq.verdict][got] += 1
             credit += verdict_credit(lq.verdict, got)
             exact += got == lq.verdict
+            every.append({"claim": claim.id, "quarter": lq.quarter, "label": lq.verdict,
+                          "scorer": got, "score": (row or {}).get("score"),
+                          "reason": (row or {}).get("reason", "no result"),
+                          "horizon": claim.horizon, "metric": claim.metric})
             if got != lq.verdict:
                 wrong.append({"claim": claim.id, "quarter": lq.quarter, "label": lq.verdict,
                               "scorer": got, "reason": (row or {}).get("reason", "no result")})
@@ -173,7 +178,7 @@ def verdict_and_evidence(labels: LabelSet, claim_to_draft_id: dict[str, str],
             "decided_pairs": decided,
             "evidence_hit@3": _ratio(hits, decided),
             "evidence_p@3": _ratio(sum(precisions), decided),
-            "confusion": confusion, "wrong": wrong}
+            "confusion": confusion, "wrong": wrong, "pairs_detail": every}
 
 
 def claim_counts(labels: LabelSet, match: Match, n_drafts: int) -> dict[str, Any]:
