@@ -68,7 +68,8 @@ def _segment(quote: str, ticker: str | None, rules: ShapeRules,
         words: list[str] = []
         for raw in reversed(before[-3:]):
             word = re.sub(r"'s?$", "", raw)
-            if not word[:1].isupper() or word.lower() in companies:
+            if (not any(ch.isupper() for ch in word) or word.lower() in companies
+                    or word.lower() in rules.segment_skip):
                 break
             words.insert(0, word)
             if raw.endswith(("'s", "'")) and len(words) > 1:
@@ -87,9 +88,13 @@ def claim_segment(claim: Claim, rules: ShapeRules,
     return _segment(claim.quote, getattr(claim, "ticker", None), rules)
 
 
-def _qualified_in(sentence: str, names: tuple[str, ...], measures: tuple[str, ...]) -> bool:
-    """A segment name at most two words before a measure ("Microsoft Cloud gross margin")."""
+def _qualified_in(sentence: str, names: tuple[str, ...], measures: tuple[str, ...],
+                  rules: ShapeRules) -> bool:
+    """A segment name at most two words before a measure ("Microsoft Cloud gross margin"), or
+    anywhere for a measure management leaves unsaid ("Gaming was up 30%" is its revenue)."""
     lower = sentence.lower().replace("’", "'")
+    if any(m in rules.named_only for m in measures):
+        return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lower) for name in names)
     for name in names:
         for measure in measures:
             if re.search(rf"(?<![\w-]){re.escape(name)}(?:'s)?\s+(?:[\w\-]+\s+){{0,2}}?"
@@ -101,7 +106,7 @@ def _qualified_in(sentence: str, names: tuple[str, ...], measures: tuple[str, ..
 def segment_gate(sentence: str, claim: Claim, rules: ShapeRules) -> StanceResult | None:
     """Neutral for a sentence that does not name the claim's segment before its measure."""
     segment = claim_segment(claim, rules)
-    if segment is None or _qualified_in(sentence, *segment):
+    if segment is None or _qualified_in(sentence, *segment, rules):
         return None
     return StanceResult(NEUTRAL, 0.0, [{"segment": segment[0][0], "named": False}])
 
@@ -111,8 +116,8 @@ def segment_subjects(subjects: list[tuple[str, str]], claim: Claim,
     """Without the segment's bare name as a subject ("cloud" of "Cloud gross margin"): its
     revenue moving says nothing of its margin."""
     segment = claim_segment(claim, rules)
-    if segment is None:
-        return subjects
+    if segment is None or any(m in rules.named_only for m in segment[1]):
+        return subjects  # "Gaming was up 30%" is its revenue
     kept = [s for s in subjects if s[0].lower() not in segment[0]]
     return kept or subjects
 

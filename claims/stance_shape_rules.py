@@ -15,9 +15,9 @@ from typing import Any
 from claims.stance_aspect_rules import _fail, _key_line, _mapping, _phrases
 from claimtracker.yaml_lines import LINE
 
-_SEGMENT_KEYS = {"measures", "skip"}
+_SEGMENT_KEYS = {"measures", "skip", "named_only"}
 _RATE_KEYS = {"claim", "markers", "up", "down"}
-_FIGURE_KEYS = {"period", "digits"}
+_FIGURE_KEYS = {"period", "digits", "digits_below"}
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,14 @@ class ShapeRules:
 
     measures: tuple[str, ...] = ()  # nouns a segment name before them qualifies (margins)
     segment_skip: frozenset[str] = frozenset()  # words between that qualify nothing (분기)
+    named_only: frozenset[str] = frozenset()  # measures a sentence need not repeat (revenue)
     rate_claim: tuple[str, ...] = ()  # a claim about the rate of growth (증가율, growth rate)
     rate_markers: tuple[str, ...] = ()  # a sentence speaking of a rate (rate, pace)
     rate_up: tuple[str, ...] = ()  # the rate rises (accelerat, faster)
     rate_down: tuple[str, ...] = ()  # the rate falls (slower, moderat)
     period: tuple[str, ...] = ()  # a period after an end-point figure ("in the fourth quarter")
     digits: tuple[tuple[str, float], ...] = ()  # "double-digit" growth: at least 10%
+    digits_below: tuple[tuple[str, float], ...] = ()  # "single-digit" growth: under 10%
 
 
 def parse_shape(path: Path, data: dict[str, Any], text: list[str]) -> ShapeRules:
@@ -46,22 +48,31 @@ def parse_shape(path: Path, data: dict[str, Any], text: list[str]) -> ShapeRules
     def words(section: dict[str, Any], key: str, start: int, name: str) -> tuple[str, ...]:
         return _phrases(path, _key_line(text, key, start), section.get(key), f"{name}.{key}")
 
-    raw_digits = fig.get("digits") or {}
-    if not isinstance(raw_digits, dict) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
-            for k, v in raw_digits.items() if k != LINE):
-        raise _fail(path, _key_line(text, "digits", fline), "figures.digits must map a phrase "
-                    "to the least percentage it means, e.g. {double-digit: 10}.")
+    def digit_map(key: str, meaning: str) -> tuple[tuple[str, float], ...]:
+        raw = fig.get(key) or {}
+        if not isinstance(raw, dict) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+                for k, v in raw.items() if k != LINE):
+            raise _fail(path, _key_line(text, key, fline), f"figures.{key} must map a phrase "
+                        f"to the percentage it means, e.g. {{{meaning}}}.")
+        return tuple((str(k).lower(), float(v)) for k, v in raw.items() if k != LINE)
+
     rules = ShapeRules(
-        digits=tuple((str(k).lower(), float(v)) for k, v in raw_digits.items() if k != LINE),
+        digits=digit_map("digits", "double-digit: 10"),
+        digits_below=digit_map("digits_below", "single-digit: 10"),
         measures=tuple(sorted(words(seg, "measures", sline, "segments"), key=len, reverse=True)),
         segment_skip=frozenset(words(seg, "skip", sline, "segments")),
+        named_only=frozenset(words(seg, "named_only", sline, "segments")),
         rate_claim=words(rate, "claim", rline, "rates"),
         rate_markers=words(rate, "markers", rline, "rates"),
         rate_up=words(rate, "up", rline, "rates"),
         rate_down=words(rate, "down", rline, "rates"),
         period=words(fig, "period", fline, "figures"),
     )
+    if not rules.named_only <= set(rules.measures):
+        raise _fail(path, _key_line(text, "named_only", sline), "segments.named_only: "
+                    f"{sorted(rules.named_only - set(rules.measures))} are not in "
+                    "segments.measures; list each there too.")
     if rules.rate_claim and not (rules.rate_up and rules.rate_down):
         raise _fail(path, rline, "rates: with `claim` cues, give `up` and `down` words too, "
                     "e.g. up: [accelerat], down: [decelerat].")

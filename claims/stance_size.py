@@ -82,6 +82,10 @@ def claim_requirement(quote: str, rules: StanceRules) -> tuple[str, float] | Non
               if (at := lowered.find(phrase)) >= 0 and not _series_word(lowered[:at], aspect)]
     if digits:  # "growing at a double-digit pace": at least 10%
         return "min", max(digits)
+    below = [v for phrase, v in rules.shape.digits_below
+             if (at := lowered.find(phrase)) >= 0 and not _series_word(lowered[:at], aspect)]
+    if below:  # "single-digit growth": under 10%
+        return "max", min(below)
     return numbers.claim_size(quote)  # a multiple: "doubled", "두 배"
 
 

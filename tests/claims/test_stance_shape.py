@@ -131,8 +131,52 @@ def test_double_digit_growth_asks_for_ten_percent() -> None:
                        "iPhone 17 family.", claim).stance == SUPPORTS
 
 
+def test_single_digit_growth_asks_for_under_ten_percent() -> None:
+    # Meta's calls: impressions grew 5% in Q1 2025, 14% in Q3
+    claim = Claim("impressions", "Meta's ad impressions are growing only at a single-digit pace.",
+                  ticker="META", terms=("ad impressions",))
+    within = MODEL.judge("In Q1, the total number of ad impressions served across our services "
+                         "increased 5%, and the average price per ad increased 10%.", claim)
+    above = MODEL.judge("In Q3, the total number of ad impressions served across our services "
+                        "increased 14%.", claim)
+    assert within.stance == SUPPORTS
+    assert above.stance == CONTRADICTS and any(c.get("rule") == "size" for c in above.cues)
+
+
 def test_a_rate_forecast_is_not_answered_by_a_past_rate() -> None:
     past = MODEL.judge("I think in most instances, to make sure people understood that when we "
                        "were accelerating all of our CapEx spend over the past two and a half "
                        "or three years now, it was a reflection of demand.", CAPEX_RATE)
     assert past.stance == NEUTRAL
+
+
+GAMING = Claim("nvda-gaming", "Gaming revenue hit a record in every quarter of the year.",
+               ticker="NVDA", kind="both", metric="revenue", direction="up",
+               terms=("Gaming", "revenue"))
+
+
+def test_segment_revenue_is_judged_by_sentences_naming_the_segment() -> None:
+    # NVIDIA's Q3 FY2026 call: the data-center record says nothing of Gaming; the Gaming line
+    # does, though a revenue sentence need not repeat "revenue" ("Gaming was up 30%")
+    data_center = "Record Q3 data center revenue of $51 billion, up 66% year-on-year."
+    gaming = "Gaming revenue was $4.3 billion, up 30% year-on-year, driven by strong demand."
+    bare = "Gaming was up 30% year-on-year, driven by strong demand."
+    assert claim_segment(GAMING, RULES.shape) == (("gaming",), ("revenue",))
+    assert MODEL.judge(data_center, GAMING).stance == NEUTRAL
+    assert MODEL.judge(gaming, GAMING).stance == SUPPORTS
+    assert MODEL.judge(bare, GAMING).stance == SUPPORTS
+
+
+def test_a_period_or_the_company_before_revenue_names_no_segment() -> None:
+    for quote in ("NVIDIA's Q3 revenue rose 62%.", "Total revenue rose 62%.",
+                  "엔비디아 분기 매출이 늘었다."):
+        assert claim_segment(Claim("x", quote, ticker="NVDA"), RULES.shape) is None, quote
+    korean = Claim("x", "엔비디아의 데이터센터 매출이 급증했다.", ticker="NVDA")
+    assert claim_segment(korean, RULES.shape) == (("data center",), ("revenue",))
+
+
+def test_segment_revenue_claim_sets_the_company_revenue_aside() -> None:
+    # NVIDIA's total revenue rising does not say Gaming hit a record
+    metric = {"name": "revenue", "value": 57.0e9, "yoy": 62.5, "qoq": 22.0,
+              "change_unit": "%", "expected": "up", "score": 1.0}
+    assert decide(GAMING, [], metric).verdict == "not_discussed"
