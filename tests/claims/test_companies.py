@@ -51,6 +51,9 @@ def test_hangul_product_names_stand_for_their_company() -> None:
     "인공지능(AI) 애플리케이션이 메타버스에서 늘어납니다.",
     "Target customers want a Block of time; Data shows Cloud demand.",  # one-word titles
     "영업이익률(OPM)의 폭발적 개선, CEO와 GPU, TPU 수요",
+    # TAC is TransAlta's ticker, FCF and HBM are tickers too
+    "트래픽 획득 비용(TAC)이 광고 매출에서 차지하는 비중은 계속 높아지고 있습니다.",
+    "Traffic acquisition costs (TAC) rose, free cash flow (FCF) fell and HBM (HBM) sold out.",
 ])
 def test_ordinary_words_are_not_companies(text: str) -> None:
     assert _tickers(text) == []
