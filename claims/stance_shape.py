@@ -127,6 +127,8 @@ def _rate_claim(quote: str, direction: str, rules: ShapeRules) -> bool:
     lower = quote.lower()
     if direction != "down" or _PCT.search(quote):
         return False
+    if any(phrase in lower for phrase, _ in (*rules.digits, *rules.digits_below)):
+        return False  # "한 자릿수에 머물러": a size of the rate, checked like "below 10%"
     words = tokenize(lower).words
     return any(c in lower if _HANGUL.search(c) else _phrase_in(words, c)
                for c in rules.rate_claim)
