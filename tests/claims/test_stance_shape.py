@@ -4,6 +4,10 @@ MSFT, AMZN and AAPL calls in ../shared/transcripts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from claims.ledger import Claim
 from claims.stance import RuleStance
 from claims.stance_figures import claim_figures
@@ -11,6 +15,7 @@ from claims.stance_result import CONTRADICTS, NEUTRAL, SUPPORTS, StanceResult
 from claims.stance_rules import load_stance_rules
 from claims.stance_shape import claim_segment
 from claims.verdict import decide
+from claimtracker.errors import ConfigError
 
 RULES = load_stance_rules()
 MODEL = RuleStance()
@@ -180,3 +185,16 @@ def test_segment_revenue_claim_sets_the_company_revenue_aside() -> None:
     metric = {"name": "revenue", "value": 57.0e9, "yoy": 62.5, "qoq": 22.0,
               "change_unit": "%", "expected": "up", "score": 1.0}
     assert decide(GAMING, [], metric).verdict == "not_discussed"
+
+
+def test_named_only_measure_must_be_a_measure(tmp_path: Path) -> None:
+    source = (Path(__file__).resolve().parents[2] / "data" / "stance.yaml").read_text("utf-8")
+    bad = source.replace("  named_only: [revenue,", "  named_only: [bookings, revenue,")
+    assert bad != source
+    path = tmp_path / "stance.yaml"
+    path.write_text(bad, encoding="utf-8")
+    line = next(i for i, text in enumerate(bad.splitlines(), start=1)
+                if text.startswith("  named_only:"))
+    with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: segments.named_only: "
+                                          r"\['bookings'\] are not in segments.measures"):
+        load_stance_rules(path)
