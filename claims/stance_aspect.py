@@ -97,7 +97,8 @@ def plan_only(sentence: str, direction_words: list[str], quote: str, rules: Aspe
               forward_looking: bool = False) -> bool:
     """The sentence only plans what a DONE claim reports: nothing done in it, and the word
     that moves the subject comes under a plan phrase ("we'll expand", "trying to scale",
-    "permission to launch", within `plan_reach` tokens before it; not any forward word: "Our
+    "permission to launch", within `plan_reach` tokens before it or opening the sentence
+    before it: "We'll have larger builds ..., ramping into Q2"; not any forward word: "Our
     XPU franchise, I should add, extends beyond TPUs" plans nothing) and is not itself a past
     form ("grew"); a bare mention of the subject plans when the whole sentence looks forward.
     It confirms the intention, not the fact."""
@@ -116,7 +117,8 @@ def plan_only(sentence: str, direction_words: list[str], quote: str, rules: Aspe
             continue
         pos = tokens.index(first)
         before = tokens[max(0, pos - rules.plan_reach):pos]
-        if any(_has(" ".join(before), before, p) for p in rules.plan):
+        opening = tokens[:min(pos, rules.plan_reach)]  # "We'll have ... ramping into Q2"
+        if any(_has(" ".join(span), span, p) for span in (before, opening) for p in rules.plan):
             return True
     return False
 

@@ -174,3 +174,16 @@ def test_a_plan_is_the_move_under_a_forward_word_not_any_forward_sentence() -> N
     aside = shared_sentence("AVGO/AVGO_1Q26.txt", "Our XPU franchise, I should add, extends "
                             "beyond TPUs.")
     assert not any(c.get("rule") == "planned" for c in MODEL.judge(aside, tpu).cues)
+
+
+def test_a_sentence_opening_with_a_plan_plans_its_later_move() -> None:
+    # Tesla's Q3 2025 call on the Semi line: the ramp comes far after "We'll", still a plan
+    claim = Claim("semi", "Tesla's Semi is already shipping in volume.", terms=("volume",))
+    plan = shared_sentence("TSLA/TSLA_3Q25_qna.txt", "We'll have larger builds towards the end "
+                           "of this year and then our first online builds in the first part of "
+                           "next year, ramping into the Q2 timing with real volume coming in "
+                           "the back half of the year.")
+    assert any(c.get("rule") == "planned" for c in MODEL.judge(plan, claim).cues)
+    # a plan word after the move does not make the move a plan
+    report = "Semi volume is ramping at our Nevada factory, and we will add a second shift."
+    assert not any(c.get("rule") == "planned" for c in MODEL.judge(report, claim).cues)
