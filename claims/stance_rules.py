@@ -30,7 +30,7 @@ _TOP_KEYS = {"direction_words", "not_direction", "negations", "hedges", "generic
              "events", "numbers", "adverse_causes", "generic_heads", "scope_cues",
              "scope_nouns", "anaphors", "realised_phrases", "clause_breaks",
              "sequential_cues", "inverse_subjects", "aspect", "parts", "qualifiers",
-             "levels", "basis", "amounts", "segments", "rates", "figures"}
+             "levels", "basis", "amounts", "segments", "rates", "figures", "verdict"}
 _WORD_LISTS = ("not_direction", "negations", "hedges", "generic", "forward", "anaphors",
                "clause_breaks", "inverse_subjects")
 _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "slot_gap": 3,
@@ -38,6 +38,9 @@ _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "s
 _LINKS = ("governs", "modifies", "through", "beside", "share")
 _WEIGHTS = {"hedged": 0.5, "forward_past": 0.5, "forward_forecast": 0.8, "mention": 0.5,
             "anaphora": 0.8}
+# claims/verdict.py: the balance that decides, the weight at which words count fully, and the
+# balance a narrative claim with sentences on both sides needs to be more than mixed
+_VERDICT = {"supported_at": 0.34, "full_weight": 1.0, "both_sides_at": 0.6}
 _RULE_KEYS = {"id", "pattern", "subject", "sets", "window", "implicit"}
 _PATTERN_WORD = re.compile(r"^[a-z0-9][a-z0-9'\-]*\*?$|^n't$")
 
@@ -114,6 +117,7 @@ class StanceRules:
     sequential_cues: tuple[str, ...] = ()
     aspect: AspectRules = field(default_factory=AspectRules)  # done, planned, parts, places
     shape: ShapeRules = field(default_factory=ShapeRules)  # segments, rates, stated figures
+    verdict: dict[str, float] = field(default_factory=lambda: dict(_VERDICT))  # verdict.py
 
     def word_direction(self, token: str) -> str | None:
         """'up', 'down', 'flat' or None for one lower-cased token (flat, then down, then up)."""
@@ -303,6 +307,11 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
     raw_rules = data.get("phrase_rules") or []
     if not isinstance(raw_rules, list):
         raise _fail(path, data[_LINE], "`phrase_rules` must be a list of {id, pattern, subject}.")
+    verdict = _section(path, data, "verdict", _VERDICT, 5, False, text)
+    for name in ("supported_at", "both_sides_at"):
+        if not 0 < verdict[name] <= 1:
+            raise _fail(path, _key_line(text, name, 1), f"verdict.{name} is {verdict[name]!r}; "
+                        "it is a balance: write a number above 0 and at most 1.")
     rules = tuple(_rule(path, raw, i, text) for i, raw in enumerate(raw_rules))
     seen: dict[str, int] = {}
     for rule in rules:
@@ -321,6 +330,7 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
                                data.get("sequential_cues"), "sequential_cues"),
         windows=_section(path, data, "windows", _WINDOWS, 1000, True, text),
         weights=_section(path, data, "weights", _WEIGHTS, 1, False, text),
+        verdict=verdict,
         parse=parse, parse_links=parse_links, phrase_rules=rules,
         adverse_causes=_words(path, _key_line(text, "adverse_causes"),
                               data.get("adverse_causes"), "adverse_causes"),

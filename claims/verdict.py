@@ -25,9 +25,6 @@ from claims.stance_size import sized_score
 from claimtracker.errors import ConfigError
 from claimtracker.metric_catalog import load_catalog
 
-SUPPORTED_AT = 0.34  # balance at or above: supported; at or below the negative: contradicted
-FULL_WEIGHT = 1.0  # narrative weight at which words count fully (one clear realised sentence)
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -117,9 +114,12 @@ def narrative_balance(stances: list[StanceResult]) -> tuple[float | None, float]
 
 
 def _label(balance: float) -> str:
-    if balance >= SUPPORTED_AT:
+    """At or above `verdict.supported_at` (data/stance.yaml): supported; at or below its
+    negative: contradicted; between: mixed."""
+    supported_at = load_stance_rules().verdict["supported_at"]
+    if balance >= supported_at:
         return "supported"
-    if balance <= -SUPPORTED_AT:
+    if balance <= -supported_at:
         return "contradicted"
     return "mixed"
 
@@ -161,7 +161,9 @@ def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | N
     balance, weight = narrative_balance(stances)
     supports = sum(1 for s in stances if s.stance == SUPPORTS)
     contradicts = sum(1 for s in stances if s.stance == CONTRADICTS)
-    words = None if balance is None else balance * min(1.0, weight / FULL_WEIGHT)
+    thresholds = load_stance_rules().verdict
+    # words count fully from `full_weight` on (one clear realised sentence)
+    words = None if balance is None else balance * min(1.0, weight / thresholds["full_weight"])
     numbers, size_note = sized_score(claim, metric, metric.get("score") if metric else None)
     if claim.kind == "narrative":
         parts = [words]
@@ -179,7 +181,7 @@ def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | N
     score = round(sum(known) / len(known), 3)
     label = _label(score)
     if label != "mixed" and supports and contradicts and claim.kind == "narrative":
-        label = "mixed" if abs(score) < 0.6 else label
+        label = "mixed" if abs(score) < thresholds["both_sides_at"] else label
     if label == "supported" and not getattr(claim, "compare", None) \
             and figures_missing(claim, stances, metric):
         label, said = "mixed", said + "; the claim's figure is not stated this quarter"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from claims.ledger import load_ledger
 from claims.stance import RuleStance
+from claims.stance_rules import load_stance_rules
 from claims.verdict import decide
+from claimtracker.errors import ConfigError
 
 LEDGER = load_ledger(Path(__file__).resolve().parents[2] / "data" / "claims"
                      / "amazon-next-cycle.yaml")
@@ -41,3 +46,15 @@ def test_conflicting_sentences_give_mixed() -> None:
         "We did see AWS segment margins decline from a record high of 39.5% in Q1 to 32.9% in Q2.",
     )]
     assert decide(claim, stances, None).verdict == "mixed"
+
+
+def test_verdict_thresholds_are_data_checked_with_file_and_line(tmp_path: Path) -> None:
+    source = (Path(__file__).resolve().parents[2] / "data" / "stance.yaml").read_text("utf-8")
+    bad = re.sub(r"(?m)^  supported_at: 0\.34", "  supported_at: 1.5", source)
+    assert bad != source
+    path = tmp_path / "stance.yaml"
+    path.write_text(bad, encoding="utf-8")
+    line = next(i for i, text in enumerate(bad.splitlines(), start=1)
+                if text.startswith("  supported_at:"))
+    with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: verdict.supported_at is 1.5"):
+        load_stance_rules(path)
