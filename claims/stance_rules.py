@@ -312,6 +312,9 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
         if not 0 < verdict[name] <= 1:
             raise _fail(path, _key_line(text, name, 1), f"verdict.{name} is {verdict[name]!r}; "
                         "it is a balance: write a number above 0 and at most 1.")
+    if verdict["full_weight"] <= 0:
+        raise _fail(path, _key_line(text, "full_weight", 1), "verdict.full_weight is 0; write "
+                    "the (positive) weight at which words count fully, e.g. 1.0.")
     rules = tuple(_rule(path, raw, i, text) for i, raw in enumerate(raw_rules))
     seen: dict[str, int] = {}
     for rule in rules:

@@ -58,3 +58,8 @@ def test_verdict_thresholds_are_data_checked_with_file_and_line(tmp_path: Path) 
                 if text.startswith("  supported_at:"))
     with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: verdict.supported_at is 1.5"):
         load_stance_rules(path)
+    zero = tmp_path / "zero" / "stance.yaml"
+    zero.parent.mkdir()
+    zero.write_text(re.sub(r"(?m)^  full_weight: 1\.0", "  full_weight: 0", source), "utf-8")
+    with pytest.raises(ConfigError, match=r"stance.yaml:\d+: verdict.full_weight is 0"):
+        load_stance_rules(zero)
