@@ -19,9 +19,6 @@ from claims.stance_rules import StanceRules
 from claims.stance_size import _near
 
 _KO = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(만|억|조)")
-_PLAIN_PCT = 0.5  # points: a plain percentage is met when it rounds to the claim's
-_PLAIN_REL = 0.025  # a plain amount or count, to within rounding of its last digit
-_BOUND_REACH = 1.5  # a sentence's value meets a bound up to this multiple of it
 _FIGURES: dict[tuple[str, str], tuple[Figure, ...]] = {}
 
 
@@ -107,21 +104,21 @@ def meets(figure: Figure, value: float, kind: str, rules: StanceRules,
           reported: bool = False) -> bool:
     """A stated value matches the figure: within rounding (plain), the close band
     (approximate), or on the right side of a bound; a sentence's value also near the bound
-    (within `_BOUND_REACH` of it: "other revenue was up 34%" is not the "more than 20%" of
-    total revenue), the reported number anywhere beyond it."""
+    (within data/stance.yaml `figures.tolerance.bound_reach` of it: "other revenue was up 34%"
+    is not the "more than 20%" of total revenue), the reported number anywhere beyond it."""
     if kind != figure.kind or figure.value == 0:
         return False
-    band = rules.aspect.close_band
-    reach = float("inf") if reported else _BOUND_REACH
+    band, shape = rules.aspect.close_band, rules.shape
+    reach = float("inf") if reported else shape.bound_reach
     if figure.bound == "min":
         return figure.value <= value <= figure.value * reach
     if figure.bound == "max":
         return figure.value / reach <= value <= figure.value
     if kind == "pct":
-        tolerance = max(1.0, figure.value * band) if figure.approx else _PLAIN_PCT
-        return abs(value - figure.value) <= tolerance
-    tolerance = band if figure.approx else _PLAIN_REL
-    return abs(value - figure.value) <= tolerance * figure.value
+        allowed = max(1.0, figure.value * band) if figure.approx else shape.plain_pct
+        return abs(value - figure.value) <= allowed
+    relative = band if figure.approx else shape.plain_rel
+    return abs(value - figure.value) <= relative * figure.value
 
 
 def figures_met(sentence: str, figures: tuple[Figure, ...], rules: StanceRules) -> list[int]:

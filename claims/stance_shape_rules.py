@@ -17,7 +17,9 @@ from claimtracker.yaml_lines import LINE
 
 _SEGMENT_KEYS = {"measures", "skip", "named_only"}
 _RATE_KEYS = {"claim", "markers", "up", "down"}
-_FIGURE_KEYS = {"period", "digits", "digits_below"}
+_FIGURE_KEYS = {"period", "digits", "digits_below", "tolerance"}
+# claims/stance_figures.py: when a stated value meets a figure the claim states
+_TOLERANCE = {"plain_pct": 0.5, "plain_rel": 0.025, "bound_reach": 1.5}
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class ShapeRules:
     period: tuple[str, ...] = ()  # a period after an end-point figure ("in the fourth quarter")
     digits: tuple[tuple[str, float], ...] = ()  # "double-digit" growth: at least 10%
     digits_below: tuple[tuple[str, float], ...] = ()  # "single-digit" growth: under 10%
+    # when a stated value meets a figure: rounding of a percentage (points), of an amount
+    # (relative), and how far past a bound a sentence's value still meets it
+    plain_pct: float = _TOLERANCE["plain_pct"]
+    plain_rel: float = _TOLERANCE["plain_rel"]
+    bound_reach: float = _TOLERANCE["bound_reach"]
 
 
 def parse_shape(path: Path, data: dict[str, Any], text: list[str]) -> ShapeRules:
@@ -57,7 +64,21 @@ def parse_shape(path: Path, data: dict[str, Any], text: list[str]) -> ShapeRules
                         f"to the percentage it means, e.g. {{{meaning}}}.")
         return tuple((str(k).lower(), float(v)) for k, v in raw.items() if k != LINE)
 
+    raw_tolerance = fig.get("tolerance") or {}
+    if not isinstance(raw_tolerance, dict):
+        raise _fail(path, _key_line(text, "tolerance", fline), "figures.tolerance must be a "
+                    f"mapping like {_TOLERANCE}.")
+    tolerance, tline = dict(_TOLERANCE), _key_line(text, "tolerance", fline)
+    for name, value in raw_tolerance.items():
+        if name == LINE:
+            continue
+        if name not in _TOLERANCE or isinstance(value, bool) or not isinstance(
+                value, (int, float)) or value <= 0:
+            raise _fail(path, _key_line(text, str(name), tline), f"figures.tolerance.{name}: "
+                        f"write a positive number for one of {sorted(_TOLERANCE)}.")
+        tolerance[name] = float(value)
     rules = ShapeRules(
+        **tolerance,
         digits=digit_map("digits", "double-digit: 10"),
         digits_below=digit_map("digits_below", "single-digit: 10"),
         measures=tuple(sorted(words(seg, "measures", sline, "segments"), key=len, reverse=True)),

@@ -113,10 +113,9 @@ def narrative_balance(stances: list[StanceResult]) -> tuple[float | None, float]
     return sum(0.0 if _partial(s) else s.signed for s in stances) / weight, weight
 
 
-def _label(balance: float) -> str:
-    """At or above `verdict.supported_at` (data/stance.yaml): supported; at or below its
+def _label(balance: float, supported_at: float) -> str:
+    """At or above `supported_at` (data/stance.yaml `verdict`): supported; at or below its
     negative: contradicted; between: mixed."""
-    supported_at = load_stance_rules().verdict["supported_at"]
     if balance >= supported_at:
         return "supported"
     if balance <= -supported_at:
@@ -179,7 +178,7 @@ def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | N
     if not known:
         return Verdict("not_discussed", 0.0, said + "; nothing takes a side")
     score = round(sum(known) / len(known), 3)
-    label = _label(score)
+    label = _label(score, thresholds["supported_at"])
     if label != "mixed" and supports and contradicts and claim.kind == "narrative":
         label = "mixed" if abs(score) < thresholds["both_sides_at"] else label
     if label == "supported" and not getattr(claim, "compare", None) \

@@ -198,3 +198,15 @@ def test_named_only_measure_must_be_a_measure(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: segments.named_only: "
                                           r"\['bookings'\] are not in segments.measures"):
         load_stance_rules(path)
+
+
+def test_figure_tolerances_are_data_checked_with_file_and_line(tmp_path: Path) -> None:
+    source = (Path(__file__).resolve().parents[2] / "data" / "stance.yaml").read_text("utf-8")
+    bad = source.replace("tolerance: {plain_pct: 0.5,", "tolerance: {plain_pct: -1,")
+    assert bad != source
+    path = tmp_path / "stance.yaml"
+    path.write_text(bad, encoding="utf-8")
+    line = next(i for i, text in enumerate(bad.splitlines(), start=1)
+                if text.strip().startswith("tolerance:"))
+    with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: figures.tolerance.plain_pct"):
+        load_stance_rules(path)
