@@ -16,7 +16,7 @@ from pipeline import charts, views
 ANY = "any"
 DOC_TYPES = [ANY, "transcript", "earnings_release", "10-Q", "10-K"]
 ROLES = [ANY, "management", "analyst"]
-SECTIONS = [ANY, "prepared", "qa"]
+SECTIONS = [ANY, "prepared", "summary", "qa"]
 
 
 @st.cache_resource(show_spinner=t("search.loading_model"))

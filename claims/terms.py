@@ -23,6 +23,10 @@ _ENT_LABELS = {"ORG", "PRODUCT", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "W
 _DROP_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 _DROP_POS = {"DET", "PRON", "NUM", "PUNCT", "PART", "ADP", "CCONJ", "SCONJ", "AUX", "SYM"}
 _LATIN_STOP = {"I", "A", "Q", "vs", "VS", "TODO", "YoY", "QoQ", "CEO", "CFO"}
+#: A token mixing letters and digits: a product or process name (10nm, 3D, H20, B200).
+_ALNUM = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9-]*$")
+#: ... but not a period tag (Q2, 2Q, FY19, H1).
+_PERIOD_TAG = re.compile(r"^(?:Q[1-4]|[1-4]Q|FY\d{2,4}|H[12]|\d{1,2}(?:st|nd|rd|th))$", re.I)
 
 
 def _add(out: list[str], term: str, stop: set[str], company_names: set[str]) -> None:
@@ -41,17 +45,65 @@ def _metric_name(metric: str | None) -> str | None:
     return load_catalog().english_names(metric)[0] if metric else None
 
 
+def _namey(doc: Any, i: int) -> bool:
+    """Part of a name: a letter-and-digit token, a number glued to letters ("10" of "10nm"),
+    the letters glued after it, or a capitalised word that does not open the sentence."""
+    token = doc[i]
+    if _PERIOD_TAG.match(token.text):
+        return False
+    if _ALNUM.match(token.text):
+        return True
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    if token.like_num and not token.whitespace_ and after is not None and after.is_alpha:
+        return True
+    before = doc[i - 1] if i > 0 else None
+    if token.is_alpha and before is not None and before.like_num and not before.whitespace_:
+        return True
+    if not (token.is_alpha and token.text[:1].isupper()):
+        return False
+    # the sentence's first word only as the start of a longer name ("Google Cloud revenue")
+    return not token.is_sent_start or (after is not None and after.is_alpha
+                                       and after.text[:1].isupper())
+
+
+def _glued_number(token: Any) -> bool:
+    """The "7" of "7nm": a number written together with the letters after it."""
+    doc = token.doc
+    return bool(token.like_num and not token.whitespace_ and token.i + 1 < len(doc)
+                and doc[token.i + 1].is_alpha)
+
+
+def _name_runs(doc: Any, skip: Any) -> list[str]:
+    """Product and process names as written ("10nm Ice Lake", "3D XPoint", "7nm"): the small
+    model splits "10nm" and may tag such a run as a date, so entities and noun chunks lose it."""
+    runs: list[str] = []
+    current: list[Any] = []
+    for i in range(len(doc) + 1):
+        if i < len(doc) and _namey(doc, i) and not skip(doc[i]):
+            current.append(doc[i])
+            continue
+        if current and any(not t.is_alpha or len(current) > 1 or t.pos_ == "PROPN"
+                           for t in current):
+            runs.append(doc[current[0].i:current[-1].i + 1].text)
+        current = []
+    return runs
+
+
 def _english(text: str, nlp: Any, stop: set[str], names: set[str], out: list[str],
              company_spans: list[tuple[int, int]]) -> None:
     def in_company(start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in company_spans)
 
     doc = nlp(text)
+    for run in _name_runs(doc, lambda t: t.text.casefold() in names
+                          or in_company(t.idx, t.idx + len(t.text))):
+        _add(out, run, stop, names)
     for ent in doc.ents:
         if ent.label_ in _ENT_LABELS and not in_company(ent.start_char, ent.end_char):
             _add(out, ent.text.removesuffix("'s").removesuffix("’s"), stop, names)
     for chunk in doc.noun_chunks:
-        tokens = [t for t in chunk if t.pos_ not in _DROP_POS and t.tag_ != "POS"
+        tokens = [t for t in chunk if (t.pos_ not in _DROP_POS or _glued_number(t))
+                  and t.tag_ != "POS"
                   and t.text.casefold() not in names and t.dep_ != "poss"
                   and t.head.dep_ != "poss"  # "Google" of "Google Cloud's backlog"
                   and t.ent_type_ not in _DROP_ENTS
@@ -62,7 +114,8 @@ def _english(text: str, nlp: Any, stop: set[str], names: set[str], out: list[str
                 and all(t.pos_ == "ADJ" for t in tokens if t.i != chunk.root.i):
             continue  # "the same story", "a big round": a vague head, only adjectives
         if tokens and any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
-            _add(out, " ".join(t.text for t in tokens), stop, names)
+            _add(out, "".join(t.text + ("" if _glued_number(t) else " ") for t in tokens),
+                 stop, names)
 
 
 def _korean(text: str, stop: set[str], names: set[str], out: list[str]) -> None:

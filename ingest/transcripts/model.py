@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 ROLES = ("management", "analyst", "operator", "investor_relations", "unknown")
-SECTIONS = ("prepared", "qa")
+SECTIONS = ("prepared", "qa", "summary")  # summary: a vendor's write-up of prepared remarks
 
 
 @dataclass

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from ingest.transcripts import metadata
+from ingest.transcripts.event_brief import load_summary_rules, summary_turns
 from ingest.transcripts.model import ParsedCall, Turn
 from ingest.transcripts.participants import (
     ANALYST_HEADINGS,
@@ -111,9 +112,11 @@ def parse_streetevents(text: str, path: Path) -> ParsedCall:
         None,
     )
     call = ParsedCall(format="streetevents", source_files=[path], title=title)
-    if any("event brief" in line.lower() for line in preamble):
-        # Prepared remarks are the vendor's bullet summary, not speech: only the Q&A is kept.
-        call.notes.append("Event Brief: prepared remarks are a vendor summary, not stored")
+    brief = any("event brief" in line.lower() for line in preamble)
+    if brief:
+        # Prepared remarks are the vendor's bullet summary, not speech: kept as `summary`.
+        call.notes.append("Event Brief: prepared remarks are a vendor summary, stored as "
+                          "section 'summary'")
     call.call_date = metadata.date_from_text("\n".join(preamble)) or metadata.date_from_filename(
         path
     )
@@ -123,6 +126,8 @@ def parse_streetevents(text: str, path: Path) -> ParsedCall:
             call.participants += parse_streetevents_list(block, "company")
         elif key in ANALYST_HEADINGS:
             call.participants += parse_streetevents_list(block, "analyst")
+        elif brief and key == load_summary_rules().block_heading:
+            call.turns += summary_turns(block, call.participants)
         elif key.startswith("presentation"):
             call.turns += _turns(block, "prepared")
         elif key.startswith("question"):

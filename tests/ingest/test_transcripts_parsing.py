@@ -64,14 +64,14 @@ def test_every_call_has_both_sides_and_both_sections(store: Store) -> None:
         assert {"management", "analyst", "operator"} <= roles, call["call_id"]
         assert "unknown" not in roles, call["call_id"]
         sections = [t["section"] for t in call["turns"]]
-        # An Event Brief's prepared remarks are a vendor's bullet summary: only its Q&A is speech.
+        # An Event Brief's prepared remarks are a vendor's bullet summary, kept as `summary`.
         brief = "Event Brief" in (call["parse_notes"] or "")
         briefs += brief
-        assert sections[0] == ("qa" if brief else "prepared"), call["call_id"]
+        assert sections[0] == ("summary" if brief else "prepared"), call["call_id"]
         assert sections[-1] == "qa", call["call_id"]
         # Sections never go back from Q&A to prepared remarks.
         assert sections == sorted(sections, key=lambda s: s == "qa"), call["call_id"]
-        assert all(t["role"] != "analyst" for t in call["turns"] if t["section"] == "prepared")
+        assert all(t["role"] != "analyst" for t in call["turns"] if t["section"] != "qa")
         assert not any("<Sync" in t["text"] for t in call["turns"]), call["call_id"]
     assert briefs == 1  # AAPL/2019-Jan-29-AAPL.txt
 

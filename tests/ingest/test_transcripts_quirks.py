@@ -100,18 +100,28 @@ def test_avgo_1q26(transcripts_dir: Path) -> None:
     assert call["turns"][i + 1]["role"] == "operator"
 
 
-def test_event_brief_keeps_only_the_verbatim_qa(transcripts_dir: Path) -> None:
+def test_event_brief_keeps_the_summary_apart_and_the_verbatim_qa(transcripts_dir: Path) -> None:
     path = transcripts_dir / "AAPL" / "2019-Jan-29-AAPL.txt"
     raw = read_transcript_text(path)
     assert raw.count("<Sync id=") > 0
     call = _only_call(path)
     assert "Event Brief" in call["parse_notes"]
-    assert {t["section"] for t in call["turns"]} == {"qa"}
+    assert [t["section"] for t in call["turns"]][:2] == ["summary", "summary"]
+    assert {t["section"] for t in call["turns"]} == {"summary", "qa"}
     assert not any("<Sync" in t["text"] for t in call["turns"])
-    first = call["turns"][0]
-    assert (first["role"], first["text"]) == (
+    # "I. 1Q19 Business Review (T.C.)" and "II. 1Q19 Financials (L.M.)": speakers by initials.
+    review, financials = (t for t in call["turns"] if t["section"] == "summary")
+    assert (review["speaker"], review["role"]) == ("Timothy D. Cook", "management")
+    assert (financials["speaker"], financials["role"]) == ("Luca Maestri", "management")
+    # A child bullet carries its parents, in plain words ("Dec. qtr.", "$84.3b", "YoverY").
+    assert ("Highlights: December quarter revenue, $84.3 billion - Down 5% year over year, or 3% "
+            "adjusting for FX.") in review["text"].splitlines()
+    assert any(line.endswith("Services gross margin 62.8%.")
+               for line in financials["text"].splitlines())
+    qa = [t for t in call["turns"] if t["section"] == "qa"]
+    assert (qa[0]["role"], qa[0]["text"]) == (
         "operator", "Our first question will come from Katy Huberty with Morgan Stanley.")
-    cook = next(t for t in call["turns"] if t["speaker"] == "Timothy D. Cook")
+    cook = next(t for t in qa if t["speaker"] == "Timothy D. Cook")
     assert cook["role"] == "management" and cook["text"].startswith("Steve, it's Tim.")
 
 
