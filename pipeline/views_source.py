@@ -64,8 +64,11 @@ def source_context(store: Store, sentence_id: str, *,
 
 def _where(source_kind: str, section: str | None, item_code: str | None,
            section_title: str | None) -> str:
-    """'Prepared remarks' / 'Q&A' for a call turn, the Item and its title for a filing."""
+    """'Prepared remarks' / 'Q&A' for a call turn (an Event Brief's summary says it is one),
+    the Item and its title for a filing."""
     if source_kind == "turn":
-        return {"prepared": "Prepared remarks", "qa": "Q&A"}.get(section or "", section or "")
+        return {"prepared": "Prepared remarks", "qa": "Q&A",
+                "summary": "Prepared remarks, vendor's summary (not verbatim)"
+                }.get(section or "", section or "")
     parts = [p for p in (item_code, section_title) if p]
     return " · ".join(dict.fromkeys(parts))
