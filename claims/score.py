@@ -25,14 +25,15 @@ from tqdm import tqdm
 from claims.attention import Attention, attention_timeline
 from claims.evidence import SearchFn, claim_hits, pick
 from claims.evidence_settings import EVIDENCE_FILE
+from claims.forecast_frame import after_period, framed
 from claims.ledger import Claim, Ledger, load_ledger
 from claims.ledger import ledger_paths as resolve_ledger_paths
-from claims.metrics import MetricSeries
+from claims.metrics import MetricSeries, company_fye_month
 from claims.query import GLOSSARY_FILE
 from claims.settings import SCORING_FILE, scoring_settings
 from claims.stance import StanceModel, default_stance_model
 from claims.stance_subjects import change_basis
-from claims.verdict import decide
+from claims.verdict import Verdict, decide
 from claimtracker.db import Store
 from claimtracker.errors import InputError
 from claimtracker.quarters import FiscalQuarter
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 _SCORER_FILES = ("score.py", "verdict.py", "evidence.py", "evidence_rank.py",
                  "evidence_settings.py", "metrics.py", "attention.py", "query.py",
                  "crosslingual.py", "compare.py", "settings.py", "sentence_subject.py",
-                 "anaphora.py")
+                 "anaphora.py", "forecast_frame.py")
 SCORER_VERSION = "claims-score-" + hashlib.sha256(b"".join(
     (Path(__file__).parent / name).read_bytes()
     for name in _SCORER_FILES if (Path(__file__).parent / name).exists()
@@ -230,11 +231,20 @@ def _result(claim_id: str, article_id: str, ticker: str, quarter: FiscalQuarter,
 def score_claim_quarter(claim: Claim, article_id: str, ticker: str, quarter: FiscalQuarter, *,
                         hits: list[dict[str, Any]], has_sentences: bool,
                         attention: Attention | None, metric: dict[str, Any] | None,
-                        stance_model: StanceModel) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One verdict (and the rows of its evidence) from the quarter's retrieved sentences."""
-    pairs = pick(hits, claim, stance_model)
-    verdict = decide(claim, [s for _, s in pairs], metric,
-                     has_data=has_sentences or metric is not None or attention is not None)
+                        stance_model: StanceModel, fye_month: int = 12,
+                        ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One verdict (and the rows of its evidence) from the quarter's retrieved sentences, in
+    the forecast's frame (claims.forecast_frame)."""
+    settled = after_period(claim, quarter)
+    if settled is not None:
+        pairs: list[Any] = []
+        verdict = Verdict("not_discussed", 0.0, f"after {settled}, the period the forecast "
+                                                 f"names: its verdict is {settled}'s")
+    else:
+        has_data = has_sentences or metric is not None or attention is not None
+        pairs, metric = framed(claim, quarter, pick(hits, claim, stance_model), metric,
+                               fye_month)
+        verdict = decide(claim, [s for _, s in pairs], metric, has_data=has_data)
     reason = verdict.reason
     if attention is not None and attention.ratio is not None:
         reason += f"; attention {attention.ratio:.2f}x its trailing average"
@@ -260,6 +270,7 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
         save_ledger(store, ledger)
     series: dict[str, MetricSeries] = {}
     fingerprints: dict[str, dict[FiscalQuarter, str]] = {}
+    fye_months: dict[str, int] = {}
     for done, claim in enumerate(tqdm(ledger.claims, desc=f"scoring {ledger.article.article_id}",
                                       unit="claim", disable=not progress)):
         if on_claim is not None:
@@ -268,6 +279,7 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
         if ticker not in series:
             series[ticker] = MetricSeries(store, ticker)
             fingerprints[ticker] = sentence_fingerprints(store, ticker)
+            fye_months[ticker] = company_fye_month(store, ticker)[1]
         metrics, prints = series[ticker], fingerprints[ticker]
         attention = attention_timeline(store, ticker, claim.topics)
         quarters = timeline(set(prints), metrics.quarters(),
@@ -294,7 +306,8 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
                 result, rows = score_claim_quarter(
                     claim, ledger.article.article_id, ticker, quarter,
                     hits=hits.get(quarter, []), has_sentences=quarter in prints,
-                    attention=attention.get(quarter), metric=metric, stance_model=stance_model)
+                    attention=attention.get(quarter), metric=metric, stance_model=stance_model,
+                    fye_month=fye_months[ticker])
                 _write(store, result, digest, rows)
                 results.append(result)
                 counts["scored"] = counts.get("scored", 0) + 1

@@ -1,0 +1,80 @@
+"""A forecast's frame: which quarters can speak to a claim about a named future period.
+
+"Alphabet will raise capex in 2020" is decided by what management guides for 2020 and, once
+2020 is reported, by the result; capex rising in 2018 says nothing about it. So for a forecast
+claim whose period the drafter read ("in 2020", "next quarter": `claim.quarter`):
+
+- before that period's last quarter, only forward-looking sentences take a side, and not
+  those that name other years only ("we expect 2019 capex to ..."); the quarter's own
+  reported number is not the forecast's number;
+- in the period's quarter, the reported number and realised sentences settle it;
+- after it, later calls speak of later periods: the claim is not discussed there, and its
+  verdict stays the one of its own quarter.
+
+A forecast without a named period ("will keep growing") is left to the stance rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from claims.ledger import Claim
+from claims.stance_result import NEUTRAL, StanceResult
+from claimtracker.quarters import FiscalQuarter
+
+_YEAR = re.compile(r"(?<![\d.,$])(?:FY\s?|fiscal\s+(?:year\s+)?)?'?(20\d{2})(?![\d%])", re.I)
+
+
+def target_quarter(claim: Claim) -> FiscalQuarter | None:
+    """The last fiscal quarter of the period a forecast claim names; None otherwise."""
+    if claim.horizon != "forecast" or not claim.quarter:
+        return None
+    try:
+        return FiscalQuarter.parse(claim.quarter)
+    except ValueError:
+        return None
+
+
+def after_period(claim: Claim, quarter: FiscalQuarter) -> FiscalQuarter | None:
+    """The forecast's period when `quarter` comes after it (the claim is settled there)."""
+    target = target_quarter(claim)
+    return target if target is not None and quarter > target else None
+
+
+def years_of_period(target: FiscalQuarter, fye_month: int) -> set[int]:
+    """Years a sentence may name for the period: its fiscal year, and the calendar year
+    most of it falls in when the fiscal year ends early in the calendar (NVIDIA's fiscal
+    2020 ends in January 2020)."""
+    return {target.year, target.year - 1} if fye_month <= 3 else {target.year}
+
+
+def names_other_years(text: str, years: set[int]) -> bool:
+    """True when the sentence names years and none of them is the forecast's."""
+    named = {int(y) for y in _YEAR.findall(text)}
+    return bool(named) and not named & years
+
+
+def framed(claim: Claim, quarter: FiscalQuarter, pairs: list[tuple[dict[str, Any], StanceResult]],
+           metric: dict[str, Any] | None, fye_month: int = 12,
+           ) -> tuple[list[tuple[dict[str, Any], StanceResult]], dict[str, Any] | None]:
+    """The quarter's (hit, stance) pairs and number as the forecast's frame lets them count:
+    before the period, realised sentences and other years' guidance turn neutral (kept as
+    evidence, marked `frame`) and the reported number is set aside."""
+    target = target_quarter(claim)
+    if target is None or quarter >= target:
+        return pairs, metric
+    years = years_of_period(target, fye_month)
+    out = []
+    for hit, stance in pairs:
+        if stance.stance != NEUTRAL:
+            why = ("realised, before the forecast's period" if not stance.forward_looking
+                   else "another period's outlook" if names_other_years(hit.get("text", ""), years)
+                   else None)
+            if why is not None:
+                stance = dataclasses.replace(stance, stance=NEUTRAL, weight=0.0,
+                                             cues=[*stance.cues, {"frame": why,
+                                                                  "period": str(target)}])
+        out.append((hit, stance))
+    return out, None

@@ -1,0 +1,67 @@
+"""A forecast about a named period is decided by the outlook for that period and then by its
+result; sentences from Alphabet's (GOOGL) 2019 calls, judged for the claim "Alphabet will
+raise capex in 2020" (its period: 2020Q4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claims.forecast_frame import after_period, framed, names_other_years, target_quarter
+from claims.ledger import Claim
+from claims.stance_result import NEUTRAL, SUPPORTS, StanceResult
+from claimtracker.quarters import FiscalQuarter
+
+CLAIM = Claim("goog-capex-2020", "Alphabet will raise capex again in 2020.", ticker="GOOG",
+              metric="capex", kind="both", direction="up", horizon="forecast",
+              quarter="2020Q4")
+# 2018Q4 call (Feb 2019): an outlook, but for 2019
+OTHER_YEAR = ("With respect to CapEx, we continue to invest in both compute requirements and for "
+              "office facilities, although we expect the CapEx growth rate in 2019 to moderate "
+              "quite significantly.")
+# 2019Q3 call: the quarter's number, and (2019Q4 call) the outlook for 2020
+REALISED = ("Cash CapEx for the quarter was $6.7 billion, which I will discuss in the Google "
+            "segment results.")
+OUTLOOK = ("In terms of CapEx, in 2020, we intend to increase our investment in both technical "
+           "infrastructure and office facilities versus 2019.")
+METRIC = {"name": "capex", "yoy": 4.4, "score": 1.0}
+
+
+def _pairs(*texts: tuple[str, bool]) -> list[tuple[dict[str, Any], StanceResult]]:
+    return [({"text": text}, StanceResult(SUPPORTS, 1.0, [{"cue": "capex"}],
+                                          forward_looking=forward)) for text, forward in texts]
+
+
+def test_before_the_period_only_its_own_outlook_counts() -> None:
+    pairs, metric = framed(CLAIM, FiscalQuarter(2019, 3),
+                           _pairs((REALISED, False), (OTHER_YEAR, True), (OUTLOOK, True)), METRIC)
+    stances = [s for _, s in pairs]
+    assert [s.stance for s in stances] == [NEUTRAL, NEUTRAL, SUPPORTS]
+    assert stances[0].cues[-1] == {"frame": "realised, before the forecast's period",
+                                   "period": "2020Q4"}
+    assert stances[1].cues[-1]["frame"] == "another period's outlook"
+    assert metric is None  # 2019Q3's capex is not 2020's
+
+
+def test_the_period_itself_is_settled_by_what_it_reports() -> None:
+    given = _pairs((REALISED, False))
+    assert framed(CLAIM, FiscalQuarter(2020, 4), given, METRIC) == (given, METRIC)
+    assert after_period(CLAIM, FiscalQuarter(2020, 4)) is None
+    assert after_period(CLAIM, FiscalQuarter(2021, 1)) == FiscalQuarter(2020, 4)
+
+
+def test_past_claims_and_forecasts_without_a_period_are_left_alone() -> None:
+    past = Claim("goog-capex", "Alphabet raised capex in 2019.", ticker="GOOG", metric="capex",
+                 horizon="past", quarter="2019Q4")
+    open_ended = Claim("goog-capex-open", "Alphabet will keep raising capex.", ticker="GOOG",
+                       horizon="forecast")
+    given = _pairs((REALISED, False))
+    for claim in (past, open_ended):
+        assert target_quarter(claim) is None
+        assert framed(claim, FiscalQuarter(2019, 3), given, METRIC) == (given, METRIC)
+
+
+def test_fiscal_years_that_end_in_january_accept_the_calendar_year() -> None:
+    # NVIDIA's fiscal 2020 ends in January 2020: "in 2019" speaks of it.
+    assert not names_other_years("We expect data center to grow in 2019.", {2020, 2019})
+    assert names_other_years("We expect data center to grow in fiscal 2019.", {2021, 2020})
+    assert not names_other_years("Revenue of $3.1 billion, up 40%.", {2020})
