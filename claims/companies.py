@@ -46,6 +46,12 @@ class Company:
     en: tuple[str, ...] = ()
     ko: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
+    #: (Hangul spelling, English name) of products: a Korean claim about 애저 searches Azure
+    product_en: tuple[tuple[str, str], ...] = ()
+
+    def english_product(self, name: str) -> str | None:
+        """The English name of a product written in Hangul (애저 -> Azure), else None."""
+        return next((en for ko, en in self.product_en if ko == name), None)
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ def _company(path: Path, raw: Any, index: int) -> Company:
                                      "like AMZN.")
     unknown = sorted(str(k) for k in raw
                      if k != LINE and k not in {"ticker", "cik", "fye", "tickers", "en", "ko",
-                                                "products"})
+                                                "products", "product_en"})
     if unknown:
         raise _fail(path, raw[LINE], f"company {ticker}: unknown key(s) {unknown}.")
     cik = raw.get("cik")
@@ -107,10 +113,30 @@ def _company(path: Path, raw: Any, index: int) -> Company:
     if fye is not None and not re.fullmatch(r"(0[1-9]|1[0-2])[0-3]\d", str(fye)):
         raise _fail(path, raw[LINE], f"company {ticker}: `fye: {fye}` must be MMDD, quoted "
                                      "(e.g. \"1231\").")
+    products = _names(path, raw, "products", ticker)
     return Company(ticker, cik, str(fye) if fye else None,
                    tuple(t.upper() for t in _names(path, raw, "tickers", ticker)),
                    _names(path, raw, "en", ticker), _names(path, raw, "ko", ticker),
-                   _names(path, raw, "products", ticker))
+                   products, _product_en(path, raw, ticker, products))
+
+
+def _product_en(path: Path, raw: Any, ticker: str,
+                products: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """`product_en: {애저: Azure}`: each key one of the company's products, each value its
+    English name."""
+    value = raw.get("product_en") or {}
+    if not isinstance(value, dict):
+        raise _fail(path, raw[LINE], f"company {ticker}: `product_en` must map a Hangul "
+                                     "product name to its English name ({애저: Azure}).")
+    pairs = []
+    for ko, en in value.items():
+        if ko == LINE:
+            continue
+        if str(ko) not in products or not isinstance(en, str) or not en.strip():
+            raise _fail(path, raw[LINE], f"company {ticker}: `product_en: {{{ko}: {en}}}` needs "
+                                         f"{ko} in `products` and an English name.")
+        pairs.append((str(ko), en.strip()))
+    return tuple(pairs)
 
 
 @lru_cache(maxsize=4)

@@ -125,7 +125,9 @@ def segment_subjects(subjects: list[tuple[str, str]], claim: Claim,
 @lru_cache(maxsize=4096)
 def _rate_claim(quote: str, direction: str, rules: ShapeRules) -> bool:
     lower = quote.lower()
-    if direction != "down" or _PCT.search(quote):
+    # one figure is a level of the rate ("below 10%"), checked as a size; several are the
+    # rate's path ("from 76% to 73%, 64%, 59%"), whose direction the claim states
+    if direction != "down" or len(_PCT.findall(quote)) == 1:
         return False
     if any(phrase in lower for phrase, _ in (*rules.digits, *rules.digits_below)):
         return False  # "한 자릿수에 머물러": a size of the rate, checked like "below 10%"

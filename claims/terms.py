@@ -134,6 +134,16 @@ def _korean(text: str, stop: set[str], names: set[str], out: list[str]) -> None:
         _add(out, term, stop, names)
 
 
+def _book() -> Any:
+    """The company book (data/companies.yaml), or None when it cannot be read."""
+    from claims.companies import load_company_book
+
+    try:
+        return load_company_book()
+    except Exception:  # terms still come from the sentence itself
+        return None
+
+
 def claim_terms(text: str, *, language: str, mentions: Sequence[CompanyMention],
                 rules: ExtractionRules, metric: str | None = None, nlp: Any = None,
                 ticker: str | None = None) -> tuple[str, ...]:
@@ -146,7 +156,12 @@ def claim_terms(text: str, *, language: str, mentions: Sequence[CompanyMention],
     names = {m.text.casefold() for m in mentions if m not in own}
     names |= {m.ticker.casefold() for m in mentions}
     out: list[str] = []
+    book = _book()
     for mention in own:
+        company = book.companies.get(mention.ticker) if book else None
+        english = company.english_product(mention.text) if company else None
+        if english:  # 애저 -> Azure: management's word first, the article's after
+            _add(out, english, stop, set())
         _add(out, mention.text, stop, set())
     if language == "en" and nlp is not None:
         spans = [(m.start, m.end) for m in mentions if m not in own]

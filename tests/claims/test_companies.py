@@ -68,3 +68,24 @@ def test_company_file_errors_name_file_and_line(tmp_path: Path) -> None:
     path.write_text("companies:\n  - {ticker: AMZN, fye: 1231x}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"companies.yaml:2: .*MMDD"):
         load_company_book(path)
+    path.write_text("companies:\n  - {ticker: MSFT, products: [Azure],\n"
+                    "     product_en: {애저: Azure}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"companies.yaml:2: .*needs 애저 in `products`"):
+        load_company_book(path)
+
+
+def test_a_korean_claim_about_a_product_searches_its_english_name() -> None:
+    """A Korean post writes 애저 (from the 2019 Microsoft article's kind of sentence); calls say
+    Azure: the English name leads the claim's terms, the Hangul spelling stays."""
+    from claims.extraction_rules import load_extraction_rules
+    from claims.terms import claim_terms
+
+    text = "마이크로소프트의 핵심인 애저 매출 성장률은 분기마다 둔화되고 있습니다."
+    terms = claim_terms(text, language="ko", mentions=resolve_companies(text),
+                        rules=load_extraction_rules())
+    assert terms[:2] == ("Azure", "애저")
+    text = "업계에서는 구글 클라우드가 이미 영업흑자를 내기 시작했다는 이야기도 들립니다."
+    mentions = resolve_companies(text)
+    assert [(m.ticker, m.source) for m in mentions] == [("GOOGL", "product")]
+    assert claim_terms(text, language="ko", mentions=mentions,
+                       rules=load_extraction_rules())[0] == "Google Cloud"

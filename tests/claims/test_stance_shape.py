@@ -13,7 +13,7 @@ from claims.stance import RuleStance
 from claims.stance_figures import claim_figures
 from claims.stance_result import CONTRADICTS, NEUTRAL, SUPPORTS, StanceResult
 from claims.stance_rules import load_stance_rules
-from claims.stance_shape import claim_segment
+from claims.stance_shape import claim_segment, rate_claim
 from claims.verdict import decide
 from claimtracker.errors import ConfigError
 
@@ -72,6 +72,21 @@ def test_growth_rate_claim_reads_the_rate_not_the_level() -> None:
     metric = {"name": "capex", "value": 3.5e10, "yoy": 50.0, "qoq": 10.0, "change_unit": "%",
               "expected": "down", "score": -1.0}
     assert decide(CAPEX_RATE, [lower], metric).verdict == "supported"
+
+
+def test_a_rate_path_is_a_rate_claim() -> None:
+    """Several figures trace the rate's path: the rate decides, not the level's growth
+    (Microsoft FY2020 Q1 call: "Azure revenue grew 59%" is the level, not the slowdown)."""
+    claim = Claim("azure", "애저 매출 성장률은 76%에서 73%, 64%, 59%로 분기마다 둔화되고 "
+                  "있습니다.", ticker="MSFT", direction="down",
+                  terms=("Azure", "애저", "growth rate", "revenue"))
+    assert rate_claim(claim, RULES.shape)
+    assert MODEL.judge("Azure revenue grew 59%, driven by continued growth in our "
+                       "consumption-based business.", claim).stance == NEUTRAL
+    slower = MODEL.judge("Azure growth will continue to reflect the balance between strong "
+                         "growth in our consumption-based businesses and moderating growth in "
+                         "our per-user business.", claim)
+    assert slower.stance == SUPPORTS and slower.cues[0]["rule"] == "rate"
 
 
 def test_figure_with_a_stated_size_of_the_rate_is_no_rate_claim() -> None:
