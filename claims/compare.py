@@ -3,10 +3,12 @@ with the peers, not Amazon".
 
 A claim with `compare: {with: [TICKER...], expect: higher|lower, basis: value|yoy}` says its
 company's metric is higher (lower) than each peer's, on the metric's value or on its YoY
-change. Companies' fiscal years end in different months (NVIDIA's quarter ending in July is
-its Q2, Apple's is its Q4), so quarters are aligned by the CALENDAR quarter in which each
-period ends, never by fiscal labels. `compare_change` returns a dict shaped like
-`MetricSeries.change`'s, so the scorer can use it where it uses a metric change.
+change. A company or segment without an XBRL series (its calls only) is compared on the
+change management states (claims.stated_growth). Companies' fiscal years end in different
+months (NVIDIA's quarter ending in July is its Q2, Apple's is its Q4), so quarters are
+aligned by the CALENDAR quarter in which each period ends, never by fiscal labels.
+`compare_change` returns a dict shaped like `MetricSeries.change`'s, so the scorer can use
+it where it uses a metric change.
 """
 
 from __future__ import annotations
@@ -14,10 +16,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from claims.metrics import FLAT_PCT, FLAT_POINTS, MetricSeries, Point, find_company
+from claims.metrics import FLAT_PCT, FLAT_POINTS, Company, MetricSeries, Point, find_company
+from claims.stated_growth import StatedGrowth, stated_yoy
 from claimtracker.db import Store
 from claimtracker.metric_catalog import MetricDef, load_catalog
-from claimtracker.quarters import FiscalQuarter, calendar_quarter_end, snap_to_month_end
+from claimtracker.quarters import (
+    FiscalQuarter,
+    calendar_quarter_end,
+    fiscal_year_end_month,
+    snap_to_month_end,
+)
+from claimtracker.tickers import same_company_tickers
 
 EXPECT = ("higher", "lower")
 BASES = ("value", "yoy")
@@ -50,6 +59,45 @@ def _aligned_quarter(series: MetricSeries, metric: str, fye_month: int,
     found = [q for q, point in series.series(metric).items()
              if calendar_quarter(period_end(point, q, fye_month)) == target]
     return max(found) if found else None
+
+
+def company_of(store: Store, ticker: str) -> Company | None:
+    """The company from EDGAR's data in the DB, else from data/companies.yaml (a company
+    known by its calls only still has a CIK and a fiscal year end there)."""
+    found = find_company(store, ticker)
+    if found is not None:
+        return found
+    from claims.companies import load_company_book
+
+    book = load_company_book()
+    entry = next((c for c in book.companies.values()
+                  if ticker.upper() in (c.ticker, *c.tickers)), None)
+    if entry is None or entry.cik is None:
+        return None
+    return Company(entry.cik, entry.ticker, fiscal_year_end_month(entry.fye))
+
+
+def _stated_quarter(fye_month: int, target: str) -> FiscalQuarter | None:
+    """The fiscal quarter (of a year ending in `fye_month`) that ends in calendar `target`."""
+    year = int(target[2:6])
+    found = [FiscalQuarter(y, q) for y in (year - 1, year, year + 1) for q in (1, 2, 3, 4)
+             if calendar_quarter(calendar_quarter_end(FiscalQuarter(y, q), fye_month)) == target]
+    return found[0] if found else None
+
+
+def _stated(store: Store, ticker: str, quarter: FiscalQuarter,
+            definition: MetricDef) -> StatedGrowth | None:
+    return stated_yoy(store, same_company_tickers(store.con, ticker), quarter, definition)
+
+
+def _stated_change(metric: str, quarter: FiscalQuarter, stated: StatedGrowth,
+                   definition: MetricDef, expected: str) -> dict[str, Any]:
+    """A stated YoY change in the shape of MetricSeries.change's result."""
+    return {"name": metric, "quarter": str(quarter), "value": None, "unit": definition.unit,
+            "previous_quarter": None, "year_ago": None, "qoq": None, "yoy": stated.yoy,
+            "change_unit": "%", "expected": expected, "yoy_agrees": None, "qoq_agrees": None,
+            "score": None, "source": f"stated by management: {stated.text}",
+            "accession": None, "derived": False, "sentence_id": stated.sentence_id}
 
 
 def _number(change: dict[str, Any], basis: str) -> float | None:
@@ -97,11 +145,20 @@ def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter
             cache[name] = MetricSeries(store, name, catalog)
         return cache[name]
 
-    own_company = find_company(store, ticker)
+    own_company = company_of(store, ticker)
     own = series_of(ticker)
     direction = "up" if expect == "higher" else "down"
     own_change = own.change(metric, quarter, getattr(claim, "direction", None) or direction)
-    if own_change is None or own_company is None or _number(own_change, basis) is None:
+    if own_company is None:
+        return None
+    stated_by: dict[str, str] = {}
+    if (own_change is None or _number(own_change, basis) is None) and basis == "yoy":
+        stated = _stated(store, ticker, quarter, definition)
+        own_change = None if stated is None else _stated_change(
+            metric, quarter, stated, definition, getattr(claim, "direction", None) or direction)
+        if stated is not None:
+            stated_by[own_company.ticker] = stated.sentence_id
+    if own_change is None or _number(own_change, basis) is None:
         return None
     own_value = float(_number(own_change, basis))  # type: ignore[arg-type]
     target = calendar_quarter(period_end(own.series(metric).get(quarter), quarter,
@@ -110,13 +167,18 @@ def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter
     peer_quarters: dict[str, str | None] = {}
     agrees: dict[str, int | None] = {}
     for peer in spec.get("with") or []:
-        company = find_company(store, peer)
+        company = company_of(store, peer)
         if company is None or company.cik == own_company.cik:
             continue
         series = series_of(peer)
         aligned = _aligned_quarter(series, metric, company.fye_month, target)
         change = series.change(metric, aligned, direction) if aligned else None
         value = _number(change, basis) if change else None
+        if value is None and basis == "yoy":
+            aligned = aligned or _stated_quarter(company.fye_month, target)
+            stated = _stated(store, peer, aligned, definition) if aligned else None
+            if stated is not None:
+                value, stated_by[company.ticker] = stated.yoy, stated.sentence_id
         peers[company.ticker] = value
         peer_quarters[company.ticker] = str(aligned) if aligned else None
         agrees[company.ticker] = None if value is None else \
@@ -136,6 +198,7 @@ def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter
         "compared_value": own_value, "compared_unit": unit,
         "peers": peers, "peer_quarters": peer_quarters, "agrees": agrees,
         "score": score, "alignment": ALIGNMENT,
+        **({"stated": stated_by} if stated_by else {}),
         "summary": (f"{own_company.ticker} {metric} {'YoY ' if basis == 'yoy' else ''}"
                     f"{format_value(own_value, unit)} in {target} vs {shown}: expected {expect}"),
     }

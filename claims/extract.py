@@ -189,9 +189,12 @@ def claim_compare(ctx: ArticleContext, index: int, ticker: str,
         others = [t for t in ctx.tickers if t != ticker]
     if not others or not (higher or lower):
         return None
-    basis = "yoy" if re.search(r"grow|grew|growth|성장|증가|늘", text, re.I) else "value"
-    return {"with": others, "expect": "lower" if lower and not higher else "higher",
-            "basis": basis}
+    falling = bool(find_cues(text, rules.compare["falling"]))
+    basis = "yoy" if falling or find_cues(text, rules.compare["growth"]) else "value"
+    expect = "lower" if lower and not higher else "higher"
+    if falling and higher and not lower:  # falls faster: its change is the lower one
+        expect = "lower"
+    return {"with": others, "expect": expect, "basis": basis}
 
 
 def _topics(mapper: Any, ctx: ArticleContext, chosen: list[int]) -> dict[int, list]:

@@ -22,7 +22,7 @@ WEIGHT_KEYS = ("company", "metric", "business", "trend", "number", "forecast", "
                "opinion", "valuation", "vague_subject")
 CUE_KEYS = ("metric", "business", "opinion", "valuation", "reported", "figure")
 DIRECTIONS = ("up", "down", "flat")
-COMPARE_KEYS = ("higher", "lower", "peers")
+COMPARE_KEYS = ("higher", "lower", "peers", "falling", "growth")
 TIME_KEYS = ("this_quarter", "last_quarter", "next_quarter", "this_year", "last_year",
              "next_year")
 SCOPE_KEYS = ("places", "growth", "shares", "units", "qualifiers")

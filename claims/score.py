@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 _SCORER_FILES = ("score.py", "verdict.py", "evidence.py", "evidence_rank.py",
                  "evidence_settings.py", "metrics.py", "attention.py", "query.py",
                  "crosslingual.py", "compare.py", "settings.py", "sentence_subject.py",
-                 "anaphora.py", "forecast_frame.py")
+                 "anaphora.py", "forecast_frame.py", "stated_growth.py")
 SCORER_VERSION = "claims-score-" + hashlib.sha256(b"".join(
     (Path(__file__).parent / name).read_bytes()
     for name in _SCORER_FILES if (Path(__file__).parent / name).exists()
