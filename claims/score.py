@@ -23,12 +23,13 @@ from typing import Any
 from tqdm import tqdm
 
 from claims.attention import Attention, attention_timeline
+from claims.compare import company_of
 from claims.evidence import SearchFn, claim_hits, pick
 from claims.evidence_settings import EVIDENCE_FILE
 from claims.forecast_frame import after_period, framed
 from claims.ledger import Claim, Ledger, load_ledger
 from claims.ledger import ledger_paths as resolve_ledger_paths
-from claims.metrics import MetricSeries, company_fye_month
+from claims.metrics import MetricSeries
 from claims.query import GLOSSARY_FILE
 from claims.settings import SCORING_FILE, scoring_settings
 from claims.stance import StanceModel, default_stance_model
@@ -276,10 +277,11 @@ def score_ledger(store: Store, ledger: Ledger, *, stance_model: StanceModel,
         if on_claim is not None:
             on_claim(done, len(ledger.claims), claim.claim_id)
         ticker = canonical(store, claim.ticker or ledger.article.ticker)
-        if ticker not in series:
-            series[ticker] = MetricSeries(store, ticker)
+        if ticker not in fingerprints:  # `series` also caches comparisons' peers
+            series.setdefault(ticker, MetricSeries(store, ticker))
             fingerprints[ticker] = sentence_fingerprints(store, ticker)
-            fye_months[ticker] = company_fye_month(store, ticker)[1]
+            company = company_of(store, ticker)
+            fye_months[ticker] = company.fye_month if company else 12
         metrics, prints = series[ticker], fingerprints[ticker]
         attention = attention_timeline(store, ticker, claim.topics)
         quarters = timeline(set(prints), metrics.quarters(),

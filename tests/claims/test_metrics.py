@@ -258,3 +258,30 @@ def test_a_recovery_claim_is_judged_on_the_sequential_change(facts_db: Store) ->
     sequential = series.change("gross_margin", q2, "up", basis=change_basis(recovering))
     assert yearly["yoy"] < 0 < yearly["qoq"] and yearly["score"] < 0
     assert sequential["basis"] == "qoq" and sequential["score"] == 1.0
+
+
+def test_a_peer_known_by_its_calls_only_is_scored_as_a_claim_too(amzn: Store,
+                                                                  tmp_path: Path) -> None:
+    """Intel has no EDGAR row here (the company book knows it): comparing Amazon with it caches
+    Intel's series, and a later claim about Intel must still get its own timeline."""
+    from claims.compare import company_of
+    from claims.score import score_claims
+
+    for year, quarter, value in ((2023, 3, 143.1e9), (2024, 3, 158.9e9)):
+        _fact(amzn, "revenue", value, f"{year}-07-01", f"{year}-09-30", 3, "inline_xbrl",
+              year, quarter)
+    intel = company_of(amzn, "INTC")
+    assert intel is not None and (intel.cik, intel.fye_month) == (50863, 12)
+    ledger = tmp_path / "peers.yaml"
+    ledger.write_text(
+        "article: {title: Peers, source: test, date: 2024-11-01, language: en}\n"
+        "claims:\n"
+        "  - {id: amzn-faster, quote: Amazon grows faster than Intel., ticker: AMZN,\n"
+        "     metric: revenue, kind: metric, direction: up, horizon: past,\n"
+        "     compare: {with: [INTC], expect: higher, basis: yoy}}\n"
+        "  - {id: intc-revenue, quote: Intel's revenue is falling., ticker: INTC,\n"
+        "     metric: revenue, kind: metric, direction: down, horizon: past}\n",
+        encoding="utf-8")
+    rows = score_claims(amzn, [ledger])
+    assert {r["claim_id"] for r in rows} == {"amzn-faster"}  # Intel: no data, no quarters
+    assert {r["quarter"] for r in rows} >= {"2024Q3"}
