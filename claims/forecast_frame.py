@@ -5,8 +5,10 @@
 claim whose period the drafter read ("in 2020", "next quarter": `claim.quarter`):
 
 - before that period's last quarter, only forward-looking sentences take a side, and not
-  those that name other years only ("we expect 2019 capex to ..."); the quarter's own
-  reported number is not the forecast's number;
+  those that name other years only ("we expect 2019 capex to ..."). A realised sentence going
+  the claim's way shows the trend, not the forecast: like a plan for a done claim it weighs
+  without taking a side (`frame` cue; claims/verdict.py), so the quarter is mixed at most.
+  The quarter's own reported number is not the forecast's number;
 - in the period's quarter, the reported number and realised sentences settle it;
 - after it, later calls speak of later periods: the claim is not discussed there, and its
   verdict stays the one of its own quarter.
@@ -68,13 +70,14 @@ def framed(claim: Claim, quarter: FiscalQuarter, pairs: list[tuple[dict[str, Any
     years = years_of_period(target, fye_month)
     out = []
     for hit, stance in pairs:
-        if stance.stance != NEUTRAL:
-            why = ("realised, before the forecast's period" if not stance.forward_looking
-                   else "another period's outlook" if names_other_years(hit.get("text", ""), years)
-                   else None)
-            if why is not None:
-                stance = dataclasses.replace(stance, stance=NEUTRAL, weight=0.0,
-                                             cues=[*stance.cues, {"frame": why,
-                                                                  "period": str(target)}])
+        if stance.stance == NEUTRAL:
+            pass
+        elif stance.forward_looking and names_other_years(hit.get("text", ""), years):
+            stance = dataclasses.replace(stance, stance=NEUTRAL, weight=0.0, cues=[
+                *stance.cues, {"frame": "another period's outlook", "period": str(target)}])
+        elif not stance.forward_looking:
+            stance = dataclasses.replace(stance, cues=[
+                *stance.cues, {"rule": "frame", "frame": "realised, before the forecast's "
+                               "period", "period": str(target)}])
         out.append((hit, stance))
     return out, None

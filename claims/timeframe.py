@@ -191,7 +191,8 @@ def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
     if found is None:
         years = [int(y) for y in _YEAR.findall(sentence) if 2000 <= int(y) <= day.year + 10]
         if years:
-            year = years[0]
+            # a forecast speaks of its latest year ("double its 2016 revenue by 2020": 2020)
+            year = max(years) if forecast else years[0]
             found = (fiscal_quarter_of(dt.date(year, 12, 31), fye) if year != day.year or
                      forecast else last)
     if found is None:

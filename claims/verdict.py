@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claims.ledger import Claim
-from claims.stance import CONTRADICTS, SUPPORTS, StanceResult
+from claims.stance import CONTRADICTS, NEUTRAL, SUPPORTS, StanceResult
 from claims.stance_figures import claim_figures, meets
 from claims.stance_rules import load_stance_rules
 from claims.stance_shape import claim_segment, rate_claim
@@ -46,8 +46,14 @@ def _planned(stance: StanceResult) -> bool:
     return stance.stance == SUPPORTS and any(c.get("rule") == "planned" for c in stance.cues)
 
 
+def _before_period(stance: StanceResult) -> bool:
+    """A realised sentence read for a forecast before its period (claims.forecast_frame): it
+    shows the trend, not the forecast, so it pulls towards mixed."""
+    return stance.stance != NEUTRAL and any(c.get("rule") == "frame" for c in stance.cues)
+
+
 def _partial(stance: StanceResult) -> bool:
-    return _size_only(stance) or _planned(stance)
+    return _size_only(stance) or _planned(stance) or _before_period(stance)
 
 
 def parts_missing(stances: list[StanceResult]) -> bool:

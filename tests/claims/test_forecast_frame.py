@@ -9,6 +9,7 @@ from typing import Any
 from claims.forecast_frame import after_period, framed, names_other_years, target_quarter
 from claims.ledger import Claim
 from claims.stance_result import NEUTRAL, SUPPORTS, StanceResult
+from claims.verdict import decide
 from claimtracker.quarters import FiscalQuarter
 
 CLAIM = Claim("goog-capex-2020", "Alphabet will raise capex again in 2020.", ticker="GOOG",
@@ -35,11 +36,15 @@ def test_before_the_period_only_its_own_outlook_counts() -> None:
     pairs, metric = framed(CLAIM, FiscalQuarter(2019, 3),
                            _pairs((REALISED, False), (OTHER_YEAR, True), (OUTLOOK, True)), METRIC)
     stances = [s for _, s in pairs]
-    assert [s.stance for s in stances] == [NEUTRAL, NEUTRAL, SUPPORTS]
-    assert stances[0].cues[-1] == {"frame": "realised, before the forecast's period",
-                                   "period": "2020Q4"}
+    assert [s.stance for s in stances] == [SUPPORTS, NEUTRAL, SUPPORTS]
+    assert stances[0].cues[-1] == {"rule": "frame", "frame": "realised, before the forecast's "
+                                   "period", "period": "2020Q4"}
     assert stances[1].cues[-1]["frame"] == "another period's outlook"
     assert metric is None  # 2019Q3's capex is not 2020's
+    # the outlook for 2020 decides; the realised trend alone makes the quarter mixed at most
+    assert decide(CLAIM, stances, metric).verdict == "supported"
+    assert decide(CLAIM, stances[:2], metric).verdict == "mixed"
+    assert decide(CLAIM, [stances[1]], metric).verdict == "not_discussed"
 
 
 def test_the_period_itself_is_settled_by_what_it_reports() -> None:
@@ -65,3 +70,20 @@ def test_fiscal_years_that_end_in_january_accept_the_calendar_year() -> None:
     assert not names_other_years("We expect data center to grow in 2019.", {2020, 2019})
     assert names_other_years("We expect data center to grow in fiscal 2019.", {2021, 2020})
     assert not names_other_years("Revenue of $3.1 billion, up 40%.", {2020})
+
+
+def test_a_forecast_speaks_of_its_latest_year() -> None:
+    """"double its fiscal 2016 Services revenue by 2020": 2016 is the base, 2020 the period
+    (the frame would otherwise close in 2017 and drop every later quarter)."""
+    import datetime as dt
+
+    from claims.extraction_rules import load_extraction_rules
+    from claims.timeframe import claim_quarter
+
+    rules = load_extraction_rules()
+    day = dt.date(2018, 2, 15)
+    quote = ("Services revenue is growing at close to 20% a year, and Apple says it is on pace "
+             "to double its fiscal 2016 Services revenue by 2020.")
+    assert claim_quarter(quote, day, rules, fiscal_year_end="0930", forecast=True) == "2021Q1"
+    past = "Gross margin rose to 34% in 2017 from 32% in 2016."
+    assert claim_quarter(past, day, rules, fiscal_year_end="1231", forecast=False) == "2017Q4"
