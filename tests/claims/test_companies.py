@@ -89,3 +89,11 @@ def test_a_korean_claim_about_a_product_searches_its_english_name() -> None:
     assert [(m.ticker, m.source) for m in mentions] == [("GOOGL", "product")]
     assert claim_terms(text, language="ko", mentions=mentions,
                        rules=load_extraction_rules())[0] == "Google Cloud"
+
+
+def test_a_product_that_starts_with_another_companys_name_is_its_makers() -> None:
+    """"Tesla V100" is NVIDIA's data-center GPU (2017-2018 calls): the longer product name wins
+    over Tesla the carmaker, so a Korean paragraph about NVIDIA is not split between two."""
+    text = "데이터센터 매출은 Volta 기반 Tesla V100을 앞세워 분기마다 50% 넘게 성장하고 있습니다."
+    assert set(_tickers(text)) == {"NVDA"}  # Volta and Tesla V100
+    assert set(_tickers("Tesla delivered more Model Y cars.")) == {"TSLA"}
