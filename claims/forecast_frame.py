@@ -4,11 +4,12 @@
 2020 is reported, by the result; capex rising in 2018 says nothing about it. So for a forecast
 claim whose period the drafter read ("in 2020", "next quarter": `claim.quarter`):
 
-- before that period's last quarter, only forward-looking sentences take a side, and not
-  those that name other years only ("we expect 2019 capex to ..."). A realised sentence going
-  the claim's way shows the trend, not the forecast: like a plan for a done claim it weighs
-  without taking a side (`frame` cue; claims/verdict.py), so the quarter is mixed at most.
-  The quarter's own reported number is not the forecast's number;
+- before that period's last quarter, the outlook for it decides, not an outlook naming other
+  years only ("we expect 2019 capex to ..."). When the quarter holds such an outlook,
+  realised sentences turn neutral; when it holds none, a realised sentence going the claim's
+  way shows the trend, not the forecast: like a plan for a done claim it weighs without
+  taking a side (`frame` cue; claims/verdict.py), so the quarter is mixed at most. The
+  quarter's own reported number is not the forecast's number;
 - in the period's quarter, the reported number and realised sentences settle it;
 - after it, later calls speak of later periods: the claim is not discussed there, and its
   verdict stays the one of its own quarter.
@@ -68,13 +69,21 @@ def framed(claim: Claim, quarter: FiscalQuarter, pairs: list[tuple[dict[str, Any
     if target is None or quarter >= target:
         return pairs, metric
     years = years_of_period(target, fye_month)
+
+    def other_period(hit: dict[str, Any], stance: StanceResult) -> bool:
+        return stance.forward_looking and names_other_years(hit.get("text", ""), years)
+
+    outlook = any(s.stance != NEUTRAL and s.forward_looking and not other_period(h, s)
+                  for h, s in pairs)
     out = []
     for hit, stance in pairs:
         if stance.stance == NEUTRAL:
             pass
-        elif stance.forward_looking and names_other_years(hit.get("text", ""), years):
+        elif other_period(hit, stance) or (outlook and not stance.forward_looking):
+            why = "another period's outlook" if stance.forward_looking else \
+                "realised, beside the outlook for the forecast's period"
             stance = dataclasses.replace(stance, stance=NEUTRAL, weight=0.0, cues=[
-                *stance.cues, {"frame": "another period's outlook", "period": str(target)}])
+                *stance.cues, {"frame": why, "period": str(target)}])
         elif not stance.forward_looking:
             stance = dataclasses.replace(stance, cues=[
                 *stance.cues, {"rule": "frame", "frame": "realised, before the forecast's "

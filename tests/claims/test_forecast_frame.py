@@ -33,17 +33,26 @@ def _pairs(*texts: tuple[str, bool]) -> list[tuple[dict[str, Any], StanceResult]
 
 
 def test_before_the_period_only_its_own_outlook_counts() -> None:
-    pairs, metric = framed(CLAIM, FiscalQuarter(2019, 3),
-                           _pairs((REALISED, False), (OTHER_YEAR, True), (OUTLOOK, True)), METRIC)
+    given = _pairs((REALISED, False), (OTHER_YEAR, True), (OUTLOOK, True))
+    pairs, metric = framed(CLAIM, FiscalQuarter(2019, 3), given, METRIC)
     stances = [s for _, s in pairs]
-    assert [s.stance for s in stances] == [SUPPORTS, NEUTRAL, SUPPORTS]
+    # the outlook for 2020 decides; the realised sentence and 2019's outlook say nothing
+    assert [s.stance for s in stances] == [NEUTRAL, NEUTRAL, SUPPORTS]
+    assert stances[0].cues[-1]["frame"] == ("realised, beside the outlook for the forecast's "
+                                            "period")
+    assert stances[1].cues[-1] == {"frame": "another period's outlook", "period": "2020Q4"}
+    assert metric is None  # 2019Q3's capex is not 2020's
+    assert decide(CLAIM, stances, metric).verdict == "supported"
+
+
+def test_without_an_outlook_the_trend_makes_a_quarter_mixed_at_most() -> None:
+    pairs, metric = framed(CLAIM, FiscalQuarter(2019, 3),
+                           _pairs((REALISED, False), (OTHER_YEAR, True)), METRIC)
+    stances = [s for _, s in pairs]
+    assert [s.stance for s in stances] == [SUPPORTS, NEUTRAL]
     assert stances[0].cues[-1] == {"rule": "frame", "frame": "realised, before the forecast's "
                                    "period", "period": "2020Q4"}
-    assert stances[1].cues[-1]["frame"] == "another period's outlook"
-    assert metric is None  # 2019Q3's capex is not 2020's
-    # the outlook for 2020 decides; the realised trend alone makes the quarter mixed at most
-    assert decide(CLAIM, stances, metric).verdict == "supported"
-    assert decide(CLAIM, stances[:2], metric).verdict == "mixed"
+    assert decide(CLAIM, stances, metric).verdict == "mixed"
     assert decide(CLAIM, [stances[1]], metric).verdict == "not_discussed"
 
 
