@@ -96,3 +96,18 @@ def test_a_forecast_speaks_of_its_latest_year() -> None:
     assert claim_quarter(quote, day, rules, fiscal_year_end="0930", forecast=True) == "2021Q1"
     past = "Gross margin rose to 34% in 2017 from 32% in 2016."
     assert claim_quarter(past, day, rules, fiscal_year_end="1231", forecast=False) == "2017Q4"
+
+
+def test_a_target_on_track_is_an_outlook() -> None:
+    """AMZN Q3 2025: "on track to double again by 2027" is the outlook a capacity forecast is
+    decided by, not a realised sentence."""
+    from claims.stance_match import tokenize
+    from claims.stance_result import forward_looking
+    from claims.stance_rules import load_stance_rules
+
+    sentence = ("To put that into perspective, we're now double the power capacity that AWS was "
+                "in 2022, and we're on track to double again by 2027.")
+    assert forward_looking(sentence, tokenize(sentence).words, load_stance_rules())
+    result = ("Revenue came in at $19.8 billion, up 23% year-on-year and $800 million higher "
+              "than guide.")  # INTC Q1 2020
+    assert not forward_looking(result, tokenize(result).words, load_stance_rules())
