@@ -69,9 +69,7 @@ def company_of(store: Store, ticker: str) -> Company | None:
         return found
     from claims.companies import load_company_book
 
-    book = load_company_book()
-    entry = next((c for c in book.companies.values()
-                  if ticker.upper() in (c.ticker, *c.tickers)), None)
+    entry = load_company_book().company(ticker)
     if entry is None or entry.cik is None:
         return None
     return Company(entry.cik, entry.ticker, fiscal_year_end_month(entry.fye))

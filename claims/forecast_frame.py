@@ -27,7 +27,7 @@ from claims.ledger import Claim
 from claims.stance_result import NEUTRAL, StanceResult
 from claimtracker.quarters import FiscalQuarter
 
-_YEAR = re.compile(r"(?<![\d.,$])(?:FY\s?|fiscal\s+(?:year\s+)?)?'?(20\d{2})(?![\d%])", re.I)
+_YEAR = re.compile(r"(?<![\d.,$])(20\d{2})(?![\d%])")  # 2020, FY2020, fiscal 2020, '2020
 
 
 def target_quarter(claim: Claim) -> FiscalQuarter | None:
@@ -62,9 +62,10 @@ def names_other_years(text: str, years: set[int]) -> bool:
 def framed(claim: Claim, quarter: FiscalQuarter, pairs: list[tuple[dict[str, Any], StanceResult]],
            metric: dict[str, Any] | None, fye_month: int = 12,
            ) -> tuple[list[tuple[dict[str, Any], StanceResult]], dict[str, Any] | None]:
-    """The quarter's (hit, stance) pairs and number as the forecast's frame lets them count:
-    before the period, realised sentences and other years' guidance turn neutral (kept as
-    evidence, marked `frame`) and the reported number is set aside."""
+    """The quarter's (hit, stance) pairs and number as the forecast's frame lets them count
+    (module doc): before the period, other years' outlooks turn neutral, realised sentences
+    turn neutral beside an outlook for the period and partial without one (all kept as
+    evidence, marked `frame`), and the reported number is set aside."""
     target = target_quarter(claim)
     if target is None or quarter >= target:
         return pairs, metric

@@ -150,7 +150,8 @@ def metric_names(definition: MetricDef, ticker: str) -> tuple[str, list[tuple[st
         level = catalog.get(match.group(1))
     names = [m for m in level.segments.get(ticker.upper(), ()) if ":" not in m]
     names += [a for a in level.all_aliases() if a.isascii()]
-    return level.id, [tuple(_WORD.findall(n.lower())) for n in names if _WORD.findall(n)]
+    phrases = (tuple(_WORD.findall(n.lower())) for n in names)
+    return level.id, [p for p in phrases if p]
 
 
 def stated_yoy(store: Store, tickers: list[str], quarter: FiscalQuarter,
@@ -159,9 +160,9 @@ def stated_yoy(store: Store, tickers: list[str], quarter: FiscalQuarter,
     remarks (or their summary) first, then the earnings release, then the rest."""
     rules = load_stated_rules()
     level, names = metric_names(definition, tickers[0])
-    company_wide = not load_catalog().get(level).is_segment
     if not names:
         return None
+    company_wide = not load_catalog().get(level).is_segment
     rows = store.con.execute(
         "SELECT s.sentence_id, s.text FROM sentences s WHERE upper(s.ticker) IN "
         "(SELECT unnest(?::VARCHAR[])) AND s.fiscal_year = ? AND s.fiscal_quarter = ? "

@@ -158,7 +158,7 @@ def claim_terms(text: str, *, language: str, mentions: Sequence[CompanyMention],
     out: list[str] = []
     book = _book()
     for mention in own:
-        company = book.companies.get(mention.ticker) if book else None
+        company = book.company(mention.ticker) if book else None
         english = company.english_product(mention.text) if company else None
         if english:  # 애저 -> Azure: management's word first, the article's after
             _add(out, english, stop, set())

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from claimtracker.db import Store
+
+STANCE_FILE = Path(__file__).resolve().parents[2] / "data" / "stance.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +37,24 @@ def scored_db(scored_db_path: tuple[Path, list[dict[str, Any]]], tmp_path: Path,
     store = Store.open(copy)
     yield store
     store.close()
+
+
+@pytest.fixture
+def edited_stance_rules(tmp_path: Path) -> Callable[[str, str], tuple[Path, int]]:
+    """`edit(pattern, replacement)`: a copy of data/stance.yaml with the first match of a
+    (multi-line) regex replaced, and the line it starts on; for the tests that check a bad
+    value is named with its file and line."""
+    source = STANCE_FILE.read_text("utf-8")
+    made: list[Path] = []
+
+    def edit(pattern: str, replacement: str) -> tuple[Path, int]:
+        match = re.search(pattern, source, flags=re.MULTILINE)
+        assert match, f"{pattern!r} is not in {STANCE_FILE}"
+        path = tmp_path / f"edit{len(made)}" / "stance.yaml"
+        path.parent.mkdir()
+        path.write_text(source[:match.start()] + match.expand(replacement)
+                        + source[match.end():], encoding="utf-8")
+        made.append(path)
+        return path, source.count("\n", 0, match.start()) + 1
+
+    return edit

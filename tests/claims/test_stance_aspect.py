@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from shared_text import shared_sentence
@@ -101,12 +100,8 @@ def test_whole_company_sentence_does_not_judge_a_place_qualified_claim() -> None
     assert claim_qualifiers("TSMC는 일본 구마모토 2공장 계획을 사실상 접었습니다.", ASPECT) == ()
 
 
-def test_bad_aspect_section_names_file_and_line(tmp_path: Path) -> None:
-    source = (Path(__file__).resolve().parents[2] / "data" / "stance.yaml").read_text("utf-8")
-    bad = re.sub(r"(?m)^  plan_weight: 1\.0.*$", "  plan_weight: 3", source)
-    path = tmp_path / "stance.yaml"
-    path.write_text(bad, encoding="utf-8")
-    line = bad.splitlines().index("  plan_weight: 3") + 1
+def test_bad_aspect_section_names_file_and_line(edited_stance_rules: Callable) -> None:
+    path, line = edited_stance_rules(r"^  plan_weight: 1\.0.*$", "  plan_weight: 3")
     with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: aspect.plan_weight"):
         load_stance_rules(path)
 

@@ -4,7 +4,7 @@ MSFT, AMZN and AAPL calls in ../shared/transcripts."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -202,26 +202,16 @@ def test_segment_revenue_claim_sets_the_company_revenue_aside() -> None:
     assert decide(GAMING, [], metric).verdict == "not_discussed"
 
 
-def test_named_only_measure_must_be_a_measure(tmp_path: Path) -> None:
-    source = (Path(__file__).resolve().parents[2] / "data" / "stance.yaml").read_text("utf-8")
-    bad = source.replace("  named_only: [revenue,", "  named_only: [bookings, revenue,")
-    assert bad != source
-    path = tmp_path / "stance.yaml"
-    path.write_text(bad, encoding="utf-8")
-    line = next(i for i, text in enumerate(bad.splitlines(), start=1)
-                if text.startswith("  named_only:"))
+def test_named_only_measure_must_be_a_measure(edited_stance_rules: Callable) -> None:
+    path, line = edited_stance_rules(r"^  named_only: \[revenue,",
+                                     "  named_only: [bookings, revenue,")
     with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: segments.named_only: "
                                           r"\['bookings'\] are not in segments.measures"):
         load_stance_rules(path)
 
 
-def test_figure_tolerances_are_data_checked_with_file_and_line(tmp_path: Path) -> None:
-    source = (Path(__file__).resolve().parents[2] / "data" / "stance.yaml").read_text("utf-8")
-    bad = source.replace("tolerance: {plain_pct: 0.5,", "tolerance: {plain_pct: -1,")
-    assert bad != source
-    path = tmp_path / "stance.yaml"
-    path.write_text(bad, encoding="utf-8")
-    line = next(i for i, text in enumerate(bad.splitlines(), start=1)
-                if text.strip().startswith("tolerance:"))
+def test_figure_tolerances_are_data_checked_with_file_and_line(
+        edited_stance_rules: Callable) -> None:
+    path, line = edited_stance_rules(r"tolerance: \{plain_pct: 0\.5,", "tolerance: {plain_pct: -1,")
     with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: figures.tolerance.plain_pct"):
         load_stance_rules(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,18 +48,11 @@ def test_conflicting_sentences_give_mixed() -> None:
     assert decide(claim, stances, None).verdict == "mixed"
 
 
-def test_verdict_thresholds_are_data_checked_with_file_and_line(tmp_path: Path) -> None:
-    source = (Path(__file__).resolve().parents[2] / "data" / "stance.yaml").read_text("utf-8")
-    bad = re.sub(r"(?m)^  supported_at: 0\.34", "  supported_at: 1.5", source)
-    assert bad != source
-    path = tmp_path / "stance.yaml"
-    path.write_text(bad, encoding="utf-8")
-    line = next(i for i, text in enumerate(bad.splitlines(), start=1)
-                if text.startswith("  supported_at:"))
+def test_verdict_thresholds_are_data_checked_with_file_and_line(
+        edited_stance_rules: Callable) -> None:
+    path, line = edited_stance_rules(r"^  supported_at: 0\.34", "  supported_at: 1.5")
     with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: verdict.supported_at is 1.5"):
         load_stance_rules(path)
-    zero = tmp_path / "zero" / "stance.yaml"
-    zero.parent.mkdir()
-    zero.write_text(re.sub(r"(?m)^  full_weight: 1\.0", "  full_weight: 0", source), "utf-8")
+    zero, _ = edited_stance_rules(r"^  full_weight: 1\.0", "  full_weight: 0")
     with pytest.raises(ConfigError, match=r"stance.yaml:\d+: verdict.full_weight is 0"):
         load_stance_rules(zero)
