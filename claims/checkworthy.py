@@ -21,7 +21,9 @@ from claims.sentences import Sentence
 
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|퍼센트|배|조|억|만|billion|million|bn|mn|x\b)"
                      r"|[$€£₩]\s*\d|(?<!\d)(?:19|20)\d{2}(?!\d)|\d+\s*(?:위|분기|년|Q)", re.I)
-_LATIN_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[\-][A-Za-z0-9]+)*")
+# A Latin-script name in a Korean sentence: capitalised (Blackwell, TPU) or a process or
+# product code that starts with its figure (10nm, 7nm, 3D NAND)
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[\-][A-Za-z0-9]+)*|(?<![\w.])\d+[A-Za-z]+\w*")
 # A product-like name inside an English sentence: capitalised or camel-cased (iPhone), not the
 # sentence's first word.
 _ENGLISH_NAME = re.compile(r"(?<=[\s(\"'“‘])(?:[A-Z][A-Za-z0-9]+|[a-z][A-Z][A-Za-z0-9]*)"

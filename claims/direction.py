@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from claims.asides import main_clause
 from claims.extraction_rules import (
     ExtractionRules,
     count_cues,
@@ -83,8 +84,11 @@ def _nearest(text: str, rules: ExtractionRules, nlp: Any, subject: str | None) -
 def guess_direction(text: str, rules: ExtractionRules | None = None,
                     language: str | None = None, *, nlp: Any = None,
                     subject: str | None = None) -> str:
-    """up / down / flat for the claim in `text` about `subject` (a metric name or term)."""
+    """up / down / flat for the claim in `text` about `subject` (a metric name or term);
+    with a parse, direction words in relative clauses do not count."""
     rules = rules or load_extraction_rules()
+    if nlp is not None:
+        text = main_clause(text, nlp)
     words = _words(rules)
     scores = {d: count_cues(text, words[d]) for d in DIRECTIONS}
     scores["flat"] += 0 if scores["up"] or scores["down"] else count_cues(text, rules.persist)

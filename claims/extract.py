@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from claims.asides import aside_spans
 from claims.checkworthy import Worthiness, check_worthiness, vague_subject
 from claims.companies import CompanyBook, CompanyMention, load_company_book, resolve_companies
 from claims.direction import guess_direction
@@ -74,6 +75,8 @@ class ArticleContext:
     tickers: list[str] = field(default_factory=list)  # every company named, in order
     #: Check-worthy sentences left out because their company cannot be told: (line, text).
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    #: per sentence, character spans of its asides (appositives, comma-set relative clauses)
+    asides: list[list[tuple[int, int]]] = field(default_factory=list)
 
     def main_company(self) -> str | None:
         """The company named in at least twice as many sentences as any other, if one is."""
@@ -103,9 +106,12 @@ _KO_SUBJECT = re.compile(r"(?:은|는|이|가)(?:\s|,|$)")
 
 
 def _subject_first(ctx: ArticleContext, index: int) -> list[CompanyMention]:
-    """The sentence's company mentions, the grammatical subject first: in Korean the one
-    marked by a topic/subject particle ("A의 칩을 만드는 B는 ...": B)."""
-    mentions = list(ctx.mentions[index])
+    """The sentence's company mentions outside its asides (aside_spans), the grammatical
+    subject first: in Korean the one marked by a topic/subject particle ("A의 칩을 만드는
+    B는 ...": B)."""
+    asides = ctx.asides[index] if index < len(ctx.asides) else []
+    mentions = [m for m in ctx.mentions[index]
+                if not any(a <= m.start and m.end <= b for a, b in asides)]
     if ctx.language != "ko" or len(mentions) < 2:
         return mentions
     text = ctx.sentences[index].text
@@ -125,7 +131,7 @@ def sentence_subjects(ctx: ArticleContext, index: int) -> list[str]:
     mentions = _subject_first(ctx, index)
     if not mentions:
         return []
-    if mentions[0] is not ctx.mentions[index][0]:
+    if mentions[0] is not next(iter(ctx.mentions[index]), None):
         return [mentions[0].ticker]  # a subject other than the first name: not coordinated
     text = ctx.sentences[index].text
     subjects = [mentions[0].ticker]
@@ -231,8 +237,10 @@ def build_context(text: str, *, tickers: Sequence[str] = (), date: dt.date | Non
     given = _given_tickers(tickers, con)
     named = list(dict.fromkeys(m.ticker for ms in mentions for m in ms))
     _check_unknown(mentions, con, book, sentences)
+    asides = [aside_spans(s.text, nlp) if ms and nlp is not None and language == "en" else []
+              for s, ms in zip(sentences, mentions, strict=True)]
     return ArticleContext(sentences, mentions, language, article_date(text, rules, date, today),
-                          given, con, book, named)
+                          given, con, book, named, asides=asides)
 
 
 def _given_tickers(tickers: Sequence[str], con: Any) -> tuple[str, ...]:

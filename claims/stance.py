@@ -186,10 +186,16 @@ class RuleStance:
         # an amount the claim asks for ("more than $20 billion") against the subject's amount
         result = amount_stance(result, sentence, tokens, subjects, claim, rules, factor)
         result = qualify(result, sentence, claim, rules.aspect)
-        met = figures_met(sentence, claim_figures(claim.quote, rules), rules) if subjects else []
+        figures = claim_figures(claim.quote, rules)
+        met = figures_met(sentence, figures, rules) if subjects else []
         if met:  # the claim's own figures this sentence states (claims/verdict.py caps)
             result = dataclasses.replace(result, cues=[*result.cues,
                                                        {"rule": "figures", "met": met}])
+            if result.stance == NEUTRAL and len(set(met)) == len(figures) and all(
+                    c.get("rule") == "figures" for c in result.cues):
+                # no direction word, but the subject and every figure the claim gives
+                result = dataclasses.replace(result, stance=SUPPORTS, weight=round(
+                    factor * rules.weights["figure_stated"], 3))
         return result
 
     @staticmethod

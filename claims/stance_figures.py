@@ -48,6 +48,9 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
     numbers, aspect, shape = rules.numbers, rules.aspect, rules.shape
     if numbers is None:
         return ()
+    cut = min((i for i in (quote.lower().find(a) for a in shape.aside) if i > 0),
+              default=len(quote))
+    quote = quote[:cut]  # figures in the writer's own inference are not the claim's
     out: list[Figure] = []
     lower = quote.lower()
     spans: list[tuple[int, int, float, str]] = []

@@ -37,7 +37,7 @@ _WINDOWS = {"cue": 8, "existence": 3, "negation": 3, "quantity": 4, "gap": 3, "s
             "metric_reach": 30, "size_reach": 8}
 _LINKS = ("governs", "modifies", "through", "beside", "share")
 _WEIGHTS = {"hedged": 0.5, "forward_past": 0.5, "forward_forecast": 0.8, "mention": 0.5,
-            "anaphora": 0.8}
+            "anaphora": 0.8, "figure_stated": 0.8}
 # claims/verdict.py: the balance that decides, the weight at which words count fully, and the
 # balance a narrative claim with sentences on both sides needs to be more than mixed
 _VERDICT = {"supported_at": 0.34, "full_weight": 1.0, "both_sides_at": 0.6}

@@ -22,6 +22,7 @@ from claimtracker.quarters import (
     fiscal_quarter_of,
     fiscal_year_end_month,
     quarter_before_date,
+    snap_to_month_end,
 )
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -51,6 +52,9 @@ _HALF = (re.compile(r"(20\d{2})\s*년?\s*(상반기|하반기)"),
          re.compile(r"\b(first|second)\s+half\s+(?:of\s+)?(20\d{2})\b", re.I),
          re.compile(r"\bH([12])\s*'?(20\d{2})\b"))
 _YEAR = re.compile(r"(?<![\d.,$])(20\d{2})(?:\s*년)?(?![\d%])")
+# "the March quarter", "the December-quarter": a quarter named by the month it ends in
+_MONTH_QUARTER = re.compile(r"\b(january|february|march|april|june|july|august|september|"
+                            r"october|november|december)[\s-]+quarter\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,21 @@ def _half(sentence: str, fye: int) -> FiscalQuarter | None:
     return None
 
 
+def _month_quarter(sentence: str, day: dt.date, fye: int, forecast: bool,
+                   ) -> FiscalQuarter | None:
+    """The fiscal quarter ending in the named month: the next such quarter end for a
+    forecast, the last one before the article otherwise."""
+    match = _MONTH_QUARTER.search(sentence)
+    if match is None:
+        return None
+    month = _MONTHS[match.group(1)[:3].lower()]
+    ends = [snap_to_month_end(dt.date(year, month, 1)) for year in
+            (day.year - 1, day.year, day.year + 1)]
+    end = next((e for e in ends if e >= day), ends[-1]) if forecast else \
+        [e for e in ends if e < day][-1]
+    return fiscal_quarter_of(end, fye)
+
+
 def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
                   fiscal_year_end: str | None = None, forecast: bool | None = None,
                   ) -> str | None:
@@ -175,7 +194,7 @@ def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
     last = quarter_before_date(day, fye)
     current = last.shift(1)
     found = _explicit_quarter(sentence) or _bare_quarter(sentence, current, forecast)
-    found = found or _half(sentence, fye)
+    found = found or _month_quarter(sentence, day, fye, forecast) or _half(sentence, fye)
     if found is None:
         # "this quarter" in a past-tense claim is the quarter just reported.
         relative = {"this_quarter": current if forecast else last, "last_quarter": last,
