@@ -80,7 +80,8 @@ class ArticleContext:
 
     def main_company(self) -> str | None:
         """The company named in at least twice as many sentences as any other, if one is."""
-        named = Counter(t for ms in self.mentions for t in _distinct(ms))
+        named = Counter(t for i in range(len(self.mentions))
+                        for t in _distinct(_outside_asides(self, i)))
         ranked = named.most_common(2)
         if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             return ranked[0][0]
@@ -102,16 +103,21 @@ def _distinct(mentions: Sequence[CompanyMention]) -> list[str]:
     return list(dict.fromkeys(m.ticker for m in mentions))
 
 
-_KO_SUBJECT = re.compile(r"(?:은|는|이|가)(?:\s|,|$)")
+_KO_SUBJECT = re.compile(r"(?:은|는|이|가|도)(?:\s|,|$)")
+
+
+def _outside_asides(ctx: ArticleContext, index: int) -> list[CompanyMention]:
+    """The sentence's company mentions outside its asides (claims/asides.py)."""
+    asides = ctx.asides[index] if index < len(ctx.asides) else []
+    return [m for m in ctx.mentions[index]
+            if not any(a <= m.start and m.end <= b for a, b in asides)]
 
 
 def _subject_first(ctx: ArticleContext, index: int) -> list[CompanyMention]:
     """The sentence's company mentions outside its asides (aside_spans), the grammatical
-    subject first: in Korean the one marked by a topic/subject particle ("A의 칩을 만드는
-    B는 ...": B)."""
-    asides = ctx.asides[index] if index < len(ctx.asides) else []
-    mentions = [m for m in ctx.mentions[index]
-                if not any(a <= m.start and m.end <= b for a, b in asides)]
+    subject first: in Korean the one marked by a topic/subject particle or 도 ("A의 칩을
+    만드는 B는 ...", "A를 의식한 듯 B도 ...": B)."""
+    mentions = _outside_asides(ctx, index)
     if ctx.language != "ko" or len(mentions) < 2:
         return mentions
     text = ctx.sentences[index].text
@@ -166,7 +172,7 @@ def claim_ticker(ctx: ArticleContext, index: int) -> tuple[str | None, str]:
     for back in range(index - 1, -1, -1):
         if ctx.sentences[back].block != block:
             break
-        counts.update(_distinct(ctx.mentions[back]))
+        counts.update(_distinct(_outside_asides(ctx, back)))
     ranked = counts.most_common(2)
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0], "named most in its paragraph"
@@ -174,7 +180,7 @@ def claim_ticker(ctx: ArticleContext, index: int) -> tuple[str | None, str]:
     if leader:  # an aside ("reminds me of Intel in 2000") does not change the subject
         return leader, "the company the article is about (named in most sentences)"
     for back in range(index - 1, -1, -1):
-        named = _distinct(ctx.mentions[back])
+        named = _distinct(_outside_asides(ctx, back))
         if len(named) == 1:
             return named[0], f"named on line {ctx.sentences[back].line}"
     if len(ctx.tickers) == 1:

@@ -76,6 +76,17 @@ class Glossary:
     modifiers: dict[str, tuple[str, ...]]
     synonyms: dict[str, tuple[str, ...]]
     numbers: NumberWords = NumberWords({}, {}, {})
+    #: (pattern, replacements): other spellings of a name ("7nm" -> "7-nanometer")
+    spellings: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = ()
+
+    def respell(self, term: str) -> list[str]:
+        """Other spellings management uses for a claim term (`spellings:`): "10nm Ice Lake"
+        -> "10-nanometer Ice Lake", "Ice Lake"; [] when none applies."""
+        out: list[str] = []
+        for pattern, replacements in self.spellings:
+            if pattern.search(term):
+                out += [pattern.sub(r, term).strip() for r in replacements]
+        return [o for o in dict.fromkeys(out) if o and o.lower() != term.lower()]
 
     @cached_property
     def _synonym_patterns(self) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
@@ -146,12 +157,31 @@ def _parse(path: Path, raw_bytes: bytes) -> Glossary:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected `subjects:` and `modifiers:` mappings.")
     unknown = sorted(str(k) for k in raw
-                     if k not in (LINE, "subjects", "modifiers", "synonyms", "numbers"))
+                     if k not in (LINE, "subjects", "modifiers", "synonyms", "numbers",
+                                  "spellings"))
     if unknown:
         raise ConfigError(f"{path}:{raw[LINE]}: unknown key(s) {unknown}; "
-                          "allowed: subjects, modifiers, synonyms, numbers.")
+                          "allowed: subjects, modifiers, synonyms, numbers, spellings.")
     return Glossary(_section(path, raw, "subjects"), _section(path, raw, "modifiers"),
-                    _section(path, raw, "synonyms"), _numbers(path, raw))
+                    _section(path, raw, "synonyms"), _numbers(path, raw),
+                    _spellings(path, raw))
+
+
+def _spellings(path: Path, raw: dict[str, Any]) -> tuple[tuple[re.Pattern[str],
+                                                               tuple[str, ...]], ...]:
+    """The `spellings:` section: a regular expression -> its replacement spellings."""
+    out = []
+    for pattern, replacements in _section(path, raw, "spellings").items():
+        try:
+            compiled = re.compile(pattern)
+            for r in replacements:
+                compiled.sub(r, "")  # a bad group reference fails here, not when scoring
+        except re.error as exc:
+            raise ConfigError(f"{path}: spellings: `{pattern}` is no valid regular expression "
+                              f"or replacement ({exc}); fix it, e.g. `'(\\d+)nm': "
+                              f"['\\1-nanometer']`.") from exc
+        out.append((compiled, replacements))
+    return tuple(out)
 
 
 def _numbers(path: Path, raw: dict[str, Any]) -> NumberWords:

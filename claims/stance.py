@@ -34,7 +34,7 @@ from claims.ledger import Claim
 from claims.stance_amounts import amount_stance
 from claims.stance_aspect import basis_gate, horizon_of, place_gate, qualify
 from claims.stance_events import EventRule
-from claims.stance_figures import claim_figures, figures_met
+from claims.stance_figures import bounds_met_by_change, claim_figures, figures_met
 from claims.stance_match import (
     RuleHit,
     Subject,
@@ -60,7 +60,7 @@ from claims.stance_result import forward_looking as _forward
 from claims.stance_rules import StanceRules, load_stance_rules
 from claims.stance_shape import rate_claim, rate_direction, segment_gate, segment_subjects
 from claims.stance_size import claim_requirement
-from claims.stance_subjects import claim_subjects, event_of, required_head
+from claims.stance_subjects import claim_subjects, event_of, only_weak, required_head
 
 _NUMBER = re.compile(r"\d")
 _CLAUSE = {";", ":"}
@@ -130,6 +130,8 @@ class RuleStance:
             return StanceResult(NEUTRAL, 0.0, [{"head": heads[0], "named": False}], hedged,
                                 forward)
         subjects = subject_spans(words, subjects_all)
+        if only_weak(claim, [s.phrase for s in subjects], subjects_all, rules):
+            return StanceResult(NEUTRAL, 0.0, [{"weak": subjects[0].phrase}], hedged, forward)
         scope = scope_of(sentence, rules.scope_cues, rules.scope_nouns) if subjects else None
         if scope is not None and not subject_spans(tokenize(scope).words, subjects_all):
             # "Within our Reality Labs segment, Q1 revenue was ...": another entity's revenue
@@ -188,6 +190,8 @@ class RuleStance:
         result = qualify(result, sentence, claim, rules.aspect)
         figures = claim_figures(claim.quote, rules)
         met = figures_met(sentence, figures, rules) if subjects else []
+        if result.stance == SUPPORTS:
+            met = sorted({*met, *bounds_met_by_change(sentence, tokens, subjects, figures, rules)})
         if met:  # the claim's own figures this sentence states (claims/verdict.py caps)
             result = dataclasses.replace(result, cues=[*result.cues,
                                                        {"rule": "figures", "met": met}])

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claims.stance_match import tokenize
-from claims.stance_numbers import numbers_in
+from claims.stance_match import Subject, Tokens, tokenize
+from claims.stance_numbers import numbers_in, subject_change
 from claims.stance_rules import StanceRules
 from claims.stance_size import _near
 
+_MODEL = re.compile(r"\b[A-Z][A-Za-z]*\s*$")  # "Ryzen 3000", "RX 5700": a model number
 _KO = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(만|억|조)")
 _FIGURES: dict[tuple[str, str], tuple[Figure, ...]] = {}
 
@@ -74,7 +75,7 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
             spans.append((start, end, abs(number.value), "pct"))
         elif number.kind == "amount" and ("$" in text or any(
                 w in text for w in ("billion", "million", "trillion", "thousand"))
-                or abs(number.value) >= 1000):
+                or (abs(number.value) >= 1000 and not _MODEL.search(quote[:start]))):
             spans.append((start, end, abs(number.value), "amount"))
     qualifiers = {w for phrase in (*numbers.at_least, *numbers.at_most, *aspect.approximate)
                   for w in phrase.split()}
@@ -131,3 +132,22 @@ def figures_met(sentence: str, figures: tuple[Figure, ...], rules: StanceRules) 
     found = [(abs(n.value), n.kind) for n in numbers_in(sentence, tokenize(sentence),
                                                         rules.numbers)]
     return [i for i, f in enumerate(figures) if any(meets(f, v, k, rules) for v, k in found)]
+
+
+def bounds_met_by_change(sentence: str, tokens: Tokens, subjects: list[Subject],
+                         figures: tuple[Figure, ...], rules: StanceRules) -> list[int]:
+    """Indexes of the claim's bounded percentages ("50% 넘게", "more than 20%") that the
+    subject's own change in the sentence reaches, however far beyond ("grew 105%" meets
+    "more than 50%": the change is the subject's, not another line's)."""
+    bounded = [i for i, f in enumerate(figures) if f.kind == "pct" and f.bound]
+    if not bounded or rules.numbers is None:
+        return []
+    met: list[int] = []
+    for subject in subjects:
+        change = subject_change(sentence, tokens, subject, rules.numbers,
+                                rules.windows["size_reach"],
+                                lambda w: rules.word_direction(w) in ("up", "down"))
+        if change is not None:
+            met += [i for i in bounded
+                    if meets(figures[i], abs(change.value), "pct", rules, reported=True)]
+    return sorted(set(met))

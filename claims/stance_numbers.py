@@ -116,24 +116,33 @@ def read_numbers(sentence: str, tokens: Tokens, subject: Subject, rules: NumberR
     return None
 
 
-def size_short(sentence: str, tokens: Tokens, subject: Subject, rules: NumberRules,
-               reach: int, bound: tuple[str, float], is_change: Callable[[str], bool],
-               ) -> str | None:
-    """"16% vs more than 20%" when the subject's change in the sentence (a percentage right
-    after a direction word: "up 16%", "grew 40%") misses the size the claim asks for."""
+def subject_change(sentence: str, tokens: Tokens, subject: Subject, rules: NumberRules,
+                   reach: int, is_change: Callable[[str], bool]) -> Number | None:
+    """The subject's change in percent in the sentence: a percentage right after a direction
+    word ("up 16%", "grew 40%"), within `reach` tokens after the subject, same clause."""
     words = tokens.words
     for number in numbers_in(sentence, tokens, rules):
         if number.pos < subject.end or number.pos >= subject.end + reach:
             continue
         if any(w in _CLAUSE for w in words[subject.end:number.pos]):
             return None
-        if number.kind != "pct" or not any(is_change(w) for w in
-                                           words[max(subject.end, number.pos - 2):number.pos]):
-            continue
-        kind, limit = bound
-        value = abs(number.value)
-        if (kind == "min" and value < limit) or (kind == "max" and value > limit):
-            return f"{number.text.strip()} vs {'at least' if kind == 'min' else 'at most'} " \
-                   f"{limit:g}%"
+        if number.kind == "pct" and any(is_change(w) for w in
+                                        words[max(subject.end, number.pos - 2):number.pos]):
+            return number
+    return None
+
+
+def size_short(sentence: str, tokens: Tokens, subject: Subject, rules: NumberRules,
+               reach: int, bound: tuple[str, float], is_change: Callable[[str], bool],
+               ) -> str | None:
+    """"16% vs more than 20%" when the subject's change in the sentence (subject_change)
+    misses the size the claim asks for."""
+    number = subject_change(sentence, tokens, subject, rules, reach, is_change)
+    if number is None:
         return None
+    kind, limit = bound
+    value = abs(number.value)
+    if (kind == "min" and value < limit) or (kind == "max" and value > limit):
+        return f"{number.text.strip()} vs {'at least' if kind == 'min' else 'at most'} " \
+               f"{limit:g}%"
     return None

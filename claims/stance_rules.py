@@ -27,7 +27,7 @@ DIRECTIONS = ("up", "down", "flat")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOP_KEYS = {"direction_words", "not_direction", "negations", "hedges", "generic", "forward",
              "forward_phrases", "windows", "weights", "parse", "parse_links", "phrase_rules",
-             "events", "numbers", "adverse_causes", "generic_heads", "scope_cues",
+             "events", "numbers", "adverse_causes", "generic_heads", "weak_subjects", "scope_cues",
              "scope_nouns", "anaphors", "realised_phrases", "clause_breaks",
              "sequential_cues", "inverse_subjects", "aspect", "parts", "qualifiers",
              "levels", "basis", "amounts", "segments", "rates", "figures", "verdict"}
@@ -110,6 +110,7 @@ class StanceRules:
     events: tuple[EventRule, ...] = ()
     adverse_causes: tuple[str, ...] = ()
     generic_heads: frozenset[str] = frozenset()
+    weak_subjects: frozenset[str] = frozenset()  # too generic to carry a named claim alone
     scope_cues: tuple[str, ...] = ()
     scope_nouns: frozenset[str] = frozenset()
     numbers: NumberRules | None = None
@@ -339,6 +340,8 @@ def _parse(path: Path, raw_bytes: bytes) -> StanceRules:
                               data.get("adverse_causes"), "adverse_causes"),
         generic_heads=frozenset(_words(path, _key_line(text, "generic_heads"),
                                        data.get("generic_heads"), "generic_heads")),
+        weak_subjects=frozenset(_words(path, _key_line(text, "weak_subjects"),
+                                       data.get("weak_subjects"), "weak_subjects")),
         scope_cues=_words(path, _key_line(text, "scope_cues"), data.get("scope_cues"),
                           "scope_cues"),
         scope_nouns=frozenset(_words(path, _key_line(text, "scope_nouns"),

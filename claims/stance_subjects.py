@@ -39,10 +39,20 @@ def claim_subjects(claim: Claim, rules: StanceRules | None = None) -> list[tuple
 
         phrases.extend(load_catalog().english_names(metric))
     unique = list(dict.fromkeys(p for p in phrases if p.strip()))
+    kept = [p for p in unique if not _qualified_elsewhere(p, unique)]
+    # other spellings of a kept term ("10nm Ice Lake": "Ice Lake") count as that term
+    kept = list(dict.fromkeys([*kept, *(o for p in kept for o in _respelled(p))]))
     inverse = rules.inverse_subjects if rules is not None else frozenset()
     return [(p, flip(claim.direction)
              if _caused(claim.quote, p, adverse) or p.lower() in inverse else claim.direction)
-            for p in unique if not _qualified_elsewhere(p, unique)]
+            for p in kept]
+
+
+def _respelled(term: str) -> list[str]:
+    """Other spellings of a term (data/glossary.yaml `spellings`: "7nm" -> "7-nanometer")."""
+    from claims.query import load_glossary
+
+    return load_glossary().respell(term)
 
 
 def _qualified_elsewhere(phrase: str, phrases: list[str]) -> bool:
@@ -78,6 +88,16 @@ def _cached_event(text: str, digest: str, events: tuple[EventRule, ...]) -> Even
     return claim_event(text, events)
 
 
+def only_weak(claim: Claim, found: list[str], subjects: list[tuple[str, str]],
+              rules: StanceRules) -> bool:
+    """True when the sentence names only weak subjects (data/stance.yaml `weak_subjects`) of
+    a claim that also names something: a Latin-script name ("GPU", "Greater China", "7nm").
+    Never for hand cues: they say themselves what counts."""
+    if getattr(claim, "cues", None):
+        return False
+    named = [p for p, _ in subjects if re.search(r"[A-Z0-9]", p)
+             and p.lower() not in rules.weak_subjects]
+    return bool(named and found) and all(f.lower() in rules.weak_subjects for f in found)
 
 
 def required_head(claim: Claim, rules: StanceRules) -> tuple[str, ...]:

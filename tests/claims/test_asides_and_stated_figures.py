@@ -31,7 +31,8 @@ AMD and Apple: two chip stories
 February 15, 2018
 
 AMD is finally executing. The Enterprise, Embedded and Semi-Custom segment, home of the chips \
-inside the PlayStation and Xbox consoles, is shrinking as the console cycle ages.
+inside the PlayStation and Xbox consoles, is shrinking as the console cycle ages. Semi-custom \
+sales keep falling as Sony and Microsoft wind down the current generation.
 
 Greater China, which shrank for most of the last two years, is finally back to double-digit \
 growth for Apple.
@@ -52,6 +53,8 @@ def test_a_company_named_only_in_an_aside_is_not_the_subject() -> None:
     drafts = propose_claims(text=ARTICLE, nlp=_spacy())
     consoles = next(d for d in drafts if "Xbox" in d["quote"])
     assert consoles["ticker"] == "AMD"  # Xbox (Microsoft) is named in an appositive
+    falling = next(d for d in drafts if "wind down" in d["quote"])
+    assert falling["ticker"] == "AMD"  # Microsoft is named in a clause giving the cause
     china = next(d for d in drafts if "Greater China" in d["quote"])
     assert china["ticker"] == "AAPL" and china["direction"] == "up"
 
@@ -81,6 +84,8 @@ def test_figures_in_the_writers_inference_are_not_the_claims() -> None:
              "position over time, which means well over $100 billion of extra buybacks are "
              "coming.")
     assert claim_figures(quote, rules) == ()
+    # a model number is no amount
+    assert claim_figures("It launched its 7nm Ryzen 3000 desktop chips in July.", rules) == ()
     assert len(claim_figures("Apple will buy back well over $100 billion of stock.", rules)) == 1
 
 
@@ -104,3 +109,47 @@ def test_a_process_name_that_starts_with_its_figure_is_a_named_term() -> None:
     assert "term" in worth.reasons and worth.checkable
     plain = split_sentences("2019년에는 다시 생각해 보겠습니다.")[0]
     assert "term" not in check_worthiness(plain, companies=[]).reasons
+
+
+def test_a_change_far_beyond_the_claims_bound_still_states_it() -> None:
+    claim = Claim("amd-cg", "The Computing and Graphics segment, powered by Ryzen processors "
+                  "and Radeon graphics cards, has been growing more than 50% a year.",
+                  ticker="AMD", kind="narrative", direction="up", horizon="past",
+                  terms=["Computing and Graphics segment"])
+    far = shared_sentence("AMD/2018-Apr-25-AMD.txt", "Computing and Graphics segment revenue "
+                          "was $1.12 billion, up 95% year-over-year due to strong sales of both "
+                          "Radeon and Ryzen products.")
+    result = RuleStance().judge(far, claim)
+    assert result.stance == SUPPORTS
+    assert {"rule": "figures", "met": [0]} in result.cues  # 95% is "more than 50%"
+
+
+def test_a_generic_subject_alone_does_not_answer_a_claim_that_names_something() -> None:
+    quote = "엔비디아를 의식한 듯 인텔도 외장 그래픽(GPU) 개발에 본격적으로 투자하고 있습니다."
+    claim = Claim("intc-gpu", quote, ticker="INTC", kind="narrative", direction="up",
+                  horizon="past", terms=["GPU", "investment"])
+    generic = shared_sentence("INTC/2018-Oct-25-INTC.txt", "We continue to improve our leverage "
+                              "while increasing investment in our key priorities such as product "
+                              "leadership, artificial intelligence and autonomous driving.")
+    result = RuleStance().judge(generic, claim)
+    assert result.stance == NEUTRAL and result.cues == [{"weak": "investment"}]
+    # the same sentence answers a claim whose subject is the investment itself
+    plain = Claim("intc-invest", "Intel keeps raising its investment.", ticker="INTC",
+                  kind="narrative", direction="up", horizon="past", terms=["investment"])
+    assert RuleStance().judge(generic, plain).stance == SUPPORTS
+
+
+def test_a_process_node_is_found_in_managements_spelling() -> None:
+    claim = Claim("intc-10nm", "On the manufacturing side, Intel has finally started shipping "
+                  "10nm Ice Lake laptop chips, and it says its first 7nm product will arrive "
+                  "in 2021.", ticker="INTC", kind="narrative", direction="up",
+                  horizon="forecast", quarter="2021Q4",
+                  terms=["10nm Ice Lake", "7nm", "laptop chips", "7nm product"])
+    shipping = shared_sentence("INTC/2019-Jul-25-INTC.txt", "We began shipping Ice Lake client "
+                               "in the second quarter")
+    result = RuleStance().judge(shipping + ".", claim)
+    assert result.stance == SUPPORTS and result.cues[0]["cue"] == "Ice Lake"
+    node = shared_sentence("INTC/2019-Oct-24-INTC.txt", "We are on track to launch our first "
+                           "7-nanometer-based product, a data center-focused discrete GPU, in "
+                           "2021, 2 years after the launch of 10-nanometer.")
+    assert RuleStance().judge(node, claim).stance == SUPPORTS

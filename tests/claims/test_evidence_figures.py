@@ -114,3 +114,15 @@ def test_number_words_errors_name_file_and_line(tmp_path: Path) -> None:
                    encoding="utf-8")
     with pytest.raises(ConfigError, match=r"glossary.yaml:\d+: `numbers.korean` must map"):
         load_glossary(bad)
+
+
+def test_a_bad_spelling_pattern_names_the_file_and_the_pattern(tmp_path: Path) -> None:
+    bad = tmp_path / "glossary.yaml"
+    bad.write_text("subjects:\n  매출: [revenue]\nspellings:\n  '(\\d+nm': ['\\1-nanometer']\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"glossary.yaml: spellings: `\(\\d\+nm`"):
+        load_glossary(bad)
+    good = tmp_path / "good.yaml"
+    good.write_text("subjects:\n  매출: [revenue]\nspellings:\n  '(\\d+)nm': ['\\1-nanometer']\n",
+                    encoding="utf-8")
+    assert load_glossary(good).respell("3nm chips") == ["3-nanometer chips"]
