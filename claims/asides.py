@@ -6,12 +6,36 @@ is background: its change words are not the claim's direction (claims/direction.
 company named only there is not the sentence's subject (claims/extract.py). Asides are read
 from the spaCy parse: comma-set relative clauses ("relcl" after a comma; "the only one that
 is cutting capex" is the claim itself) and, for companies, appositives ("appos") and
-subordinate clauses with a conjunction ("advcl" with a "mark": as, because, while).
+subordinate clauses with a conjunction ("advcl" with a "mark": as, because, while). A company
+named as an example ("such as Google", "구글이나 아마존 같은") is context too
+(data/extraction.yaml cues.example_before / example_after).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
+
+from claims.extraction_rules import ExtractionRules, load_extraction_rules
+
+# between an English example cue and the name: other names, commas, "and", "or"
+_NAMES_BETWEEN = re.compile(r"^(?:[\s,/&]|and\b|or\b|[A-Z][\w.\-&']*)*$")
+# between a Korean name and the cue after it: a short run with no clause end
+_KO_BETWEEN = re.compile(r"^[^.;:!?다]{0,15}$")
+
+
+class _Named(Protocol):
+    start: int
+    end: int
+
+
+M = TypeVar("M", bound=_Named)
+# Examples of the sentence's own subject are its subject: "Hyperscalers such as Microsoft and
+# Meta keep raising capex" (the cue within data/extraction.yaml `example_subject_words`),
+# "구글 같은 고객들이 ..." (no subject-marked word before the names). Only examples after the
+# subject are context.
+_KO_MARKED = re.compile(r"[\uac00-\ud7a3](?:은|는|이|가|도)\s")
 
 
 def aside_spans(text: str, nlp: Any, *, appositives: bool = True) -> list[tuple[int, int]]:
@@ -36,3 +60,36 @@ def main_clause(text: str, nlp: Any) -> str:
     for start, end in aside_spans(text, nlp, appositives=False):
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+def examples(text: str, spans: Sequence[tuple[int, int]],
+             rules: ExtractionRules | None = None) -> set[int]:
+    """Indexes of the `spans` (company names in `text`) named as examples: an
+    `example_before` cue ends the text before the name, or an `example_after` cue starts the
+    text after it, with only other names and conjunctions between."""
+    rules = rules or load_extraction_rules()
+    before = [c for lang in ("en", "ko") for c in rules.cues["example_before"][lang]]
+    after = [c for lang in ("en", "ko") for c in rules.cues["example_after"][lang]]
+    found: set[int] = set()
+    for i, (start, end) in enumerate(spans):
+        head, tail = text[max(0, start - 40):start], text[end:end + 30]
+        cues = [m for c in before for m in re.finditer(rf"(?<!\w){re.escape(c)}(?!\w)", head,
+                                                        re.I)]
+        offset = max(0, start - 40)
+        example = any(_NAMES_BETWEEN.match(head[m.end():]) and len(
+            text[:offset + m.start()].split()) > rules.example_subject_words for m in cues) or (any(
+                c in tail and _KO_BETWEEN.match(tail[:tail.find(c)]) for c in after)
+                and _KO_MARKED.search(text[:start]) is not None)
+        if example:
+            found.add(i)
+    return found
+
+
+def outside_asides(text: str, mentions: Sequence[M], asides: Sequence[tuple[int, int]],
+                   ) -> list[M]:
+    """The `mentions` (with .start and .end in `text`) neither inside one of the `asides`
+    (aside_spans) nor named as examples."""
+    spans = [(m.start, m.end) for m in mentions]
+    shown = examples(text, spans)
+    return [m for i, (m, (start, end)) in enumerate(zip(mentions, spans, strict=True))
+            if i not in shown and not any(a <= start and end <= b for a, b in asides)]

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from claims.asides import aside_spans
+from claims.asides import aside_spans, outside_asides
 from claims.checkworthy import Worthiness, check_worthiness, vague_subject
 from claims.companies import CompanyBook, CompanyMention, load_company_book, resolve_companies
 from claims.direction import guess_direction
@@ -107,10 +107,9 @@ _KO_SUBJECT = re.compile(r"(?:은|는|이|가|도)(?:\s|,|$)")
 
 
 def _outside_asides(ctx: ArticleContext, index: int) -> list[CompanyMention]:
-    """The sentence's company mentions outside its asides (claims/asides.py)."""
+    """The sentence's company mentions outside its asides and examples (claims/asides.py)."""
     asides = ctx.asides[index] if index < len(ctx.asides) else []
-    return [m for m in ctx.mentions[index]
-            if not any(a <= m.start and m.end <= b for a, b in asides)]
+    return outside_asides(ctx.sentences[index].text, ctx.mentions[index], asides)
 
 
 def _subject_first(ctx: ArticleContext, index: int) -> list[CompanyMention]:

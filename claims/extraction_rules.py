@@ -20,14 +20,15 @@ DEFAULT_RULES = REPO_DATA_DIR / "extraction.yaml"
 LANGS = ("en", "ko")
 WEIGHT_KEYS = ("company", "metric", "business", "trend", "number", "forecast", "term",
                "opinion", "valuation", "vague_subject")
-CUE_KEYS = ("metric", "business", "opinion", "valuation", "reported", "figure")
+CUE_KEYS = ("metric", "business", "opinion", "valuation", "reported", "figure",
+            "example_before", "example_after")
 DIRECTIONS = ("up", "down", "flat")
 COMPARE_KEYS = ("higher", "lower", "peers", "falling", "growth")
 TIME_KEYS = ("this_quarter", "last_quarter", "next_quarter", "this_year", "last_year",
              "next_year")
 SCOPE_KEYS = ("places", "growth", "shares", "units", "qualifiers")
 _TOP = {"worthiness", "cues", "direction", "horizon", "compare", "time", "date_cues",
-        "term_stop", "metric_scope"}
+        "term_stop", "metric_scope", "example_subject_words"}
 
 Words = dict[str, tuple[str, ...]]  # language -> cue words
 
@@ -47,6 +48,7 @@ class ExtractionRules:
     term_stop: Words
     scope: dict[str, Words]  # metric_scope: places, growth
     path: Path
+    example_subject_words: int = 3  # an English example cue this early names the subject
 
 
 def _fail(path: Path, line: Any, message: str) -> ConfigError:
@@ -103,6 +105,10 @@ def _parse(path: Path, raw_bytes: bytes) -> ExtractionRules:
     compare = _mapping(path, data, "compare", COMPARE_KEYS)
     time = _mapping(path, data, "time", TIME_KEYS)
     scope = _mapping(path, data, "metric_scope", SCOPE_KEYS)
+    early = data.get("example_subject_words", 3)
+    if isinstance(early, bool) or not isinstance(early, int) or early < 0:
+        raise _fail(path, data[LINE], f"example_subject_words: {early!r} must be a whole "
+                                      "number of words, e.g. 3.")
     return ExtractionRules(
         threshold=numbers.pop("threshold"), weights=numbers,
         cues={k: _words(path, cues, k) for k in CUE_KEYS},
@@ -115,7 +121,7 @@ def _parse(path: Path, raw_bytes: bytes) -> ExtractionRules:
         date_cues=_words(path, data, "date_cues"),
         term_stop=_words(path, data, "term_stop"),
         scope={k: _words(path, scope, k) for k in SCOPE_KEYS},
-        path=path,
+        path=path, example_subject_words=early,
     )
 
 

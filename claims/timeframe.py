@@ -11,6 +11,7 @@ article (Q3, 3분기) are taken as the company's own fiscal labels, as companies
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ from claimtracker.quarters import (
     fiscal_quarter_of,
     fiscal_year_end_month,
     quarter_before_date,
-    snap_to_month_end,
 )
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -54,7 +54,8 @@ _HALF = (re.compile(r"(20\d{2})\s*년?\s*(상반기|하반기)"),
 _YEAR = re.compile(r"(?<![\d.,$])(20\d{2})(?:\s*년)?(?![\d%])")
 # "the March quarter", "the December-quarter": a quarter named by the month it ends in
 _MONTH_QUARTER = re.compile(r"\b(january|february|march|april|june|july|august|september|"
-                            r"october|november|december)[\s-]+quarter\b", re.I)
+                            r"october|november|december)[\s-]+quarter\b"
+                            r"|(?<!\d)(1[0-2]|[1-9])\s*월\s*분기", re.I)
 
 
 @dataclass(frozen=True)
@@ -172,13 +173,13 @@ def _half(sentence: str, fye: int) -> FiscalQuarter | None:
 
 def _month_quarter(sentence: str, day: dt.date, fye: int, forecast: bool,
                    ) -> FiscalQuarter | None:
-    """The fiscal quarter ending in the named month: the next such quarter end for a
-    forecast, the last one before the article otherwise."""
+    """The fiscal quarter ending in the named month ("the March quarter", "9월 분기"): the
+    next such quarter end for a forecast, the last one before the article otherwise."""
     match = _MONTH_QUARTER.search(sentence)
     if match is None:
         return None
-    month = _MONTHS[match.group(1)[:3].lower()]
-    ends = [snap_to_month_end(dt.date(year, month, 1)) for year in
+    month = _MONTHS[match.group(1)[:3].lower()] if match.group(1) else int(match.group(2))
+    ends = [dt.date(year, month, calendar.monthrange(year, month)[1]) for year in
             (day.year - 1, day.year, day.year + 1)]
     end = next((e for e in ends if e >= day), ends[-1]) if forecast else \
         [e for e in ends if e < day][-1]

@@ -153,3 +153,34 @@ def test_a_process_node_is_found_in_managements_spelling() -> None:
                            "7-nanometer-based product, a data center-focused discrete GPU, in "
                            "2021, 2 years after the launch of 10-nanometer.")
     assert RuleStance().judge(node, claim).stance == SUPPORTS
+
+
+def test_a_company_named_as_an_example_is_not_the_subject() -> None:
+    ko = ("엔비디아 이야기입니다.\n\n엔비디아의 게이밍 매출은 회복 중입니다. "
+          "데이터센터 매출도 구글이나 아마존 같은 하이퍼스케일 고객들이 서버 투자를 "
+          "잠시 멈추면서 전년 대비 감소했습니다.\n")
+    drafts = propose_claims(text=ko)
+    assert next(d for d in drafts if "하이퍼스케일" in d["quote"])["ticker"] == "NVDA"
+    en = ("AMD is executing.\n\nThe second-generation EPYC processors are now ramping at cloud "
+          "providers such as Google and Microsoft, and revenue grew 20%.\n")
+    drafts = propose_claims(text=en, nlp=_spacy())
+    assert next(d for d in drafts if "EPYC" in d["quote"])["ticker"] == "AMD"
+
+
+def test_a_korean_month_quarter_and_guidance_make_a_forecast_claim() -> None:
+    rules = load_extraction_rules()
+    guide = ("회사가 제시한 9월 분기 총이익률 가이던스는 37.5~38.5%로, "
+             "지난 분기와 비슷한 수준입니다.")
+    assert claim_quarter(guide, dt.date(2019, 9, 2), rules, fiscal_year_end="0928") == "2019Q4"
+    worth = check_worthiness(split_sentences(guide)[0], companies=[])
+    assert "forecast" in worth.reasons and worth.checkable
+
+
+def test_on_path_to_reaching_a_goal_supports_it() -> None:
+    claim = Claim("aapl-net-cash", "Apple will keep returning cash until it is net cash "
+                  "neutral.", ticker="AAPL", kind="narrative", direction="up",
+                  horizon="forecast", terms=["net cash neutral"])
+    bullet = shared_sentence("AAPL/2019-Jul-30-AAPL.txt",
+                             "Continues on path to reaching net cash neutral position over time.")
+    result = RuleStance().judge(bullet, claim)
+    assert result.stance == SUPPORTS and result.cues[0]["rule"] == "on-path-to"
