@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from claims.stance_match import Subject, Tokens, tokenize
-from claims.stance_numbers import numbers_in, subject_change
+from claims.stance_numbers import Number, numbers_in, subject_change
 from claims.stance_rules import StanceRules
 from claims.stance_size import _near
 
@@ -129,9 +130,31 @@ def figures_met(sentence: str, figures: tuple[Figure, ...], rules: StanceRules) 
     """Indexes of the claim's figures the sentence states."""
     if not figures or rules.numbers is None:
         return []
-    found = [(abs(n.value), n.kind) for n in numbers_in(sentence, tokenize(sentence),
-                                                        rules.numbers)]
-    return [i for i, f in enumerate(figures) if any(meets(f, v, k, rules) for v, k in found)]
+    tokens = tokenize(sentence)
+    numbers = numbers_in(sentence, tokens, rules.numbers)
+    found = [(abs(n.value), n.kind) for n in numbers]
+    ranges = _ranges(numbers, tokens.words, rules.shape.range_words)
+    return [i for i, f in enumerate(figures)
+            if any(meets(f, v, k, rules) and not (f.bound and _range_short(f, v, ranges))
+                   for v, k in found)]
+
+
+def _ranges(numbers: list[Number], words: list[str], joins: tuple[str, ...],
+            ) -> list[tuple[float, float]]:
+    """(low, high) of percentage ranges: two percentages with only `joins` words between."""
+    out = []
+    for a, b in pairwise(numbers):
+        between = words[a.pos + 1:b.pos]
+        if a.kind == b.kind == "pct" and len(between) <= 2 and all(w in joins for w in between):
+            low, high = sorted((abs(a.value), abs(b.value)))
+            out.append((low, high))
+    return out
+
+
+def _range_short(figure: Figure, value: float, ranges: list[tuple[float, float]]) -> bool:
+    """True when `value` ends a range that reaches past the bound on its other side."""
+    return any(value in (low, high) and (low < figure.value if figure.bound == "min"
+                                          else high > figure.value) for low, high in ranges)
 
 
 def bounds_met_by_change(sentence: str, tokens: Tokens, subjects: list[Subject],

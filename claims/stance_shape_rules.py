@@ -17,7 +17,7 @@ from claimtracker.yaml_lines import LINE
 
 _SEGMENT_KEYS = {"measures", "skip", "named_only"}
 _RATE_KEYS = {"claim", "markers", "up", "down"}
-_FIGURE_KEYS = {"period", "aside", "digits", "digits_below", "tolerance"}
+_FIGURE_KEYS = {"period", "aside", "range_words", "digits", "digits_below", "tolerance"}
 # claims/stance_figures.py: when a stated value meets a figure the claim states
 _TOLERANCE = {"plain_pct": 0.5, "plain_rel": 0.025, "bound_reach": 1.5}
 
@@ -35,6 +35,7 @@ class ShapeRules:
     rate_down: tuple[str, ...] = ()  # the rate falls (slower, moderat)
     period: tuple[str, ...] = ()  # a period after an end-point figure ("in the fourth quarter")
     aside: tuple[str, ...] = ()  # the writer's inference follows (", which means"): no figure
+    range_words: tuple[str, ...] = ()  # "47% to 48%": a range, its low end is its floor
     digits: tuple[tuple[str, float], ...] = ()  # "double-digit" growth: at least 10%
     digits_below: tuple[tuple[str, float], ...] = ()  # "single-digit" growth: under 10%
     # when a stated value meets a figure: rounding of a percentage (points), of an amount
@@ -91,6 +92,7 @@ def parse_shape(path: Path, data: dict[str, Any], text: list[str]) -> ShapeRules
         rate_down=words(rate, "down", rline, "rates"),
         period=words(fig, "period", fline, "figures"),
         aside=words(fig, "aside", fline, "figures"),
+        range_words=words(fig, "range_words", fline, "figures"),
     )
     if not rules.named_only <= set(rules.measures):
         raise _fail(path, _key_line(text, "named_only", sline), "segments.named_only: "

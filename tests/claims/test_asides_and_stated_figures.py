@@ -22,7 +22,7 @@ from claims.extraction_rules import load_extraction_rules
 from claims.ledger import Claim
 from claims.sentences import split_sentences
 from claims.stance import NEUTRAL, SUPPORTS, RuleStance
-from claims.stance_figures import claim_figures
+from claims.stance_figures import claim_figures, figures_met
 from claims.stance_rules import load_stance_rules
 from claims.timeframe import claim_quarter
 
@@ -184,3 +184,16 @@ def test_on_path_to_reaching_a_goal_supports_it() -> None:
                              "Continues on path to reaching net cash neutral position over time.")
     result = RuleStance().judge(bullet, claim)
     assert result.stance == SUPPORTS and result.cues[0]["rule"] == "on-path-to"
+
+
+def test_a_range_below_the_bound_does_not_state_it() -> None:
+    rules = load_stance_rules()
+    figures = claim_figures("Apple's gross margin is now above 48%, and management guided to "
+                            "an even higher range for the March quarter.", rules)
+    guide = shared_sentence("AAPL/AAPL_1Q26_presentation.txt", "We expect gross margin to be "
+                            "between 48% and 49%")
+    assert figures_met(guide, figures, rules) == [0]
+    guide_before = shared_sentence("AAPL/AAPL_4Q25_presentation.txt", "We expect gross margin "
+                                   "to be between 47% and 48%")
+    assert figures_met(guide_before, figures, rules) == []
+    assert figures_met("We expect gross margin of 48.5%.", figures, rules) == [0]
