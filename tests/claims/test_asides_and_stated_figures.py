@@ -197,3 +197,11 @@ def test_a_range_below_the_bound_does_not_state_it() -> None:
                                    "to be between 47% and 48%")
     assert figures_met(guide_before, figures, rules) == []
     assert figures_met("We expect gross margin of 48.5%.", figures, rules) == [0]
+
+
+def test_walking_away_from_a_business_is_a_claim() -> None:
+    text = ("Intel is changing.\n\nIntel has also walked away from the 5G smartphone modem "
+            "business and sold most of it to Apple.\n")
+    drafts = propose_claims(text=text, nlp=_spacy())
+    modem = next(d for d in drafts if "modem" in d["quote"])
+    assert modem["ticker"] == "INTC"
