@@ -75,7 +75,7 @@ class ArticleContext:
     tickers: list[str] = field(default_factory=list)  # every company named, in order
     #: Check-worthy sentences left out because their company cannot be told: (line, text).
     skipped: list[tuple[int, str]] = field(default_factory=list)
-    #: per sentence, character spans of its asides (appositives, comma-set relative clauses)
+    #: per sentence, character spans of its asides (claims/asides.py: appositives, clauses)
     asides: list[list[tuple[int, int]]] = field(default_factory=list)
 
     def main_company(self) -> str | None:
