@@ -35,7 +35,9 @@ M = TypeVar("M", bound=_Named)
 # Meta keep raising capex" (the cue within data/extraction.yaml `example_subject_words`),
 # "구글 같은 고객들이 ..." (no subject-marked word before the names). Only examples after the
 # subject are context.
-_KO_MARKED = re.compile(r"[\uac00-\ud7a3](?:은|는|이|가|도)\s")
+#: a Korean topic/subject particle (or 도, "too") right after a word: what marks a subject
+KO_SUBJECT = re.compile(r"(?:은|는|이|가|도)(?:\s|,|$)")
+_KO_MARKED = re.compile(r"[\uac00-\ud7a3]" + KO_SUBJECT.pattern)
 
 
 def aside_spans(text: str, nlp: Any, *, appositives: bool = True) -> list[tuple[int, int]]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from claims.asides import aside_spans, outside_asides
+from claims.asides import KO_SUBJECT, aside_spans, outside_asides
 from claims.checkworthy import Worthiness, check_worthiness, vague_subject
 from claims.companies import CompanyBook, CompanyMention, load_company_book, resolve_companies
 from claims.direction import guess_direction
@@ -75,8 +75,8 @@ class ArticleContext:
     tickers: list[str] = field(default_factory=list)  # every company named, in order
     #: Check-worthy sentences left out because their company cannot be told: (line, text).
     skipped: list[tuple[int, str]] = field(default_factory=list)
-    #: per sentence, character spans of its asides (claims/asides.py: appositives, clauses)
-    asides: list[list[tuple[int, int]]] = field(default_factory=list)
+    #: per sentence, its company mentions outside asides and examples (claims/asides.py)
+    main_mentions: list[list[CompanyMention]] = field(default_factory=list)
 
     def main_company(self) -> str | None:
         """The company named in at least twice as many sentences as any other, if one is."""
@@ -103,13 +103,11 @@ def _distinct(mentions: Sequence[CompanyMention]) -> list[str]:
     return list(dict.fromkeys(m.ticker for m in mentions))
 
 
-_KO_SUBJECT = re.compile(r"(?:은|는|이|가|도)(?:\s|,|$)")
 
 
 def _outside_asides(ctx: ArticleContext, index: int) -> list[CompanyMention]:
     """The sentence's company mentions outside its asides and examples (claims/asides.py)."""
-    asides = ctx.asides[index] if index < len(ctx.asides) else []
-    return outside_asides(ctx.sentences[index].text, ctx.mentions[index], asides)
+    return ctx.main_mentions[index] if ctx.main_mentions else ctx.mentions[index]
 
 
 def _subject_first(ctx: ArticleContext, index: int) -> list[CompanyMention]:
@@ -120,7 +118,7 @@ def _subject_first(ctx: ArticleContext, index: int) -> list[CompanyMention]:
     if ctx.language != "ko" or len(mentions) < 2:
         return mentions
     text = ctx.sentences[index].text
-    marked = [m for m in mentions if _KO_SUBJECT.match(text, m.end)]
+    marked = [m for m in mentions if KO_SUBJECT.match(text, m.end)]
     if marked and marked[0] is not mentions[0]:
         first = marked[0]
         return [first, *[m for m in mentions if m is not first]]
@@ -242,10 +240,11 @@ def build_context(text: str, *, tickers: Sequence[str] = (), date: dt.date | Non
     given = _given_tickers(tickers, con)
     named = list(dict.fromkeys(m.ticker for ms in mentions for m in ms))
     _check_unknown(mentions, con, book, sentences)
-    asides = [aside_spans(s.text, nlp) if ms and nlp is not None and language == "en" else []
-              for s, ms in zip(sentences, mentions, strict=True)]
+    main = [outside_asides(s.text, ms, aside_spans(s.text, nlp)
+                           if nlp is not None and language == "en" else []) if ms else []
+            for s, ms in zip(sentences, mentions, strict=True)]
     return ArticleContext(sentences, mentions, language, article_date(text, rules, date, today),
-                          given, con, book, named, asides=asides)
+                          given, con, book, named, main_mentions=main)
 
 
 def _given_tickers(tickers: Sequence[str], con: Any) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -81,12 +81,9 @@ class Glossary:
 
     def respell(self, term: str) -> list[str]:
         """Other spellings management uses for a claim term (`spellings:`): "10nm Ice Lake"
-        -> "10-nanometer Ice Lake", "Ice Lake"; [] when none applies."""
-        out: list[str] = []
-        for pattern, replacements in self.spellings:
-            if pattern.search(term):
-                out += [pattern.sub(r, term).strip() for r in replacements]
-        return [o for o in dict.fromkeys(out) if o and o.lower() != term.lower()]
+        -> "10-nanometer Ice Lake", "Ice Lake"; [] when none applies. Cached: the stance
+        model asks for every sentence it judges."""
+        return list(_respell(term, self.spellings))
 
     @cached_property
     def _synonym_patterns(self) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
@@ -134,6 +131,16 @@ class Glossary:
                 taken.append(span)
                 out.extend(t for t in english if t not in out)
         return subjects, modifiers
+
+
+@lru_cache(maxsize=4096)
+def _respell(term: str, spellings: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...],
+             ) -> tuple[str, ...]:
+    out: list[str] = []
+    for pattern, replacements in spellings:
+        if pattern.search(term):
+            out += [pattern.sub(r, term).strip() for r in replacements]
+    return tuple(o for o in dict.fromkeys(out) if o and o.lower() != term.lower())
 
 
 def _section(path: Path, raw: dict[str, Any], key: str) -> dict[str, tuple[str, ...]]:

@@ -195,7 +195,7 @@ class RuleStance:
         if met:  # the claim's own figures this sentence states (claims/verdict.py caps)
             result = dataclasses.replace(result, cues=[*result.cues,
                                                        {"rule": "figures", "met": met}])
-            if result.stance == NEUTRAL and len(set(met)) == len(figures) and all(
+            if result.stance == NEUTRAL and len(met) == len(figures) and all(
                     c.get("rule") == "figures" for c in result.cues):
                 # no direction word, but the subject and every figure the claim gives
                 result = dataclasses.replace(result, stance=SUPPORTS, weight=round(
