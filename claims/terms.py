@@ -61,9 +61,11 @@ def _namey(doc: Any, i: int) -> bool:
         return True
     if not (token.is_alpha and token.text[:1].isupper()):
         return False
-    # the sentence's first word only as the start of a longer name ("Google Cloud revenue")
-    return not token.is_sent_start or (after is not None and after.is_alpha
-                                       and after.text[:1].isupper())
+    # the sentence's first word only as the start of a longer name ("Google Cloud revenue"),
+    # never a function word ("The PC ...", "On AI ...")
+    function_word = token.pos_ in _DROP_POS or (token.is_stop and not token.is_upper)
+    return not token.is_sent_start or (not function_word and after is not None
+                                       and after.is_alpha and after.text[:1].isupper())
 
 
 def _glued_number(token: Any) -> bool:

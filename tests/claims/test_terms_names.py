@@ -29,6 +29,11 @@ def nlp() -> Any:
      ["Google Cloud", "TPU"], ["Cloud", "Q3"]),
     ("NVIDIA's H20 sales to China were about $50 million in Q2 FY26.",
      ["H20", "China"], ["Q2", "FY26", "Q2 FY26"]),
+    # a capitalised function word opening the sentence is not part of a name
+    ("The PC processor shortage that frustrated Intel's customers for more than a year is "
+     "now over, according to management.", ["PC processor shortage"], ["The PC"]),
+    ("On AI, Microsoft keeps adding capacity faster than Azure demand can absorb it.",
+     [], ["On AI"]),
 ])
 def test_names_survive_as_terms(nlp: Any, sentence: str, wanted: list[str],
                                 unwanted: list[str]) -> None:
