@@ -161,10 +161,15 @@ def verdict_and_evidence(labels: LabelSet, claim_to_draft_id: dict[str, str],
             confusion[lq.verdict][got] += 1
             credit += verdict_credit(lq.verdict, got)
             exact += got == lq.verdict
+            shown = (row or {}).get("evidence", [])
             every.append({"claim": claim.id, "quarter": lq.quarter, "label": lq.verdict,
                           "scorer": got, "score": (row or {}).get("score"),
                           "reason": (row or {}).get("reason", "no result"),
-                          "horizon": claim.horizon, "metric": claim.metric})
+                          "horizon": claim.horizon, "metric": claim.metric,
+                          # rank (1-based) of each shown sentence the labels cite, and stances
+                          "label_ranks": [i + 1 for i, e in enumerate(shown)
+                                          if evidence_hits(e.get("text", ""), lq.evidence)],
+                          "stances": [e.get("stance") for e in shown]})
             if got != lq.verdict:
                 wrong.append({"claim": claim.id, "quarter": lq.quarter, "label": lq.verdict,
                               "scorer": got, "reason": (row or {}).get("reason", "no result")})
