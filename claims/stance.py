@@ -122,8 +122,9 @@ class RuleStance:
                 return StanceResult(NEUTRAL, 0.0, [{"event": event.event_id, "named": False}],
                                     hedged, forward)
             if not event.direction:
-                return qualify(self._event_named(words, named[0], event, claim, rules, hedged,
-                                                 forward), sentence, claim, rules.aspect)
+                return dataclasses.replace(qualify(
+                    self._event_named(words, named[0], event, claim, rules, hedged, forward),
+                    sentence, claim, rules.aspect), on_subject=True)
             subjects_all = [(p, claim.direction) for p in event.evidence]
         heads = required_head(claim, rules) if event is None else ()
         if heads and not any(phrase_spans(words, h) for h in heads):
@@ -183,7 +184,7 @@ class RuleStance:
             if short is not None:  # right direction, too small: "up 16%" for "more than 20%"
                 found.append({"cue": short[0], "word": short[1], "rule": "size"})
                 return StanceResult(CONTRADICTS, round(weight * factor * rules.numbers.size_weight,
-                                                       3), found, hedged, forward)
+                                                       3), found, hedged, forward, True)
             result = StanceResult(stance, round(weight * factor, 3), found, hedged, forward)
         # an amount the claim asks for ("more than $20 billion") against the subject's amount
         result = amount_stance(result, sentence, tokens, subjects, claim, rules, factor)
@@ -200,7 +201,7 @@ class RuleStance:
                 # no direction word, but the subject and every figure the claim gives
                 result = dataclasses.replace(result, stance=SUPPORTS, weight=round(
                     factor * rules.weights["figure_stated"], 3))
-        return result
+        return dataclasses.replace(result, on_subject=bool(subjects))
 
     @staticmethod
     def _rate(sentence: str, claim: Claim, rules: StanceRules, hedged: bool, forward: bool,

@@ -27,6 +27,9 @@ class StanceResult:
     cues: list[dict[str, Any]] = field(default_factory=list)
     hedged: bool = False
     forward_looking: bool = False
+    #: the sentence names the claim's subject (or event) past every gate, whatever its stance:
+    #: a quarter whose only such sentences are neutral touched the claim without a side
+    on_subject: bool = False
 
     @property
     def signed(self) -> float:
@@ -35,7 +38,8 @@ class StanceResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"stance": self.stance, "weight": self.weight, "cues": self.cues,
-                "hedged": self.hedged, "forward_looking": self.forward_looking}
+                "hedged": self.hedged, "forward_looking": self.forward_looking,
+                "on_subject": self.on_subject}
 
 
 @runtime_checkable

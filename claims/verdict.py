@@ -155,6 +155,18 @@ def _not_its_number(claim: Claim) -> bool:
         return False
 
 
+def _no_side(stances: list[StanceResult], said: str, named_for_mixed: float) -> Verdict:
+    """No sentence and no number takes a side. Silence when nothing names the claim's subject;
+    when at least `named_for_mixed` sentences name it (data/stance.yaml `verdict`; 0: never),
+    management touched the claim without confirming or denying it: mixed."""
+    named = sum(1 for s in stances if s.on_subject)
+    if named:
+        said += f"; {named} name the claim's subject without taking a side"
+    if named_for_mixed and named >= named_for_mixed:
+        return Verdict("mixed", 0.0, said)
+    return Verdict("not_discussed", 0.0, said + "; nothing takes a side")
+
+
 def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | None,
            *, has_data: bool = True) -> Verdict:
     """Combine the narrative balance and the metric score into one verdict."""
@@ -182,7 +194,7 @@ def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | N
     if metric:
         said += f"; {_metric_phrase(metric)}{size_note}"
     if not known:
-        return Verdict("not_discussed", 0.0, said + "; nothing takes a side")
+        return _no_side(stances, said, thresholds["named_for_mixed"])
     score = round(sum(known) / len(known), 3)
     label = _label(score, thresholds["supported_at"])
     if label != "mixed" and supports and contradicts and claim.kind == "narrative":

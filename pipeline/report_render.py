@@ -9,7 +9,9 @@ vl-convert, so the HTML and the PDF carry their images inside them.
 from __future__ import annotations
 
 import html
+import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from claims.compare import format_value
@@ -70,10 +72,17 @@ def claim_chart_spec(item: ClaimReport) -> dict[str, Any]:
 
 
 def svg_chart(spec: dict[str, Any]) -> str:
-    """The spec as inline SVG (vl-convert runs Vega in-process: no browser, no network)."""
+    """The spec as inline SVG (vl-convert runs Vega in-process: no browser, no network).
+    Memoised by the spec's JSON: the HTML and the PDF of one report (the app offers both)
+    draw the same charts, and each takes about a second."""
+    return _svg(json.dumps(spec, sort_keys=True, default=str))
+
+
+@lru_cache(maxsize=256)
+def _svg(spec_json: str) -> str:
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(spec)
+    svg = vlc.vegalite_to_svg(json.loads(spec_json))
     return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
 
 
