@@ -40,8 +40,7 @@ _WEIGHTS = {"hedged": 0.5, "forward_past": 0.5, "forward_forecast": 0.8, "mentio
             "anaphora": 0.8, "figure_stated": 0.8}
 # claims/verdict.py: the balance that decides, the weight at which words count fully, and the
 # balance a narrative claim with sentences on both sides needs to be more than mixed
-_VERDICT = {"supported_at": 0.34, "full_weight": 1.0, "both_sides_at": 0.6,
-            "named_for_mixed": 0}
+_VERDICT = {"supported_at": 0.34, "full_weight": 1.0, "both_sides_at": 0.6}
 _RULE_KEYS = {"id", "pattern", "subject", "sets", "window", "implicit"}
 _PATTERN_WORD = re.compile(r"^[a-z0-9][a-z0-9'\-]*\*?$|^n't$")
 

@@ -155,15 +155,14 @@ def _not_its_number(claim: Claim) -> bool:
         return False
 
 
-def _no_side(stances: list[StanceResult], said: str, named_for_mixed: float) -> Verdict:
-    """No sentence and no number takes a side. Silence when nothing names the claim's subject;
-    when at least `named_for_mixed` sentences name it (data/stance.yaml `verdict`; 0: never),
-    management touched the claim without confirming or denying it: mixed."""
+def _no_side(stances: list[StanceResult], said: str) -> Verdict:
+    """No sentence and no number takes a side: not_discussed, with how many sentences named
+    the claim's subject all the same (the reader's cue to open the evidence). Calling such a
+    quarter mixed was measured on the labelled articles and did not pay: most quarters
+    labelled with a side have no sentence naming the subject at all."""
     named = sum(1 for s in stances if s.on_subject)
     if named:
         said += f"; {named} name the claim's subject without taking a side"
-    if named_for_mixed and named >= named_for_mixed:
-        return Verdict("mixed", 0.0, said)
     return Verdict("not_discussed", 0.0, said + "; nothing takes a side")
 
 
@@ -194,7 +193,7 @@ def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | N
     if metric:
         said += f"; {_metric_phrase(metric)}{size_note}"
     if not known:
-        return _no_side(stances, said, thresholds["named_for_mixed"])
+        return _no_side(stances, said)
     score = round(sum(known) / len(known), 3)
     label = _label(score, thresholds["supported_at"])
     if label != "mixed" and supports and contradicts and claim.kind == "narrative":
