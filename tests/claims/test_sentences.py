@@ -94,3 +94,21 @@ def test_company_names_are_no_product_terms_in_english() -> None:
                                           company_spans=spans).reasons
     assert "term" in check_worthiness(Sentence("Demand for the new Blackwell systems is "
                                                "strong.", 1)).reasons
+
+
+def test_the_writers_own_reading_is_not_a_claim() -> None:
+    """"I re-read both calls" names two companies and their results, but says what the writer
+    did, not what the companies did: it is no claim in either language (the drafter used to
+    propose it once per company)."""
+    for text, companies in [
+        ("긴 주말 동안 마이크로소프트와 마이크론의 최근 실적 발표 자료와 컨퍼런스콜 내용을 다시 "
+         "꼼꼼히 읽어 봤습니다.", ["MSFT", "MU"]),
+        ("I went through both earnings calls again this weekend, Microsoft's and Micron's.",
+         ["MSFT", "MU"]),
+    ]:
+        worth = check_worthiness(Sentence(text, 1), companies=companies)
+        assert "opinion" in worth.reasons and not worth.checkable, (text, worth)
+    # the cue is the writer's reading, not any "read" ("AI ready" is no "i read")
+    ready = check_worthiness(Sentence("Microsoft said its AI ready data centers are sold out.", 1),
+                             companies=["MSFT"])
+    assert "opinion" not in ready.reasons and ready.checkable
