@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from claims.stance_match import Subject, Tokens, tokenize
 from claims.stance_numbers import Number, numbers_in, subject_change
 from claims.stance_rules import StanceRules
-from claims.stance_size import _near
+from claims.stance_size import near_cue
 
 _MODEL = re.compile(r"\b[A-Z][A-Za-z]*\s*$")  # "Ryzen 3000", "RX 5700": a model number
-_KO = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(만|억|조)")
+
+
+@lru_cache(maxsize=8)
+def _unit_amount(units: tuple[tuple[str, float], ...]) -> re.Pattern[str]:
+    """A number written with one of data/stance.yaml's `amounts.units` ("375억", "1조")."""
+    names = "|".join(re.escape(u) for u, _ in sorted(units, key=lambda u: -len(u[0])))
+    return re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({names or '(?!)'})")
 _FIGURES: dict[tuple[str, str], tuple[Figure, ...]] = {}
 
 
@@ -57,11 +64,10 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
     lower = quote.lower()
     spans: list[tuple[int, int, float, str]] = []
     units = dict(aspect.amount_units)
-    for match in _KO.finditer(quote):
-        if match.group(2) in units:
-            spans.append((match.start(), match.end(),
-                          float(match.group(1).replace(",", "")) * units[match.group(2)],
-                          "amount"))
+    for match in _unit_amount(aspect.amount_units).finditer(quote):
+        spans.append((match.start(), match.end(),
+                      float(match.group(1).replace(",", "")) * units[match.group(2)],
+                      "amount"))
     tokens = tokenize(quote)
     for number in numbers_in(quote, tokens, numbers):
         start = quote.find(number.text.strip())
@@ -85,9 +91,9 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
     for start, end, value, kind in spans:
         if _series_end(quote[:start], lower[end:], qualifiers, ends, shape.period):
             continue
-        bound = "max" if _near(quote, start, end, numbers.at_most) else (
-            "min" if _near(quote, start, end, numbers.at_least) else None)
-        out.append(Figure(value, kind, bound, _near(quote, start, end, aspect.approximate)))
+        bound = "max" if near_cue(quote, start, end, numbers.at_most) else (
+            "min" if near_cue(quote, start, end, numbers.at_least) else None)
+        out.append(Figure(value, kind, bound, near_cue(quote, start, end, aspect.approximate)))
     return tuple(out)
 
 

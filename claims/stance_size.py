@@ -24,7 +24,7 @@ from claims.stance_rules import StanceRules, load_stance_rules
 _PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|퍼센트)", re.IGNORECASE)
 
 
-def _near(text: str, start: int, end: int, cues: tuple[str, ...]) -> bool:
+def near_cue(text: str, start: int, end: int, cues: tuple[str, ...]) -> bool:
     """A cue right before the number (up to two words between) or right after it."""
     before = text[max(0, start - 40):start].lower()
     after = text[end:end + 12].lower()
@@ -65,11 +65,11 @@ def claim_requirement(quote: str, rules: StanceRules) -> tuple[str, float] | Non
         after = quote[match.end():match.end() + 6].lower()
         if any(after.lstrip().startswith(w) for w, _ in aspect.level_words):
             continue
-        if _near(quote, match.start(), match.end(), numbers.at_most):
+        if near_cue(quote, match.start(), match.end(), numbers.at_most):
             maxes.append(value)
-        elif _near(quote, match.start(), match.end(), numbers.at_least):
+        elif near_cue(quote, match.start(), match.end(), numbers.at_least):
             mins.append(value)
-        elif _near(quote, match.start(), match.end(), aspect.approximate):
+        elif near_cue(quote, match.start(), match.end(), aspect.approximate):
             mins.append(value * (1 - aspect.close_band))
         elif not _before(quote, match.start(), aspect.endpoint):
             mins.append(value)
