@@ -15,6 +15,11 @@ claim whose period the drafter read ("in 2020", "next quarter": `claim.quarter`)
   verdict stays the one of its own quarter.
 
 A forecast without a named period ("will keep growing") is left to the stance rules.
+
+A past claim that dates an event ("AMD launched its 7nm chips in July", data/stance.yaml
+`aspect.event`) has a frame too: before the event's quarter (`claim.quarter`) management can
+only plan or progress towards it, so a sentence supporting the claim there confirms part of it
+(`frame` cue: the quarter is mixed at most), as the labelled articles read such quarters.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ import re
 from typing import Any
 
 from claims.ledger import Claim
-from claims.stance_result import NEUTRAL, StanceResult
+from claims.stance_aspect import dates_event
+from claims.stance_result import NEUTRAL, SUPPORTS, StanceResult
+from claims.stance_rules import load_stance_rules
 from claimtracker.quarters import FiscalQuarter
 
 _YEAR = re.compile(r"(?<![\d.,$])(20\d{2})(?![\d%])")  # 2020, FY2020, fiscal 2020, '2020
@@ -91,3 +98,28 @@ def framed(claim: Claim, quarter: FiscalQuarter, pairs: list[tuple[dict[str, Any
                                "period", "period": str(target)}])
         out.append((hit, stance))
     return out, None
+
+
+def event_quarter(claim: Claim) -> FiscalQuarter | None:
+    """The quarter a past claim dates its event to (module doc); None for other claims."""
+    if claim.horizon != "past" or not claim.quarter \
+            or not dates_event(claim.quote, load_stance_rules().aspect):
+        return None
+    try:
+        return FiscalQuarter.parse(claim.quarter)
+    except ValueError:
+        return None
+
+
+def before_event(claim: Claim, quarter: FiscalQuarter,
+                 pairs: list[tuple[dict[str, Any], StanceResult]],
+                 ) -> list[tuple[dict[str, Any], StanceResult]]:
+    """Before the event's quarter, supporting sentences are partial (`frame` cue, kept as
+    evidence); contradicting ones ("the launch slipped") still count."""
+    event = event_quarter(claim)
+    if event is None or quarter >= event:
+        return pairs
+    return [(hit, dataclasses.replace(stance, cues=[
+        *stance.cues, {"rule": "frame", "frame": "before the quarter the claim dates the "
+                       "event to", "period": str(event)}]) if stance.stance == SUPPORTS
+             else stance) for hit, stance in pairs]

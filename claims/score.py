@@ -26,7 +26,7 @@ from claims.attention import Attention, attention_timeline
 from claims.compare import company_of
 from claims.evidence import SearchFn, claim_hits, pick
 from claims.evidence_settings import EVIDENCE_FILE
-from claims.forecast_frame import after_period, framed
+from claims.forecast_frame import after_period, before_event, framed
 from claims.ledger import Claim, Ledger, load_ledger
 from claims.ledger import ledger_paths as resolve_ledger_paths
 from claims.metrics import MetricSeries
@@ -245,6 +245,7 @@ def score_claim_quarter(claim: Claim, article_id: str, ticker: str, quarter: Fis
         has_data = has_sentences or metric is not None or attention is not None
         pairs, metric = framed(claim, quarter, pick(hits, claim, stance_model), metric,
                                fye_month)
+        pairs = before_event(claim, quarter, pairs)
         verdict = decide(claim, [s for _, s in pairs], metric, has_data=has_data)
     reason = verdict.reason
     if attention is not None and attention.ratio is not None:

@@ -93,6 +93,16 @@ def claim_aspect(quote: str, rules: AspectRules) -> str:
     return DONE if says_done(quote, rules) else ONGOING
 
 
+def dates_event(quote: str, rules: AspectRules) -> bool:
+    """The claim reports an event as done ("launched its 7nm chips in July", "양산을
+    시작했습니다"): it reads as done and names one of the `aspect.event` words."""
+    if not rules.event or claim_aspect(quote, rules) != DONE:
+        return False
+    lower = quote.lower().replace("’", "'")
+    words = tokenize(lower).words
+    return any(_has(lower, words, p) for p in rules.event)
+
+
 def plan_only(sentence: str, direction_words: list[str], quote: str, rules: AspectRules,
               forward_looking: bool = False) -> bool:
     """The sentence only plans what a DONE claim reports: nothing done in it, and the word

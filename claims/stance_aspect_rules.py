@@ -15,8 +15,8 @@ from typing import Any
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE
 
-_ASPECT_KEYS = {"done", "perfect_aux", "participle_endings", "ko_past_endings", "ko_not_past",
-                "not_plan", "plan", "past_forms", "plan_reach",
+_ASPECT_KEYS = {"done", "event", "perfect_aux", "participle_endings", "ko_past_endings",
+                "ko_not_past", "not_plan", "plan", "past_forms", "plan_reach",
                 "plan_progressive", "progressive_aux", "plan_weight"}
 _PARTS_KEYS = {"prepositions", "stop", "min_parts", "qualified"}
 _BASIS_KEYS = {"yearly_claim", "yearly", "sequential"}
@@ -29,6 +29,7 @@ class AspectRules:
     """Cues for tense and aspect, checkable parts, place qualifiers and level ranges."""
 
     done: tuple[str, ...] = ()
+    event: tuple[str, ...] = ()  # done words that date an event: launched, began, 출시
     perfect_aux: frozenset[str] = frozenset()
     participle_endings: tuple[str, ...] = ()
     ko_past_endings: tuple[str, ...] = ()
@@ -175,6 +176,7 @@ def parse_aspect(path: Path, data: dict[str, Any], text: list[str]) -> AspectRul
         yearly=words(basis, "yearly", bline, "basis"),
         sequential=words(basis, "sequential", bline, "basis"),
         done=words(aspect, "done", aline, "aspect"),
+        event=words(aspect, "event", aline, "aspect"),
         perfect_aux=frozenset(words(aspect, "perfect_aux", aline, "aspect")),
         participle_endings=words(aspect, "participle_endings", aline, "aspect"),
         ko_past_endings=words(aspect, "ko_past_endings", aline, "aspect"),
