@@ -82,6 +82,9 @@ def test_persistence_layoffs_and_endings() -> None:
     assert guess_direction("Apple is ending production of its electric car.") == "down"
     assert guess_direction("인텔은 독일 공장 계획을 사실상 접었습니다.") == "down"
     assert guess_direction("애플의 총이익률은 내려가고 있습니다.") == "down"
+    assert guess_direction("Management has already started trimming the 2019 capex plan to "
+                           "keep supply in check.") == "down"
+    assert guess_direction("Meta slashed its metaverse budget.") == "down"
 
 
 ARTICLE_KO = """\
