@@ -97,3 +97,15 @@ def test_a_product_that_starts_with_another_companys_name_is_its_makers() -> Non
     text = "데이터센터 매출은 Volta 기반 Tesla V100을 앞세워 분기마다 50% 넘게 성장하고 있습니다."
     assert set(_tickers(text)) == {"NVDA"}  # Volta and Tesla V100
     assert set(_tickers("Tesla delivered more Model Y cars.")) == {"TSLA"}
+
+
+def test_microsofts_older_businesses_name_it() -> None:
+    """A claim about Windows or Surface is Microsoft's even when a supplier is named too
+    ("Intel's processor shortage is squeezing PC makers, and Windows OEM revenue is already
+    shrinking"): the product names the company in both languages."""
+    mentions = resolve_companies("Intel's processor shortage is squeezing PC makers, and Windows "
+                                 "OEM revenue is already shrinking.")
+    assert [(m.ticker, m.source) for m in mentions] == [("INTC", "alias"), ("MSFT", "product")]
+    korean = resolve_companies("윈도우 OEM 매출과 서피스 판매가 줄었습니다.")
+    assert [(m.ticker, m.text) for m in korean] == [("MSFT", "윈도우"), ("MSFT", "서피스")]
+    assert load_company_book().company("MSFT").english_product("윈도우") == "Windows"
