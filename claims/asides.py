@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
-from claims.extraction_rules import ExtractionRules, load_extraction_rules
+from claims.extraction_rules import ExtractionRules, find_cues, load_extraction_rules
 
 # between an English example cue and the name: other names, commas, "and", "or"
 _NAMES_BETWEEN = re.compile(r"^(?:[\s,/&]|and\b|or\b|[A-Z][\w.\-&']*)*$")
@@ -38,6 +38,31 @@ M = TypeVar("M", bound=_Named)
 #: a Korean topic/subject particle (or 도, "too") right after a word: what marks a subject
 KO_SUBJECT = re.compile(r"(?:은|는|이|가|도)(?:\s|,|$)")
 _KO_MARKED = re.compile(r"[\uac00-\ud7a3]" + KO_SUBJECT.pattern)
+#: the possessor of a subject phrase: "알파벳의 매출 증가율은" (words without a particle of their
+#: own between 의 and the subject-marked head, which has two syllables or more: "주가" is no
+#: 주 + 가)
+_KO_POSSESSOR = re.compile(r"의\s+(?:[^\s.,;:!?]+(?<![을를과와에로의서고며면다])\s+){0,3}?"
+                           r"[\uac00-\ud7a3A-Za-z0-9]{2,}(?:은|는|이|가|도)(?:\s|,|$)")
+
+
+def ko_subject_marked(text: str, end: int) -> bool:
+    """The Korean name ending at `end` is the subject: a particle right after it ("인텔은"),
+    or it owns the subject phrase ("알파벳의 매출 증가율은 인텔을 크게 앞섭니다")."""
+    return bool(KO_SUBJECT.match(text, end) or _KO_POSSESSOR.match(text, end))
+
+
+def korean_subject_first(text: str, mentions: Sequence[M],
+                         rules: ExtractionRules | None = None) -> list[M]:
+    """The mentions with the subject-marked one first. When none is marked and the subject is
+    the company itself, unnamed (`cues.self_subject`: "회사는 ... 아마존과 마이크로소프트를
+    따라잡기 위해"), the names are objects: [] (the paragraph's company decides)."""
+    marked = [m for m in mentions if ko_subject_marked(text, m.end)]
+    if marked:
+        return [marked[0], *[m for m in mentions if m is not marked[0]]]
+    rules = rules or load_extraction_rules()
+    if mentions and find_cues(text, rules.cues["self_subject"]):
+        return []
+    return list(mentions)
 
 
 def aside_spans(text: str, nlp: Any, *, appositives: bool = True) -> list[tuple[int, int]]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from claims.asides import KO_SUBJECT, aside_spans, outside_asides
+from claims.asides import aside_spans, korean_subject_first, outside_asides
 from claims.checkworthy import Worthiness, check_worthiness, vague_subject
 from claims.companies import CompanyBook, CompanyMention, load_company_book, resolve_companies
 from claims.direction import guess_direction
@@ -115,14 +115,9 @@ def _subject_first(ctx: ArticleContext, index: int) -> list[CompanyMention]:
     subject first: in Korean the one marked by a topic/subject particle or 도 ("A의 칩을
     만드는 B는 ...", "A를 의식한 듯 B도 ...": B)."""
     mentions = _outside_asides(ctx, index)
-    if ctx.language != "ko" or len(mentions) < 2:
+    if ctx.language != "ko":
         return mentions
-    text = ctx.sentences[index].text
-    marked = [m for m in mentions if KO_SUBJECT.match(text, m.end)]
-    if marked and marked[0] is not mentions[0]:
-        first = marked[0]
-        return [first, *[m for m in mentions if m is not first]]
-    return mentions
+    return korean_subject_first(ctx.sentences[index].text, mentions)
 
 
 _COORDINATION = re.compile(r"^\s*(?:,|and|&|or|와|과|및|/|、|·)?\s*(?:,|and|&)?\s*$", re.I)
