@@ -38,6 +38,7 @@ M = TypeVar("M", bound=_Named)
 #: a Korean topic/subject particle (or 도, "too") right after a word: what marks a subject
 KO_SUBJECT = re.compile(r"(?:은|는|이|가|도)(?:\s|,|$)")
 _KO_MARKED = re.compile(r"[\uac00-\ud7a3]" + KO_SUBJECT.pattern)
+_KO_TOPIC = re.compile(r"(?:은|는|도)(?:\s|,|$)")
 #: the possessor of a subject phrase: "알파벳의 매출 증가율은" (words without a particle of their
 #: own between 의 and the subject-marked head, which has two syllables or more: "주가" is no
 #: 주 + 가)
@@ -57,8 +58,13 @@ def korean_subject_first(text: str, mentions: Sequence[M],
     the company itself, unnamed (`cues.self_subject`: "회사는 ... 아마존과 마이크로소프트를
     따라잡기 위해"), the names are objects: [] (the paragraph's company decides)."""
     marked = [m for m in mentions if ko_subject_marked(text, m.end)]
+    # the topic (은/는/도) is the main clause's; 이/가 often marks a clause before it ("애플과
+    # 퀄컴이 ... 화해한 바로 그날, 인텔은 ...": Intel's claim)
+    topic = [m for m in marked if _KO_TOPIC.match(text, m.end)
+             or not KO_SUBJECT.match(text, m.end)]
     if marked:
-        return [marked[0], *[m for m in mentions if m is not marked[0]]]
+        first = (topic or marked)[0]
+        return [first, *[m for m in mentions if m is not first]]
     rules = rules or load_extraction_rules()
     if mentions and find_cues(text, rules.cues["self_subject"]):
         return []

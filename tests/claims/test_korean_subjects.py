@@ -29,6 +29,9 @@ def test_the_owner_of_the_subject_phrase_is_the_subject() -> None:
     assert _first(text)[0] == "GOOGL"
     # an object between the owner and the subject: the owner is no subject ("A의 칩을 만드는 B는")
     assert _first("엔비디아의 칩을 만드는 TSMC는 증설을 서두르고 있습니다.")[0] == "TSM"
+    # the topic (은/는) is the main clause's subject, 이/가 in a clause before it is not
+    assert _first("애플과 퀄컴이 오랜 특허 분쟁을 끝내고 화해한 바로 그날, 인텔은 수익성이 보이지 "
+                  "않던 5G 스마트폰 모뎀 사업에서 손을 떼기로 했습니다.")[0] == "INTC"
     # "주가" is no 주 + 가: the stock price is no subject phrase of Apple's here
     assert _first("애플의 주가 흐름과 달리 엔비디아는 강합니다.")[0] == "NVDA"
 
