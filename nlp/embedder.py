@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -70,49 +69,17 @@ def _quiet_model() -> SentenceTransformer:
     return embedding_model()
 
 
-#: Vectors this process already computed, by (backend, text), most recent last: a text met
-#: again (another DB enriched in the same process, a repeated search) is not re-encoded.
-_MEMO: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-MEMO_SIZE = 50_000  # about 75 MB of vectors
-
-
-def forget_vectors() -> None:
-    """Empty the process's vector memo (a benchmark or test that must encode afresh)."""
-    _MEMO.clear()
-
-
 def encode_texts(texts: Sequence[str], *, batch_size: int = ENCODE_BATCH,
                  backend: str | None = None) -> np.ndarray:
-    """Unit-length float32 vectors, one row per text (loads the model on first use); texts
-    this process encoded before come from its memo."""
+    """Unit-length float32 vectors, one row per text (loads the model on first use)."""
     if not texts:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-    chosen = backend or default_backend()
-    out = np.empty((len(texts), EMBEDDING_DIM), dtype=np.float32)
-    todo: dict[str, list[int]] = {}
-    for i, text in enumerate(texts):
-        known = _MEMO.get((chosen, text))
-        if known is None:
-            todo.setdefault(text, []).append(i)
-        else:
-            out[i] = known
-    if todo:
-        fresh = _encode(list(todo), batch_size, chosen)
-        for (text, rows), vector in zip(todo.items(), fresh, strict=True):
-            out[rows] = vector
-            _MEMO[(chosen, text)] = vector
-        while len(_MEMO) > MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    return out
-
-
-def _encode(texts: list[str], batch_size: int, backend: str) -> np.ndarray:
-    if backend == ONNX_INT8:
+    if (backend or default_backend()) == ONNX_INT8:
         from nlp.onnx_embedder import onnx_encoder
 
-        return onnx_encoder().encode(texts, batch_size=batch_size)
+        return onnx_encoder().encode(list(texts), batch_size=batch_size)
     vectors = _quiet_model().encode(
-        texts, batch_size=batch_size, normalize_embeddings=True,
+        list(texts), batch_size=batch_size, normalize_embeddings=True,
         convert_to_numpy=True, show_progress_bar=False,
     )
     return np.asarray(vectors, dtype=np.float32)

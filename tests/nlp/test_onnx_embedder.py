@@ -19,15 +19,7 @@ from click.testing import CliRunner
 
 from claimtracker.db import Store
 from claimtracker.errors import ConfigError
-from nlp.embedder import (
-    MODEL,
-    ONNX_INT8,
-    STATE_KEY,
-    TORCH,
-    backend_model,
-    encode_texts,
-    forget_vectors,
-)
+from nlp.embedder import MODEL, ONNX_INT8, STATE_KEY, TORCH, backend_model, encode_texts
 
 ONNX_KEY = backend_model(ONNX_INT8)
 
@@ -82,7 +74,6 @@ def test_export_is_offline_cached_and_close_to_fp32(onnx_cache: Path,
     # Each text keeps its own row although batches are sorted by length inside. Dynamic int8
     # scales activations per batch, so other batch companions move a vector a little
     # (measured: mean cosine 0.999, min 0.980), never to another text's.
-    forget_vectors()  # encode afresh, in other batches (not from the process's memo)
     again = encode_texts(sentences[::-1], backend=ONNX_INT8)[::-1]
     same = (again * onnx).sum(axis=1)
     assert same.mean() > 0.995 and same.min() > 0.95
@@ -154,23 +145,3 @@ def test_search_embeds_queries_with_the_dbs_backend(onnx_cache: Path, torch_db: 
     ok = runner.invoke(main, ["search", "custom AI chips", "--db", path, "--format", "json"])
     assert ok.exit_code == 0, ok.output
     assert "Trainium" in ok.output
-
-
-def test_a_text_met_again_comes_from_the_process_memo(monkeypatch, transcripts_dir: Path) -> None:
-    """Another DB enriched in the same process (the app's update after a first one, a test's
-    second fixture) does not encode a sentence it already encoded."""
-    import nlp.embedder
-
-    sentences = real_sentences(transcripts_dir)[:5]
-    first = encode_texts(sentences, backend=TORCH)
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError("a text encoded before must come from the memo")
-
-    monkeypatch.setattr(nlp.embedder, "_quiet_model", forbidden)
-    again = encode_texts(sentences[::-1] + sentences[:1], backend=TORCH)
-    np.testing.assert_array_equal(again[:5][::-1], first)
-    np.testing.assert_array_equal(again[5], first[0])
-    forget_vectors()
-    with pytest.raises(AssertionError, match="from the memo"):
-        encode_texts(sentences[:1], backend=TORCH)
