@@ -28,6 +28,8 @@ def _unit_amount(units: tuple[tuple[str, float], ...]) -> re.Pattern[str]:
     """A number written with one of data/stance.yaml's `amounts.units` ("375억", "1조")."""
     names = "|".join(re.escape(u) for u, _ in sorted(units, key=lambda u: -len(u[0])))
     return re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({names or '(?!)'})")
+
+
 _FIGURES: dict[tuple[str, str], tuple[Figure, ...]] = {}
 
 
