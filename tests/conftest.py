@@ -5,12 +5,15 @@ The session DB holds every EDGAR file in ../shared/edgar but only the pinned tra
 (every AMZN call and a few of each format): whole-corpus checks live in bench/transcripts.py
 and in the `corpus`-marked test, deselected by default.
 Expensive fixtures (the DB built from ../shared, the enriched DB, loaded models) are
-session-scoped so the whole suite stays well under 15 minutes on 2 cores.
+session-scoped so the whole suite stays well under 15 minutes on 2 cores. The suite runs on
+two pytest-xdist workers (pyproject.toml): `built_once` makes the first worker that needs a
+fixture build it under a file lock and every other worker reuse the same files.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 
 from claimtracker.db import Store
 
@@ -33,6 +37,31 @@ def _require(path: Path) -> Path:
     if not path.exists():
         pytest.fail(f"{path} is missing: the tests read real data from ../shared beside the repo.")
     return path
+
+
+def built_once(factory: pytest.TempPathFactory, name: str,
+               build: Callable[[Path], Any]) -> tuple[Path, Any]:
+    """`build(folder)` run once for the whole test run, whichever xdist worker asks first.
+
+    Returns the folder and what build returned (pickled beside the files, so a worker that
+    did not build gets it too). Without xdist this is a plain session-scoped build."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's base folder, shared by every worker
+    folder, done = root / f"once-{name}", root / f"once-{name}.pickle"
+    with FileLock(str(root / f"once-{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed build left behind
+            folder.mkdir()
+            done.write_bytes(pickle.dumps(build(folder)))
+    return folder, pickle.loads(done.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def build_once(tmp_path_factory: pytest.TempPathFactory,
+               ) -> Callable[[str, Callable[[Path], Any]], tuple[Path, Any]]:
+    """`built_once` for the fixtures of the test folders' own conftest files."""
+    return lambda name, build: built_once(tmp_path_factory, name, build)
 
 
 @pytest.fixture(scope="session")
@@ -83,12 +112,13 @@ def pinned_transcripts(tmp_path_factory: pytest.TempPathFactory, transcripts_dir
 
     A folder (not a file list) so that `claimtracker update --transcripts` and the app's
     Data page can be pointed at exactly the files the session DB was built from."""
-    folder = tmp_path_factory.mktemp("pinned") / "transcripts"
-    for path in pinned_transcript_files(transcripts_dir):
-        link = folder / path.parent.name / path.name
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(path)
-    return folder
+    def build(root: Path) -> None:
+        for path in pinned_transcript_files(transcripts_dir):
+            link = root / "transcripts" / path.parent.name / path.name
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(path)
+
+    return built_once(tmp_path_factory, "pinned", build)[0] / "transcripts"
 
 
 _PART = re.compile(r"_(presentation|qna)$")
@@ -134,12 +164,13 @@ def shared_db_path(tmp_path_factory: pytest.TempPathFactory, edgar_dir: Path,
     from ingest.filings.local import ingest_dir
     from ingest.transcripts import ingest_transcripts
 
-    path = tmp_path_factory.mktemp("shared-db") / "claimtracker.duckdb"
-    with Store.open(path) as store:
-        ingest_dir(store, edgar_dir, progress=False)
-        summary = ingest_transcripts(store, [pinned_transcripts], progress=False)
-    assert summary.errors == [], summary.render()
-    return path
+    def build(folder: Path) -> None:
+        with Store.open(folder / "claimtracker.duckdb") as store:
+            ingest_dir(store, edgar_dir, progress=False)
+            summary = ingest_transcripts(store, [pinned_transcripts], progress=False)
+        assert summary.errors == [], summary.render()
+
+    return built_once(tmp_path_factory, "shared-db", build)[0] / "claimtracker.duckdb"
 
 
 @pytest.fixture
@@ -162,11 +193,12 @@ def enriched_db_path(tmp_path_factory: pytest.TempPathFactory, shared_db_path: P
     """
     from nlp.enrich import enrich
 
-    path = tmp_path_factory.mktemp("enriched-db") / "claimtracker.duckdb"
-    shutil.copy(shared_db_path, path)
-    with Store.open(path) as store:
-        enrich(store, progress=False, tickers=["AMZN"])
-    return path
+    def build(folder: Path) -> None:
+        shutil.copy(shared_db_path, folder / "claimtracker.duckdb")
+        with Store.open(folder / "claimtracker.duckdb") as store:
+            enrich(store, progress=False, tickers=["AMZN"])
+
+    return built_once(tmp_path_factory, "enriched-db", build)[0] / "claimtracker.duckdb"
 
 
 @pytest.fixture
@@ -186,8 +218,10 @@ def scored_run(tmp_path_factory: pytest.TempPathFactory,
     """A copy of the enriched DB scored against the seed ledger, and the results (built once)."""
     from claims.score import score_claims
 
-    path = tmp_path_factory.mktemp("scored-db") / "claimtracker.duckdb"
-    shutil.copy(enriched_db_path, path)
-    with Store.open(path) as store:
-        results = score_claims(store, [SEED_LEDGER])
-    return path, results
+    def build(folder: Path) -> list[dict[str, Any]]:
+        shutil.copy(enriched_db_path, folder / "claimtracker.duckdb")
+        with Store.open(folder / "claimtracker.duckdb") as store:
+            return score_claims(store, [SEED_LEDGER])
+
+    folder, results = built_once(tmp_path_factory, "scored-db", build)
+    return folder / "claimtracker.duckdb", results

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +14,16 @@ from claimtracker.db import Store
 
 
 @pytest.fixture(scope="session")
-def alerted_run(tmp_path_factory: pytest.TempPathFactory,
+def alerted_run(build_once: Callable[[str, Callable[[Path], Any]], tuple[Path, Any]],
                 scored_run: tuple[Path, list[dict[str, Any]]]) -> tuple[Path, AlertRun]:
     """A copy of the scored DB (seed ledger) after one `raise_alerts`, and what it did."""
-    path = tmp_path_factory.mktemp("alerted-db") / "claimtracker.duckdb"
-    shutil.copy(scored_run[0], path)
-    with Store.open(path) as store:
-        run = raise_alerts(store)
-    return path, run
+    def build(folder: Path) -> AlertRun:
+        shutil.copy(scored_run[0], folder / "claimtracker.duckdb")
+        with Store.open(folder / "claimtracker.duckdb") as store:
+            return raise_alerts(store)
+
+    folder, run = build_once("alerted-db", build)
+    return folder / "claimtracker.duckdb", run
 
 
 @pytest.fixture

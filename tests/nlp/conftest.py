@@ -7,8 +7,9 @@ stores it as turns, so the enrich tests do not depend on the transcript parser's
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,15 +82,17 @@ def mini_db_path(tmp_path: Path, transcripts_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def mini_enriched_path(tmp_path_factory: pytest.TempPathFactory, transcripts_dir: Path) -> Path:
+def mini_enriched_path(build_once: Callable[[str, Callable[[Path], Any]], tuple[Path, Any]],
+                       transcripts_dir: Path) -> Path:
     """`mini_db` written to a file and enriched once per session."""
     from nlp.enrich import enrich
 
-    path = tmp_path_factory.mktemp("mini-enriched") / "mini.duckdb"
-    with Store.open(path) as store:
-        build_mini_db(store, transcripts_dir)
-        enrich(store, progress=False)
-    return path
+    def build(folder: Path) -> None:
+        with Store.open(folder / "mini.duckdb") as store:
+            build_mini_db(store, transcripts_dir)
+            enrich(store, progress=False)
+
+    return build_once("mini-enriched", build)[0] / "mini.duckdb"
 
 
 @pytest.fixture
