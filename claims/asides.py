@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
 from claims.extraction_rules import ExtractionRules, find_cues, load_extraction_rules
+from claims.grammar import load_grammar
 
 # between an English example cue and the name: other names, commas, "and", "or"
 _NAMES_BETWEEN = re.compile(r"^(?:[\s,/&]|and\b|or\b|[A-Z][\w.\-&']*)*$")
-# between a Korean name and the cue after it: a short run with no clause end
-_KO_BETWEEN = re.compile(r"^[^.;:!?다]{0,15}$")
+
 
 
 class _Named(Protocol):
@@ -35,21 +35,14 @@ M = TypeVar("M", bound=_Named)
 # Meta keep raising capex" (the cue within data/extraction.yaml `example_subject_words`),
 # "구글 같은 고객들이 ..." (no subject-marked word before the names). Only examples after the
 # subject are context.
-#: a Korean topic/subject particle (or 도, "too") right after a word: what marks a subject
-KO_SUBJECT = re.compile(r"(?:은|는|이|가|도)(?:\s|,|$)")
-_KO_MARKED = re.compile(r"[\uac00-\ud7a3]" + KO_SUBJECT.pattern)
-_KO_TOPIC = re.compile(r"(?:은|는|도)(?:\s|,|$)")
-#: the possessor of a subject phrase: "알파벳의 매출 증가율은" (words without a particle of their
-#: own between 의 and the subject-marked head, which has two syllables or more: "주가" is no
-#: 주 + 가)
-_KO_POSSESSOR = re.compile(r"의\s+(?:[^\s.,;:!?]+(?<![을를과와에로의서고며면다])\s+){0,3}?"
-                           r"[\uac00-\ud7a3A-Za-z0-9]{2,}(?:은|는|이|가|도)(?:\s|,|$)")
+# Korean particles and clause ends are data (data/grammar.yaml, claims/grammar.py).
 
 
 def ko_subject_marked(text: str, end: int) -> bool:
     """The Korean name ending at `end` is the subject: a particle right after it ("인텔은"),
     or it owns the subject phrase ("알파벳의 매출 증가율은 인텔을 크게 앞섭니다")."""
-    return bool(KO_SUBJECT.match(text, end) or _KO_POSSESSOR.match(text, end))
+    grammar = load_grammar()
+    return bool(grammar.subject_mark.match(text, end) or grammar.possessor.match(text, end))
 
 
 def korean_subject_first(text: str, mentions: Sequence[M],
@@ -60,8 +53,9 @@ def korean_subject_first(text: str, mentions: Sequence[M],
     marked = [m for m in mentions if ko_subject_marked(text, m.end)]
     # the topic (은/는/도) is the main clause's; 이/가 often marks a clause before it ("애플과
     # 퀄컴이 ... 화해한 바로 그날, 인텔은 ...": Intel's claim)
-    topic = [m for m in marked if _KO_TOPIC.match(text, m.end)
-             or not KO_SUBJECT.match(text, m.end)]
+    grammar = load_grammar()
+    topic = [m for m in marked if grammar.topic_mark.match(text, m.end)
+             or not grammar.subject_mark.match(text, m.end)]
     if marked:
         first = (topic or marked)[0]
         return [first, *[m for m in mentions if m is not first]]
@@ -103,6 +97,7 @@ def examples(text: str, spans: Sequence[tuple[int, int]],
     rules = rules or load_extraction_rules()
     before = [c for lang in ("en", "ko") for c in rules.cues["example_before"][lang]]
     after = [c for lang in ("en", "ko") for c in rules.cues["example_after"][lang]]
+    grammar = load_grammar()
     found: set[int] = set()
     for i, (start, end) in enumerate(spans):
         head, tail = text[max(0, start - 40):start], text[end:end + 30]
@@ -111,8 +106,8 @@ def examples(text: str, spans: Sequence[tuple[int, int]],
         offset = max(0, start - 40)
         example = any(_NAMES_BETWEEN.match(head[m.end():]) and len(
             text[:offset + m.start()].split()) > rules.example_subject_words for m in cues) or (any(
-                c in tail and _KO_BETWEEN.match(tail[:tail.find(c)]) for c in after)
-                and _KO_MARKED.search(text[:start]) is not None)
+                c in tail and grammar.short_run.match(tail[:tail.find(c)]) for c in after)
+                and grammar.marked_word.search(text[:start]) is not None)
         if example:
             found.add(i)
     return found

@@ -26,6 +26,7 @@ from claims.checkworthy import Worthiness, check_worthiness, vague_subject
 from claims.companies import CompanyBook, CompanyMention, load_company_book, resolve_companies
 from claims.direction import guess_direction
 from claims.extraction_rules import ExtractionRules, find_cues, load_extraction_rules
+from claims.grammar import load_grammar
 from claims.metric_pick import found_metrics, pick_metric
 from claims.sentences import Sentence, is_korean, split_sentences
 from claims.terms import claim_terms, slug_from_terms
@@ -120,7 +121,6 @@ def _subject_first(ctx: ArticleContext, index: int) -> list[CompanyMention]:
     return korean_subject_first(ctx.sentences[index].text, mentions)
 
 
-_COORDINATION = re.compile(r"^\s*(?:,|and|&|or|와|과|및|/|、|·)?\s*(?:,|and|&)?\s*$", re.I)
 
 
 def sentence_subjects(ctx: ArticleContext, index: int) -> list[str]:
@@ -138,7 +138,7 @@ def sentence_subjects(ctx: ArticleContext, index: int) -> list[str]:
         if mention.ticker == previous.ticker and mention.start - previous.end <= 3:
             previous = mention  # "Meta Platforms (NASDAQ: META)": one mention
             continue
-        if not _COORDINATION.match(text[previous.end:mention.start]):
+        if not load_grammar().coordinated.match(text[previous.end:mention.start]):
             break
         if mention.ticker not in subjects:
             subjects.append(mention.ticker)

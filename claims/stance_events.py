@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from claims.grammar import load_grammar
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE
 
@@ -78,18 +79,18 @@ class NumberRules:
         return found
 
 
-_PCT = r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|퍼센트)"
 
 
 @lru_cache(maxsize=1024)
 def _claim_size(quote: str, at_least: tuple[str, ...], at_most: tuple[str, ...],
                 ) -> tuple[str, float] | None:
     lowered = quote.lower()
+    pct = rf"(\d+(?:\.\d+)?)\s*{load_grammar().percent_sign()}"
     for bound, cues in (("min", at_least), ("max", at_most)):
         for cue in cues:
             c = re.escape(cue)
-            found = re.search(rf"(?<![a-z]){c}\s+(?:about\s+|roughly\s+)?{_PCT}", lowered) \
-                or re.search(rf"{_PCT}\s*(?:[a-z가-힣]+\s+)?{c}", lowered)
+            found = re.search(rf"(?<![a-z]){c}\s+(?:about\s+|roughly\s+)?{pct}", lowered) \
+                or re.search(rf"{pct}\s*(?:[a-z가-힣]+\s+)?{c}", lowered)
             if found:
                 return bound, float(found.group(1))
     return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from claims.grammar import load_grammar
 from claims.ledger import Claim
 from claims.query import company_names, load_glossary
 from claims.stance_match import tokenize
@@ -22,8 +23,6 @@ from claims.stance_shape_rules import ShapeRules
 from claimtracker.errors import ConfigError
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_PCT = re.compile(r"\d\s*(?:%|percent|퍼센트)", re.IGNORECASE)
-_KO_PARTICLES = ("의", "은", "는", "이", "가", "도")
 
 
 def _translate(word: str) -> tuple[str, ...]:
@@ -56,7 +55,7 @@ def _segment(quote: str, ticker: str | None, rules: ShapeRules,
         companies = company_names()
         if _HANGUL.search(measure):
             word = before[-1]
-            for particle in _KO_PARTICLES:
+            for particle in load_grammar().particles:
                 if word.endswith(particle) and len(word) > len(particle):
                     word = word[: -len(particle)]
                     break
@@ -127,7 +126,8 @@ def _rate_claim(quote: str, direction: str, rules: ShapeRules) -> bool:
     lower = quote.lower()
     # one figure is a level of the rate ("below 10%"), checked as a size; several are the
     # rate's path ("from 76% to 73%, 64%, 59%"), whose direction the claim states
-    if direction != "down" or len(_PCT.findall(quote)) == 1:
+    percent = rf"\d\s*{load_grammar().percent_sign(word_end=False)}"
+    if direction != "down" or len(re.findall(percent, quote, re.IGNORECASE)) == 1:
         return False
     if any(phrase in lower for phrase, _ in (*rules.digits, *rules.digits_below)):
         return False  # "한 자릿수에 머물러": a size of the rate, checked like "below 10%"

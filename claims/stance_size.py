@@ -18,10 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from claims.grammar import load_grammar
 from claims.ledger import Claim
 from claims.stance_rules import StanceRules, load_stance_rules
-
-_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|퍼센트)", re.IGNORECASE)
 
 
 def near_cue(text: str, start: int, end: int, cues: tuple[str, ...]) -> bool:
@@ -60,7 +59,8 @@ def claim_requirement(quote: str, rules: StanceRules) -> tuple[str, float] | Non
     aspect = rules.aspect
     mins: list[float] = []
     maxes: list[float] = []
-    for match in _PCT.finditer(quote):
+    for match in re.finditer(rf"(\d+(?:\.\d+)?)\s*{load_grammar().percent_sign()}", quote,
+                             re.IGNORECASE):
         value = float(match.group(1))
         after = quote[match.end():match.end() + 6].lower()
         if any(after.lstrip().startswith(w) for w, _ in aspect.level_words):

@@ -1,0 +1,158 @@
+"""Function words of the article languages (data/grammar.yaml): Korean particles, the words
+that coordinate names, the words for "percent".
+
+Why one module: the Korean subject particles decide which company a sentence is about
+(claims/asides.py), the possessive and particles bound a segment's name (claims/stance_shape.py),
+and percent words are read by the stance and figure rules; each reads the same lists here, so
+no module keeps its own copy of a closed word class.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from claimtracker.errors import ConfigError
+from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
+
+DEFAULT_GRAMMAR = Path(__file__).resolve().parent.parent / "data" / "grammar.yaml"
+_KOREAN_KEYS = {"subject_particles", "topic_particles", "possessive_particle", "other_endings",
+                "clause_end"}
+_TOP_KEYS = {"korean", "coordination", "percent"}
+_HANGUL = "\uac00-\ud7a3"
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The validated lists, and the patterns the rules match with them."""
+
+    subject_particles: tuple[str, ...]
+    topic_particles: tuple[str, ...]
+    possessive: str
+    other_endings: tuple[str, ...]
+    clause_end: tuple[str, ...]
+    coordination: tuple[str, ...]
+    percent_words: tuple[str, ...]
+
+    @property
+    def particles(self) -> tuple[str, ...]:
+        """Every particle a noun may carry (stripped to find the noun: "엔비디아의" -> 엔비디아)."""
+        return (self.possessive, *self.subject_particles)
+
+    def particle_after(self, marks: tuple[str, ...]) -> re.Pattern[str]:
+        """One of `marks` right after a word, then a space, a comma or the end."""
+        return _compile(rf"(?:{_alternation(marks)})(?:\s|,|$)")
+
+    @property
+    def subject_mark(self) -> re.Pattern[str]:
+        """A subject particle right after a word ("인텔은 ")."""
+        return self.particle_after(self.subject_particles)
+
+    @property
+    def topic_mark(self) -> re.Pattern[str]:
+        return self.particle_after(self.topic_particles)
+
+    @property
+    def marked_word(self) -> re.Pattern[str]:
+        """A Hangul word ending in a subject particle, anywhere in a text."""
+        return _compile(rf"[{_HANGUL}]" + self.subject_mark.pattern)
+
+    @property
+    def possessor(self) -> re.Pattern[str]:
+        """The possessive, then up to three words without endings of their own, then a
+        subject-marked head of two syllables or more ("주가" is no 주 + 가)."""
+        endings = "".join(re.escape(e) for e in (*self.other_endings, self.possessive))
+        return _compile(
+            rf"{re.escape(self.possessive)}\s+(?:[^\s.,;:!?]+(?<![{endings}])\s+){{0,3}}?"
+            rf"[{_HANGUL}A-Za-z0-9]{{2,}}(?:{_alternation(self.subject_particles)})(?:\s|,|$)")
+
+    @property
+    def short_run(self) -> re.Pattern[str]:
+        """A short run with no clause end (between a Korean name and the cue after it)."""
+        ends = "".join(re.escape(e) for e in self.clause_end)
+        return _compile(rf"^[^.;:!?{ends}]{{0,15}}$")
+
+    @property
+    def coordinated(self) -> re.Pattern[str]:
+        """Nothing but a coordinating word (or a comma) between two names."""
+        joins = _alternation(self.coordination)
+        return _compile(rf"^\s*(?:{joins})?\s*(?:,|and|&)?\s*$", re.IGNORECASE)
+
+    def percent_sign(self, *, word_end: bool = True) -> str:
+        """The percent sign or word after a number, as a regex fragment; `word_end=False`
+        also reads "percentage" ("20 percentage points")."""
+        end = r"\b" if word_end else ""
+        words = "|".join(rf"{re.escape(w)}{end}" if w.isascii() else re.escape(w)
+                         for w in self.percent_words)
+        return rf"(?:%|{words})"
+
+
+_PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
+
+
+def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    key = (pattern, flags)
+    if key not in _PATTERNS:
+        _PATTERNS[key] = re.compile(pattern, flags)
+    return _PATTERNS[key]
+
+
+def _fail(path: Path, line: Any, message: str) -> ConfigError:
+    return ConfigError(f"{path}:{line}: {message}")
+
+
+def _words(path: Path, section: dict[str, Any], key: str, *, single: bool = False,
+           ) -> tuple[str, ...]:
+    value = section.get(key)
+    line = section.get(LINE, 1)
+    if single:
+        value = [value] if isinstance(value, str) else None
+    if not isinstance(value, list) or not value or not all(
+            isinstance(v, str) and v.strip() for v in value):
+        shape = "one word, e.g. 의" if single else "a non-empty list of words, e.g. [은, 는]"
+        raise _fail(path, line, f"`{key}` must be {shape}; restore it from data/grammar.yaml.")
+    return tuple(v.strip() for v in value)
+
+
+def _parse(path: Path, raw: bytes) -> Grammar:
+    data = load_yaml(raw, path)
+    if not isinstance(data, dict):
+        raise _fail(path, 1, "the grammar file must be a mapping with keys "
+                    f"{sorted(_TOP_KEYS)}.")
+    for where, keys, name in ((data, _TOP_KEYS, "the file"),
+                              (data.get("korean"), _KOREAN_KEYS, "korean")):
+        if not isinstance(where, dict):
+            raise _fail(path, data.get(LINE, 1), f"`{name}` must be a mapping with keys "
+                        f"{sorted(keys)}.")
+        unknown = sorted(str(k) for k in where if k != LINE and k not in keys)
+        missing = sorted(k for k in keys if k not in where)
+        if unknown or missing:
+            raise _fail(path, where.get(LINE, 1), f"{name}: unknown key(s) {unknown}, "
+                        f"missing key(s) {missing}; the keys are {sorted(keys)}.")
+    korean = data["korean"]
+    grammar = Grammar(
+        subject_particles=_words(path, korean, "subject_particles"),
+        topic_particles=_words(path, korean, "topic_particles"),
+        possessive=_words(path, korean, "possessive_particle", single=True)[0],
+        other_endings=_words(path, korean, "other_endings"),
+        clause_end=_words(path, korean, "clause_end"),
+        coordination=_words(path, data, "coordination"),
+        percent_words=_words(path, data, "percent"),
+    )
+    stray = sorted(set(grammar.topic_particles) - set(grammar.subject_particles))
+    if stray:
+        raise _fail(path, korean.get(LINE, 1), f"korean.topic_particles {stray} are not in "
+                    "subject_particles: a topic particle marks a subject too.")
+    return grammar
+
+
+def load_grammar(path: str | Path | None = None) -> Grammar:
+    """data/grammar.yaml (or `path`), validated, cached per file version."""
+    return load_versioned(Path(path) if path else DEFAULT_GRAMMAR, _parse,
+                          what="the grammar words", restore="restore data/grammar.yaml")

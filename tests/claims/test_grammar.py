@@ -1,0 +1,62 @@
+"""Korean particles, coordinating words and percent words are data (data/grammar.yaml).
+
+The rules that decide whose claim a Korean sentence makes read the particle lists from the
+file: an edit there changes the subject they pick, and a broken file is an error that names
+the file and the line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import claims.grammar
+from claims.asides import korean_subject_first
+from claims.companies import resolve_companies
+from claims.grammar import DEFAULT_GRAMMAR, load_grammar
+from claimtracker.errors import ConfigError
+
+MODEM_EXIT = ("애플과 퀄컴이 오랜 특허 분쟁을 끝내고 화해한 바로 그날, 인텔은 수익성이 보이지 "
+              "않던 5G 스마트폰 모뎀 사업에서 손을 떼기로 했습니다.")
+
+
+def _edited(tmp_path: Path, old: str, new: str) -> Path:
+    text = DEFAULT_GRAMMAR.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "grammar.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _first(text: str) -> str:
+    return korean_subject_first(text, resolve_companies(text))[0].ticker
+
+
+def test_the_topic_particles_in_the_file_decide_the_main_subject(tmp_path, monkeypatch) -> None:
+    assert _first(MODEM_EXIT) == "INTC"  # 인텔은: the topic-marked name is the main clause's
+    path = _edited(tmp_path, "topic_particles: [은, 는, 도]", "topic_particles: [는, 도]")
+    monkeypatch.setattr(claims.grammar, "DEFAULT_GRAMMAR", path)
+    # 은 is now only a subject particle, like 이: the first marked name (퀄컴이) is taken
+    assert _first(MODEM_EXIT) == "QCOM"
+
+
+def test_percent_words_and_coordination_come_from_the_file() -> None:
+    grammar = load_grammar()
+    assert "퍼센트" in grammar.percent_words and "와" in grammar.coordination
+    assert grammar.coordinated.match(" 및 ") and not grammar.coordinated.match(" 대비 ")
+    assert grammar.particles[0] == grammar.possessive == "의"
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("topic_particles: [은, 는, 도]", "topic_particles: [은, 는, 도, 를]",
+     r"korean.topic_particles \['를'\] are not in subject_particles"),
+    ("possessive_particle: 의", "possessive_particle: [의]", "`possessive_particle` must be one"),
+    ("percent: [percent, 퍼센트]", "percents: [percent, 퍼센트]", r"unknown key\(s\) \['percents'\]"),
+])
+def test_a_broken_file_names_the_file_and_line(tmp_path, old: str, new: str,
+                                               message: str) -> None:
+    path = _edited(tmp_path, old, new)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_grammar(path)
+    assert str(caught.value).startswith(f"{path}:")
