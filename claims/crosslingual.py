@@ -19,6 +19,8 @@ import numpy as np
 Encoder = Callable[[list[str]], np.ndarray]
 
 CACHE_LIMIT = 200_000
+#: the name its passage vectors are stored under in the DB (claims/passage_vectors.py)
+PASSAGE_MODEL = "multilingual-e5-small-q4:passage"
 
 
 def _model() -> Any:
@@ -47,6 +49,26 @@ class CrossLingualReranker:
         self._passage = passage_encoder
         self._queries: dict[str, np.ndarray] = {}
         self._passages: dict[str, np.ndarray] = {}
+
+    @property
+    def passage_model(self) -> str | None:
+        """The stored-vector name of the passage encoder; None for an encoder given by the
+        caller (a test's), whose vectors must never be stored as e5's."""
+        return PASSAGE_MODEL if self._passage is None else None
+
+    def cached(self, texts: Sequence[str]) -> set[str]:
+        """The texts whose passage vectors this process already has."""
+        return {t for t in texts if t in self._passages}
+
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        """Passage vectors computed before (read from the DB), by text."""
+        if len(self._passages) + len(vectors) > CACHE_LIMIT:
+            self._passages.clear()
+        self._passages.update(vectors)
+
+    def passage_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """The passage vectors of `texts` (encoding those not cached), one row per text."""
+        return _vectors(list(texts), self._passages, self._encode_passage)
 
     def _encode_query(self, texts: list[str]) -> np.ndarray:
         return (self._query or _model().query)(texts)

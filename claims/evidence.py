@@ -26,6 +26,7 @@ from claims.crosslingual import CrossLingualReranker, default_reranker
 from claims.evidence_rank import key_terms, lead_order, rank_candidates
 from claims.evidence_settings import evidence_settings
 from claims.ledger import Claim
+from claims.passage_vectors import prepare_passages
 from claims.query import ClaimQuery, claim_query, is_korean
 from claims.settings import ScoringSettings, scoring_settings
 from claims.stance import NEUTRAL, StanceModel, StanceResult
@@ -107,15 +108,17 @@ def e5_ranking(store: Store, query: ClaimQuery, ticker: str, quarters: list[Fisc
     product written in Hangul). Fragments ("Thank you, Toshiya.") are left out."""
     recent = sorted(quarters)[-settings.rerank_quarters:]
     rows = store.con.execute(
-        f"SELECT s.sentence_id, s.text FROM sentences s WHERE upper(s.ticker) = upper(?) "
+        f"SELECT s.sentence_id, s.text, s.text_hash FROM sentences s "
+        f"WHERE upper(s.ticker) = upper(?) "
         f"AND s.fiscal_year * 4 + s.fiscal_quarter - 1 IN (SELECT unnest(?::INTEGER[])) "
         f"AND {MANAGEMENT_SQL}",
         [ticker, [q.index for q in recent]],
     ).fetchall()
-    rows = [(sid, text) for sid, text in rows if len(text.split()) >= settings.e5_min_words]
+    rows = [row for row in rows if len(row[1].split()) >= settings.e5_min_words]
     if not rows:
         return []
-    sims = reranker.similarities(query.native, [text for _, text in rows])
+    prepare_passages(store, reranker, [(text, text_hash) for _, text, text_hash in rows])
+    sims = reranker.similarities(query.native, [row[1] for row in rows])
     order = np.argsort(-sims, kind="stable")[:settings.candidates]
     from nlp.search import hydrate
 

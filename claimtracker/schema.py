@@ -378,6 +378,17 @@ CREATE TABLE alert_inputs (
 )
 """
 
+# Korean claims rank English sentences with multilingual-e5, which encodes tens of sentences a
+# second on 2 cores: its passage vectors are kept, so a rescore does not encode them again.
+_0009_PASSAGE_VECTORS = f"""
+CREATE TABLE passage_vectors (
+    text_hash  VARCHAR NOT NULL,            -- sentences.text_hash
+    model      VARCHAR NOT NULL,            -- e.g. multilingual-e5-small-q4:passage
+    vector     FLOAT[{EMBEDDING_DIM}] NOT NULL,
+    PRIMARY KEY (text_hash, model)
+)
+"""
+
 #: Applied in order; never edit one that has shipped, append a new one instead.
 MIGRATIONS: list[Migration] = [
     Migration("0001_filings", _sql(_0001_FILINGS)),
@@ -388,4 +399,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0006_alerts", _sql(_0006_ALERTS), required_by_readers=False),
     Migration("0007_alert_deliveries", _sql(_0007_ALERT_DELIVERIES), required_by_readers=False),
     Migration("0008_alert_inputs", _sql(_0008_ALERT_INPUTS), required_by_readers=False),
+    Migration("0009_passage_vectors", _sql(_0009_PASSAGE_VECTORS), required_by_readers=False),
 ]

@@ -52,7 +52,8 @@ def test_percent_words_and_coordination_come_from_the_file() -> None:
     ("topic_particles: [은, 는, 도]", "topic_particles: [은, 는, 도, 를]",
      r"korean.topic_particles \['를'\] are not in subject_particles"),
     ("possessive_particle: 의", "possessive_particle: [의]", "`possessive_particle` must be one"),
-    ("percent: [percent, 퍼센트]", "percents: [percent, 퍼센트]", r"unknown key\(s\) \['percents'\]"),
+    ("percent: [percent, 퍼센트]", "percents: [percent, 퍼센트]",
+     r"unknown key\(s\) \['percents'\]"),
 ])
 def test_a_broken_file_names_the_file_and_line(tmp_path, old: str, new: str,
                                                message: str) -> None:
