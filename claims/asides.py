@@ -24,7 +24,6 @@ from claims.grammar import load_grammar
 _NAMES_BETWEEN = re.compile(r"^(?:[\s,/&]|and\b|or\b|[A-Z][\w.\-&']*)*$")
 
 
-
 class _Named(Protocol):
     start: int
     end: int

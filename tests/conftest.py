@@ -6,7 +6,7 @@ The session DB holds every EDGAR file in ../shared/edgar but only the pinned tra
 and in the `corpus`-marked test, deselected by default.
 Expensive fixtures (the DB built from ../shared, the enriched DB, loaded models) are
 session-scoped so the whole suite stays well under 15 minutes on 2 cores. The suite runs on
-two pytest-xdist workers (pyproject.toml): `built_once` makes the first worker that needs a
+two pytest-xdist workers (`make test`): `built_once` makes the first worker that needs a
 fixture build it under a file lock and every other worker reuse the same files.
 """
 
