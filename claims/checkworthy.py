@@ -14,13 +14,29 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from claims.extraction_rules import ExtractionRules, find_cues, load_extraction_rules
+from claims.grammar import load_grammar
 from claims.sentences import Sentence
 
-_FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|퍼센트|배|조|억|만|billion|million|bn|mn|x\b)"
-                     r"|[$€£₩]\s*\d|(?<!\d)(?:19|20)\d{2}(?!\d)|\d+\s*(?:위|분기|년|Q)", re.I)
+
+@lru_cache(maxsize=16)
+def _figure_pattern(units: tuple[str, ...], percent: str) -> re.Pattern[str]:
+    words = "|".join(re.escape(u) + ("(?![a-z])" if re.fullmatch(r"[a-z]", u) else "")
+                     for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"\d[\d,.]*\s*(?:{percent}|{words})|[$€£₩]\s*\d"
+                      r"|(?<!\d)(?:19|20)\d{2}(?!\d)", re.I)
+
+
+def _figure(rules: ExtractionRules) -> re.Pattern[str]:
+    """A figure: a number with a unit (`cues.figure_unit`) or a percent word, a currency
+    amount, a year."""
+    units = tuple(u for lang in ("en", "ko") for u in rules.cues["figure_unit"][lang])
+    return _figure_pattern(units, load_grammar().percent_sign(word_end=False))
+
+
 # A Latin-script name in a Korean sentence: capitalised (Blackwell, TPU) or a process or
 # product code that starts with its figure (10nm, 7nm, 3D NAND)
 _LATIN_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[\-][A-Za-z0-9]+)*|(?<![\w.])\d+[A-Za-z]+\w*")
@@ -112,7 +128,7 @@ def check_worthiness(sentence: Sentence, *, rules: ExtractionRules | None = None
         "metric": bool(find_cues(text, rules.cues["metric"])),
         "business": bool(find_cues(text, rules.cues["business"])),
         "trend": any(find_cues(text, rules.direction[d]) for d in rules.direction),
-        "number": bool(_FIGURE.search(text) or find_cues(text, rules.cues["figure"])),
+        "number": bool(_figure(rules).search(text) or find_cues(text, rules.cues["figure"])),
         "forecast": bool(find_cues(text, rules.forecast)),
         "term": bool(terms) if terms is not None else _named_terms(text, rules, company_spans),
         "opinion": bool(find_cues(text, rules.cues["opinion"])),

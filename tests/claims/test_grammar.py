@@ -61,3 +61,20 @@ def test_a_broken_file_names_the_file_and_line(tmp_path, old: str, new: str,
     with pytest.raises(ConfigError, match=message) as caught:
         load_grammar(path)
     assert str(caught.value).startswith(f"{path}:")
+
+
+def test_figure_units_are_extraction_data(tmp_path) -> None:
+    """A number with a unit of `cues.figure_unit` (data/extraction.yaml) is a figure: "2위"
+    ("ranked second") counts until 위 is taken out of the file."""
+    from claims.checkworthy import check_worthiness
+    from claims.extraction_rules import DEFAULT_RULES, load_extraction_rules
+    from claims.sentences import Sentence
+
+    sentence = Sentence("엔비디아는 데이터센터 시장에서 2위로 올라섰습니다.", line=1)
+    assert "number" in check_worthiness(sentence).reasons
+    text, units = DEFAULT_RULES.read_text(encoding="utf-8"), "ko: [배, 조, 억, 만, 위, 분기, 년]"
+    assert units in text
+    edited = tmp_path / "extraction.yaml"
+    edited.write_text(text.replace(units, units.replace(" 위,", "")), encoding="utf-8")
+    rules = load_extraction_rules(edited)
+    assert "number" not in check_worthiness(sentence, rules=rules).reasons
