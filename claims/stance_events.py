@@ -79,8 +79,6 @@ class NumberRules:
         return found
 
 
-
-
 @lru_cache(maxsize=1024)
 def _claim_size(quote: str, at_least: tuple[str, ...], at_most: tuple[str, ...],
                 ) -> tuple[str, float] | None:
