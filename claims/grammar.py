@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,8 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class Grammar:
-    """The validated lists, and the patterns the rules match with them."""
+    """The validated lists, and the patterns the rules match with them (compiled once per
+    loaded version of the file: load_grammar caches the Grammar)."""
 
     subject_particles: tuple[str, ...]
     topic_particles: tuple[str, ...]
@@ -40,49 +42,49 @@ class Grammar:
     coordination: tuple[str, ...]
     percent_words: tuple[str, ...]
 
-    @property
+    @cached_property
     def particles(self) -> tuple[str, ...]:
         """Every particle a noun may carry (stripped to find the noun: "엔비디아의" -> 엔비디아)."""
         return (self.possessive, *self.subject_particles)
 
-    def particle_after(self, marks: tuple[str, ...]) -> re.Pattern[str]:
+    def _particle_after(self, marks: tuple[str, ...]) -> re.Pattern[str]:
         """One of `marks` right after a word, then a space, a comma or the end."""
-        return _compile(rf"(?:{_alternation(marks)})(?:\s|,|$)")
+        return re.compile(rf"(?:{_alternation(marks)})(?:\s|,|$)")
 
-    @property
+    @cached_property
     def subject_mark(self) -> re.Pattern[str]:
         """A subject particle right after a word ("인텔은 ")."""
-        return self.particle_after(self.subject_particles)
+        return self._particle_after(self.subject_particles)
 
-    @property
+    @cached_property
     def topic_mark(self) -> re.Pattern[str]:
-        return self.particle_after(self.topic_particles)
+        return self._particle_after(self.topic_particles)
 
-    @property
+    @cached_property
     def marked_word(self) -> re.Pattern[str]:
         """A Hangul word ending in a subject particle, anywhere in a text."""
-        return _compile(rf"[{_HANGUL}]" + self.subject_mark.pattern)
+        return re.compile(rf"[{_HANGUL}]" + self.subject_mark.pattern)
 
-    @property
+    @cached_property
     def possessor(self) -> re.Pattern[str]:
         """The possessive, then up to three words without endings of their own, then a
         subject-marked head of two syllables or more ("주가" is no 주 + 가)."""
         endings = "".join(re.escape(e) for e in (*self.other_endings, self.possessive))
-        return _compile(
+        return re.compile(
             rf"{re.escape(self.possessive)}\s+(?:[^\s.,;:!?]+(?<![{endings}])\s+){{0,3}}?"
             rf"[{_HANGUL}A-Za-z0-9]{{2,}}(?:{_alternation(self.subject_particles)})(?:\s|,|$)")
 
-    @property
+    @cached_property
     def short_run(self) -> re.Pattern[str]:
         """A short run with no clause end (between a Korean name and the cue after it)."""
         ends = "".join(re.escape(e) for e in self.clause_end)
-        return _compile(rf"^[^.;:!?{ends}]{{0,15}}$")
+        return re.compile(rf"^[^.;:!?{ends}]{{0,15}}$")
 
-    @property
+    @cached_property
     def coordinated(self) -> re.Pattern[str]:
         """Nothing but a coordinating word (or a comma) between two names."""
         joins = _alternation(self.coordination)
-        return _compile(rf"^\s*(?:{joins})?\s*(?:,|and|&)?\s*$", re.IGNORECASE)
+        return re.compile(rf"^\s*(?:{joins})?\s*(?:,|and|&)?\s*$", re.IGNORECASE)
 
     def percent_sign(self, *, word_end: bool = True) -> str:
         """The percent sign or word after a number, as a regex fragment; `word_end=False`
@@ -91,16 +93,6 @@ class Grammar:
         words = "|".join(rf"{re.escape(w)}{end}" if w.isascii() else re.escape(w)
                          for w in self.percent_words)
         return rf"(?:%|{words})"
-
-
-_PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
-
-
-def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    key = (pattern, flags)
-    if key not in _PATTERNS:
-        _PATTERNS[key] = re.compile(pattern, flags)
-    return _PATTERNS[key]
 
 
 def _fail(path: Path, line: Any, message: str) -> ConfigError:

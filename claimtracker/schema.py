@@ -24,6 +24,9 @@ Data model (natural keys first):
     articles / claims / claim_scores / claim_evidence   the claim ledger and its verdicts
     alerts(alert_id)                    what changed in a company-quarter (alerts/)
     alert_deliveries(alert_id, url)     alerts POSTed to a webhook (never posted twice)
+    alert_inputs(ticker)                what each company's alerts were last computed from
+    passage_vectors(text_hash, model)   multilingual-e5 vectors of sentences a Korean claim ranked
+(the alert tables' DDL is in claimtracker/schema_alerts.py)
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+
+from claimtracker.schema_alerts import ALERT_DELIVERIES, ALERT_INPUTS, ALERTS
 
 EMBEDDING_DIM = 384
 
@@ -336,48 +341,6 @@ CREATE TABLE run_owners (
 )
 """
 
-# Alerts (stage 4, alerts/): what changed for a company in a quarter. The key is a hash of
-# (kind, ticker, quarter, subject), so raising the same alert twice adds nothing; `run_id` is
-# the update run that raised it (a column here, never on `runs`: see _0005 on ADD COLUMN).
-_0006_ALERTS = """
-CREATE TABLE alerts (
-    alert_id       VARCHAR PRIMARY KEY,     -- hash of (kind, ticker, quarter, subject)
-    kind           VARCHAR NOT NULL,        -- verdict_flip | metric_surprise | went_quiet | ...
-    ticker         VARCHAR NOT NULL,
-    fiscal_year    INTEGER NOT NULL,
-    fiscal_quarter INTEGER NOT NULL,
-    subject        VARCHAR NOT NULL,        -- what the alert is about: claim, metric, topic, Item
-    severity       DOUBLE NOT NULL,         -- 0-1, ranks alerts within a company-quarter
-    title          VARCHAR NOT NULL,
-    detail         VARCHAR,
-    evidence       VARCHAR,                 -- JSON list of {text, source, url}
-    numbers        VARCHAR,                 -- JSON object
-    raised_at      TIMESTAMP NOT NULL DEFAULT current_timestamp,
-    run_id         BIGINT                   -- runs.run_id of the update that raised it, or NULL
-)
-"""
-
-# Alerts delivered to a webhook: one row per (alert, URL) once the URL answered 2xx, so a
-# rerun after a failure posts only what was not delivered, and never an alert twice.
-_0007_ALERT_DELIVERIES = """
-CREATE TABLE alert_deliveries (
-    alert_id      VARCHAR NOT NULL,         -- alerts.alert_id
-    url           VARCHAR NOT NULL,         -- the webhook it was POSTed to
-    delivered_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
-    PRIMARY KEY (alert_id, url)
-)
-"""
-
-# What each company's alerts were last computed from (alerts/inputs.py): `update` recomputes
-# only the companies whose digest changed.
-_0008_ALERT_INPUTS = """
-CREATE TABLE alert_inputs (
-    ticker       VARCHAR PRIMARY KEY,
-    digest       VARCHAR NOT NULL,          -- sentences, mentions, facts, verdicts, settings
-    computed_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
-)
-"""
-
 # Korean claims rank English sentences with multilingual-e5, which encodes tens of sentences a
 # second on 2 cores: its passage vectors are kept, so a rescore does not encode them again.
 _0009_PASSAGE_VECTORS = f"""
@@ -396,8 +359,8 @@ MIGRATIONS: list[Migration] = [
     Migration("0003_nlp", _sql(_0003_NLP)),
     Migration("0004_claims", _sql(_0004_CLAIMS)),
     Migration("0005_run_owner", _sql(_0005_RUN_OWNER), required_by_readers=False),
-    Migration("0006_alerts", _sql(_0006_ALERTS), required_by_readers=False),
-    Migration("0007_alert_deliveries", _sql(_0007_ALERT_DELIVERIES), required_by_readers=False),
-    Migration("0008_alert_inputs", _sql(_0008_ALERT_INPUTS), required_by_readers=False),
+    Migration("0006_alerts", _sql(ALERTS), required_by_readers=False),
+    Migration("0007_alert_deliveries", _sql(ALERT_DELIVERIES), required_by_readers=False),
+    Migration("0008_alert_inputs", _sql(ALERT_INPUTS), required_by_readers=False),
     Migration("0009_passage_vectors", _sql(_0009_PASSAGE_VECTORS), required_by_readers=False),
 ]
