@@ -25,7 +25,7 @@ CUE_KEYS = ("metric", "business", "opinion", "valuation", "reported", "figure",
 DIRECTIONS = ("up", "down", "flat")
 COMPARE_KEYS = ("higher", "lower", "peers", "falling", "growth")
 TIME_KEYS = ("this_quarter", "last_quarter", "next_quarter", "this_year", "last_year",
-             "next_year")
+             "next_year", "comparison_base")
 SCOPE_KEYS = ("places", "growth", "shares", "units", "qualifiers")
 _TOP = {"worthiness", "cues", "direction", "horizon", "compare", "time", "date_cues",
         "term_stop", "metric_scope", "example_subject_words"}

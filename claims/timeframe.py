@@ -186,6 +186,31 @@ def _month_quarter(sentence: str, day: dt.date, fye: int, forecast: bool,
     return fiscal_quarter_of(end, fye)
 
 
+def _relative_quarter(sentence: str, day: dt.date, rules: ExtractionRules, fye: int,
+                      forecast: bool, last: FiscalQuarter) -> FiscalQuarter | None:
+    """The quarter a relative phrase names ("next year", "this quarter"). The past a claim is
+    compared with ("at a slower rate than last year", `time.comparison_base`) is not its
+    period, and a forecast naming both ("this year, after doubling last year") speaks of the
+    present or the future."""
+    current = last.shift(1)
+    lower = sentence.lower()
+    for lang in ("en", "ko"):
+        for cue in rules.time["comparison_base"].get(lang, ()):
+            lower = cue_pattern(cue).sub(" ", lower)
+    # "this quarter" in a past-tense claim is the quarter just reported.
+    relative = {"this_quarter": current if forecast else last, "last_quarter": last,
+                "next_quarter": current.shift(1),
+                "last_year": fiscal_quarter_of(dt.date(day.year - 1, 12, 31), fye),
+                "next_year": fiscal_quarter_of(dt.date(day.year + 1, 12, 31), fye),
+                "this_year": (fiscal_quarter_of(dt.date(day.year, 12, 31), fye)
+                              if forecast else last)}
+    order = sorted(relative, key=lambda key: key.startswith("last_")) if forecast else relative
+    for key in order:
+        if find_cues(lower, rules.time[key]):
+            return relative[key]
+    return None
+
+
 def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
                   fiscal_year_end: str | None = None, forecast: bool | None = None,
                   ) -> str | None:
@@ -197,17 +222,7 @@ def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
     found = _explicit_quarter(sentence) or _bare_quarter(sentence, current, forecast)
     found = found or _month_quarter(sentence, day, fye, forecast) or _half(sentence, fye)
     if found is None:
-        # "this quarter" in a past-tense claim is the quarter just reported.
-        relative = {"this_quarter": current if forecast else last, "last_quarter": last,
-                    "next_quarter": current.shift(1),
-                    "last_year": fiscal_quarter_of(dt.date(day.year - 1, 12, 31), fye),
-                    "next_year": fiscal_quarter_of(dt.date(day.year + 1, 12, 31), fye),
-                    "this_year": (fiscal_quarter_of(dt.date(day.year, 12, 31), fye)
-                                  if forecast else last)}
-        for key, quarter in relative.items():
-            if find_cues(sentence, rules.time[key]):
-                found = quarter
-                break
+        found = _relative_quarter(sentence, day, rules, fye, forecast, last)
     if found is None:
         years = [int(y) for y in _YEAR.findall(sentence) if 2000 <= int(y) <= day.year + 10]
         if years:

@@ -98,6 +98,32 @@ def test_a_forecast_speaks_of_its_latest_year() -> None:
     assert claim_quarter(past, day, rules, fiscal_year_end="1231", forecast=False) == "2017Q4"
 
 
+def test_the_year_a_claim_is_compared_with_is_not_its_period() -> None:
+    """A capex outlook "at a slower rate than last year" must not be framed on last year:
+    the frame would close there and drop every later call as not discussed. The same holds
+    for a past claim ("grew faster than last year" speaks of the quarter just reported) and
+    in Korean ("작년보다", "지난해 ... 수준에서"); a forecast naming this year and last year
+    speaks of this year, while "last year" alone still names last year."""
+    import datetime as dt
+
+    from claims.extraction_rules import load_extraction_rules
+    from claims.timeframe import claim_quarter
+
+    rules = load_extraction_rules()
+    day = dt.date(2018, 10, 30)
+    quote = ("For the fiscal year that ends next June, management expects datacenter capex to "
+             "keep rising, just at a slower rate than last year.")
+    assert claim_quarter(quote, day, rules, fiscal_year_end="0630", forecast=True) is None
+    past = "Capex grew faster than last year."
+    assert claim_quarter(past, day, rules, fiscal_year_end="1231", forecast=False) == "2018Q3"
+    korean = "설비투자도 작년처럼 올해 다시 두 배 가까이 늘릴 계획이라고 합니다."
+    assert claim_quarter(korean, day, rules, fiscal_year_end="1231", forecast=True) == "2018Q4"
+    budget = "올해 예산은 520억~560억 달러로 지난해 400억 달러 수준에서 크게 뛰었습니다."
+    assert claim_quarter(budget, day, rules, fiscal_year_end="1231", forecast=True) == "2018Q4"
+    raised = "TSMC는 지난해 달러 기준 매출 성장률 전망을 30% 중반까지 끌어올렸습니다."
+    assert claim_quarter(raised, day, rules, fiscal_year_end="1231", forecast=True) == "2017Q4"
+
+
 def test_a_target_on_track_is_an_outlook() -> None:
     """AMZN Q3 2025: "on track to double again by 2027" is the outlook a capacity forecast is
     decided by, not a realised sentence."""
