@@ -147,3 +147,16 @@ def test_the_longest_korean_stem_gives_the_term() -> None:
     query = claim_query(Claim(claim_id="opex", quote=NVDA_OPEX, ticker="NVDA"))
     assert "operating expenses" in query.subjects and "costs" not in query.subjects
     assert "headcount" in query.subjects
+
+
+def test_a_korean_business_exit_is_searched_with_generic_english_words() -> None:
+    """"5G 스마트폰 모뎀 사업에서 손을 떼기로" is answered by Intel's "exit the 5G smartphone
+    modem business": the glossary gives modem, smartphone and exit, never a product of one
+    company (an Intel claim searched for "iPhone" finds Apple's customer, not the exit), and
+    수익성 is profitability, not revenue."""
+    quote = ("인텔은 수익성이 보이지 않던 5G 스마트폰 모뎀 사업에서 손을 떼기로 했습니다.")
+    query = claim_query(Claim(claim_id="modem-exit", quote=quote, statement=quote,
+                              ticker="INTC"))
+    for word in ("modem", "smartphone", "exit", "profitability"):
+        assert word in query.text
+    assert "iPhone" not in query.text and "revenue" not in query.text
