@@ -46,20 +46,25 @@ def ko_subject_marked(text: str, end: int) -> bool:
 
 def korean_subject_first(text: str, mentions: Sequence[M],
                          rules: ExtractionRules | None = None) -> list[M]:
-    """The mentions with the subject-marked one first. When none is marked and the subject is
-    the company itself, unnamed (`cues.self_subject`: "회사는 ... 아마존과 마이크로소프트를
-    따라잡기 위해"), the names are objects: [] (the paragraph's company decides)."""
+    """The mentions with the subject-marked one first. When the subject is the company
+    itself, unnamed (`cues.self_subject`: "회사는 ... 아마존과 마이크로소프트를 따라잡기 위해"),
+    and no name is marked, or only names marked as an earlier clause's subject are ("바이두와
+    마이크로소프트 애저가 EPYC 도입을 발표했고 회사는 ..."), the names are objects: []
+    (the paragraph's company decides). A partner ("인텔과 함께 개발한") goes last."""
+    grammar = load_grammar()
+    mentions = sorted(mentions, key=lambda m: bool(grammar.partner_mark.match(text, m.end)))
     marked = [m for m in mentions if ko_subject_marked(text, m.end)]
     # the topic (은/는/도) is the main clause's; 이/가 often marks a clause before it ("애플과
     # 퀄컴이 ... 화해한 바로 그날, 인텔은 ...": Intel's claim)
-    grammar = load_grammar()
     topic = [m for m in marked if grammar.topic_mark.match(text, m.end)
              or not grammar.subject_mark.match(text, m.end)]
-    if marked:
+    rules = rules or load_extraction_rules()
+    own = find_cues(text, rules.cues["self_subject"])
+    self_topic = any(cue.endswith(grammar.topic_particles) for cue in own)
+    if marked and not (self_topic and not topic):
         first = (topic or marked)[0]
         return [first, *[m for m in mentions if m is not first]]
-    rules = rules or load_extraction_rules()
-    if mentions and find_cues(text, rules.cues["self_subject"]):
+    if mentions and own:
         return []
     return list(mentions)
 

@@ -20,7 +20,7 @@ from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
 
 DEFAULT_GRAMMAR = Path(__file__).resolve().parent.parent / "data" / "grammar.yaml"
 _KOREAN_KEYS = {"subject_particles", "topic_particles", "possessive_particle", "other_endings",
-                "clause_end"}
+                "clause_end", "standing_nouns", "comitative_particles", "partner_words"}
 _TOP_KEYS = {"korean", "coordination", "percent"}
 _HANGUL = "\uac00-\ud7a3"
 
@@ -39,6 +39,9 @@ class Grammar:
     possessive: str
     other_endings: tuple[str, ...]
     clause_end: tuple[str, ...]
+    standing_nouns: tuple[str, ...]
+    comitative: tuple[str, ...]
+    partner_words: tuple[str, ...]
     coordination: tuple[str, ...]
     percent_words: tuple[str, ...]
 
@@ -48,8 +51,16 @@ class Grammar:
         return (self.possessive, *self.subject_particles)
 
     def _particle_after(self, marks: tuple[str, ...]) -> re.Pattern[str]:
-        """One of `marks` right after a word, then a space, a comma or the end."""
-        return re.compile(rf"(?:{_alternation(marks)})(?:\s|,|$)")
+        """One of `marks` right after a word (or after a noun standing for it: "마이크론
+        쪽은"), then a space, a comma or the end."""
+        standing = _alternation(self.standing_nouns)
+        return re.compile(rf"(?:\s?(?:{standing}))?(?:{_alternation(marks)})(?:\s|,|$)")
+
+    @cached_property
+    def partner_mark(self) -> re.Pattern[str]:
+        """A comitative particle and a partner word right after a name ("인텔과 함께")."""
+        return re.compile(rf"(?:{_alternation(self.comitative)})\s*"
+                          rf"(?:{_alternation(self.partner_words)})")
 
     @cached_property
     def subject_mark(self) -> re.Pattern[str]:
@@ -134,6 +145,9 @@ def _parse(path: Path, raw: bytes) -> Grammar:
         possessive=_words(path, korean, "possessive_particle", single=True)[0],
         other_endings=_words(path, korean, "other_endings"),
         clause_end=_words(path, korean, "clause_end"),
+        standing_nouns=_words(path, korean, "standing_nouns"),
+        comitative=_words(path, korean, "comitative_particles"),
+        partner_words=_words(path, korean, "partner_words"),
         coordination=_words(path, data, "coordination"),
         percent_words=_words(path, data, "percent"),
     )

@@ -78,3 +78,29 @@ def test_figure_units_are_extraction_data(tmp_path) -> None:
     edited.write_text(text.replace(units, units.replace(" 위,", "")), encoding="utf-8")
     rules = load_extraction_rules(edited)
     assert "number" not in check_worthiness(sentence, rules=rules).reasons
+
+
+def test_a_noun_standing_for_the_name_carries_its_topic() -> None:
+    """"마이크론 쪽은 ..., 경영진은 DRAM ...": Micron is the topic through 쪽 (standing_nouns),
+    so the unnamed 경영진은 is Micron's management, not the paragraph before's company."""
+    text = ("마이크론 쪽은 메모리 호황이 이어지고 있어서, 경영진은 DRAM 공급 부족이 올해 내내 "
+            "계속될 것으로 보고 있습니다.")
+    assert [m.ticker for m in korean_subject_first(text, resolve_companies(text))] == ["MU"]
+
+
+def test_a_partner_named_with_hamkke_is_not_the_subject() -> None:
+    """"인텔과 함께 개발한 3D XPoint도 ... 마이크론 자체 브랜드로": the partner goes last."""
+    text = ("인텔과 함께 개발한 차세대 메모리 3D XPoint는 내년에 마이크론 자체 브랜드 제품으로도 "
+            "출시될 예정입니다.")
+    assert _first(text) == "MU"
+
+
+def test_the_company_itself_as_topic_outranks_a_customer_marked_as_subject() -> None:
+    """"바이두와 마이크로소프트 애저가 EPYC 도입을 발표했고 회사는 ...": Microsoft is the
+    customer of an earlier clause (가), the topic 회사는 is the paragraph's company: [] lets
+    the paragraph decide. Without 회사는 the marked customer stays the subject."""
+    text = ("바이두와 마이크로소프트 애저가 EPYC 채택을 발표했고 회사는 연말까지 서버 점유율을 "
+            "두 자릿수로 높이겠다고 밝혔습니다.")
+    assert korean_subject_first(text, resolve_companies(text)) == []
+    plain = "마이크로소프트 애저가 EPYC 채택을 발표했습니다."
+    assert _first(plain) == "MSFT"
