@@ -87,8 +87,9 @@ def _named_terms(text: str, rules: ExtractionRules,
 def vague_subject(text: str, nlp: Any, spans: Sequence[tuple[int, int]],
                   rules: ExtractionRules) -> bool:
     """True when the main clause's subject names nothing checkable: no company or product
-    (`spans`, their character spans), no proper name or figure, no metric or business word
-    ("At Meta, the answer is the ads machine")."""
+    (`spans`, their character spans), not the company itself ("management", `self_subject`),
+    no proper name or figure, no metric or business word ("At Meta, the answer is the ads
+    machine")."""
     doc = nlp(text)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
@@ -100,7 +101,8 @@ def vague_subject(text: str, nlp: Any, spans: Sequence[tuple[int, int]],
         return False
     if any(t.pos_ in ("PROPN", "NUM") for t in span):
         return False
-    return not (find_cues(span.text, rules.cues["metric"])
+    return not (find_cues(span.text, rules.cues["self_subject"])
+                or find_cues(span.text, rules.cues["metric"])
                 or find_cues(span.text, rules.cues["business"]))
 
 

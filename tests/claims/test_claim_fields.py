@@ -8,20 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from claims.companies import resolve_companies
 from claims.direction import guess_direction
-from claims.draft_io import _spacy, draft_text
+from claims.draft_io import draft_text
 from claims.extraction_rules import load_extraction_rules
 from claims.ledger import load_ledger
 from claims.metric_pick import pick_metric
 from claimtracker.metric_catalog import load_catalog
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return _spacy()
 
 
 def _metric(text: str, nlp=None, language: str | None = None) -> str | None:

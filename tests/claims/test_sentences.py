@@ -112,3 +112,21 @@ def test_the_writers_own_reading_is_not_a_claim() -> None:
     ready = check_worthiness(Sentence("Microsoft said its AI ready data centers are sold out.", 1),
                              companies=["MSFT"])
     assert "opinion" not in ready.reasons and ready.checkable
+
+
+def test_management_as_subject_plans_due_and_debt_are_checkable(nlp) -> None:
+    """"management guided to ..." has the company itself as subject (no vague subject); a
+    product "due in time for" the holidays is a plan; paying debt down to net cash is a
+    Korean claim about the balance sheet."""
+    from claims.checkworthy import vague_subject
+    from claims.extraction_rules import load_extraction_rules
+
+    rules = load_extraction_rules()
+    guided = "For the July quarter, management guided to about $1.95 billion of revenue."
+    assert not vague_subject(guided, nlp, [], rules)
+    assert vague_subject("At Meta, the answer is the ads machine.", nlp, [], rules)
+    for text in ("Project Scorpio, the new Xbox console, is due in time for the holidays.",
+                 "벌어들인 현금으로 빚을 빠르게 갚고 있어서, 올해 안에 순현금으로 돌아서는 것이 "
+                 "목표입니다."):
+        worth = check_worthiness(Sentence(text, 1))
+        assert worth.checkable, (text, worth)

@@ -10,12 +10,6 @@ import pytest
 
 from claims.extraction_rules import load_extraction_rules
 from claims.terms import claim_terms
-from claimtracker.models import spacy_pipeline
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    return spacy_pipeline()
 
 
 @pytest.mark.parametrize("sentence, wanted, unwanted", [
