@@ -131,7 +131,8 @@ def check_worthiness(sentence: Sentence, *, rules: ExtractionRules | None = None
         "business": bool(find_cues(text, rules.cues["business"])),
         "trend": any(find_cues(text, rules.direction[d]) for d in rules.direction),
         "number": bool(_figure(rules).search(text) or find_cues(text, rules.cues["figure"])),
-        "forecast": bool(find_cues(text, rules.forecast)),
+        "forecast": bool(find_cues(text, rules.forecast)
+                         or load_grammar().prospective.search(text)),
         "term": bool(terms) if terms is not None else _named_terms(text, rules, company_spans),
         "opinion": bool(find_cues(text, rules.cues["opinion"])),
         "valuation": bool(find_cues(text, rules.cues["valuation"])),

@@ -20,9 +20,13 @@ from claimtracker.yaml_lines import LINE, load_versioned, load_yaml
 
 DEFAULT_GRAMMAR = Path(__file__).resolve().parent.parent / "data" / "grammar.yaml"
 _KOREAN_KEYS = {"subject_particles", "topic_particles", "possessive_particle", "other_endings",
-                "clause_end", "standing_nouns", "comitative_particles", "partner_words"}
+                "clause_end", "standing_nouns", "comitative_particles", "partner_words",
+                "prospective_final", "prospective_nouns"}
 _TOP_KEYS = {"korean", "coordination", "percent"}
 _HANGUL = "\uac00-\ud7a3"
+#: the final consonants of a Hangul syllable, in Unicode order (index 0: none)
+_FINALS = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ", "ㄿ",
+           "ㅀ", "ㅁ", "ㅂ", "ㅄ", "ㅅ", "ㅆ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ")
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -42,6 +46,8 @@ class Grammar:
     standing_nouns: tuple[str, ...]
     comitative: tuple[str, ...]
     partner_words: tuple[str, ...]
+    prospective_final: str
+    prospective_nouns: tuple[str, ...]
     coordination: tuple[str, ...]
     percent_words: tuple[str, ...]
 
@@ -55,6 +61,14 @@ class Grammar:
         쪽은"), then a space, a comma or the end."""
         standing = _alternation(self.standing_nouns)
         return re.compile(rf"(?:\s?(?:{standing}))?(?:{_alternation(marks)})(?:\s|,|$)")
+
+    @cached_property
+    def prospective(self) -> re.Pattern[str]:
+        """A verb in the prospective modifier before its noun ("줄어들 것"): every syllable
+        with the final consonant, then a space and a prospective noun."""
+        final = _FINALS.index(self.prospective_final)
+        syllables = "".join(chr(0xAC00 + lead_vowel * 28 + final) for lead_vowel in range(19 * 21))
+        return re.compile(rf"[{syllables}]\s(?:{_alternation(self.prospective_nouns)})")
 
     @cached_property
     def partner_mark(self) -> re.Pattern[str]:
@@ -148,9 +162,15 @@ def _parse(path: Path, raw: bytes) -> Grammar:
         standing_nouns=_words(path, korean, "standing_nouns"),
         comitative=_words(path, korean, "comitative_particles"),
         partner_words=_words(path, korean, "partner_words"),
+        prospective_final=_words(path, korean, "prospective_final", single=True)[0],
+        prospective_nouns=_words(path, korean, "prospective_nouns"),
         coordination=_words(path, data, "coordination"),
         percent_words=_words(path, data, "percent"),
     )
+    if grammar.prospective_final not in _FINALS[1:]:
+        raise _fail(path, korean.get(LINE, 1), f"korean.prospective_final "
+                    f"{grammar.prospective_final!r} is no final consonant; write one "
+                    "jamo, e.g. ㄹ.")
     stray = sorted(set(grammar.topic_particles) - set(grammar.subject_particles))
     if stray:
         raise _fail(path, korean.get(LINE, 1), f"korean.topic_particles {stray} are not in "

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claims.extraction_rules import ExtractionRules, cue_pattern, find_cues
+from claims.grammar import load_grammar
 from claimtracker.quarters import (
     FiscalQuarter,
     fiscal_quarter_of,
@@ -121,10 +122,12 @@ def article_date(text: str, rules: ExtractionRules, given: dt.date | None = None
 
 
 def is_forecast(sentence: str, rules: ExtractionRules) -> bool:
-    """A forecast cue outside the phrases that report what happened ("as expected")."""
+    """A forecast cue outside the phrases that report what happened ("as expected"), or a
+    Korean prospective modifier ("줄어들 것이라고": data/grammar.yaml)."""
     for phrase in find_cues(sentence, rules.not_forecast):
         sentence = re.sub(re.escape(phrase), " ", sentence, flags=re.IGNORECASE)
-    return bool(find_cues(sentence, rules.forecast))
+    return bool(find_cues(sentence, rules.forecast)
+                or load_grammar().prospective.search(sentence))
 
 
 def _year(text: str) -> int:

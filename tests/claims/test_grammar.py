@@ -104,3 +104,18 @@ def test_the_company_itself_as_topic_outranks_a_customer_marked_as_subject() -> 
     assert korean_subject_first(text, resolve_companies(text)) == []
     plain = "마이크로소프트 애저가 EPYC 채택을 발표했습니다."
     assert _first(plain) == "MSFT"
+
+
+def test_a_korean_prospective_modifier_is_a_forecast(tmp_path) -> None:
+    """"줄어들 것이라고 경고했습니다" (will fall, it warned) looks ahead; "늘어난 것으로
+    나타났다" (turned out to have grown) does not: the final consonant of the verb decides
+    (grammar.yaml prospective_final), and a file naming no final consonant is refused."""
+    from claims.extraction_rules import load_extraction_rules
+    from claims.timeframe import is_forecast
+
+    rules = load_extraction_rules()
+    assert is_forecast("게임기 칩의 비수기 탓에 4분기 매출은 15% 안팎 줄어들 것이라고 "
+                       "회사가 경고했습니다.", rules)
+    assert not is_forecast("데이터센터 매출은 전년보다 크게 늘어난 것으로 나타났습니다.", rules)
+    with pytest.raises(ConfigError, match="prospective_final"):
+        load_grammar(_edited(tmp_path, "prospective_final: ㄹ", "prospective_final: 을"))
