@@ -21,7 +21,7 @@ LANGS = ("en", "ko")
 WEIGHT_KEYS = ("company", "metric", "business", "trend", "number", "forecast", "term",
                "opinion", "valuation", "vague_subject")
 CUE_KEYS = ("metric", "business", "opinion", "valuation", "reported", "figure",
-            "figure_unit", "example_before", "example_after", "self_subject")
+            "figure_unit", "example_before", "example_after", "self_subject", "line_noun")
 DIRECTIONS = ("up", "down", "flat")
 COMPARE_KEYS = ("higher", "lower", "peers", "falling", "growth")
 TIME_KEYS = ("this_quarter", "last_quarter", "next_quarter", "this_year", "last_year",

@@ -92,7 +92,7 @@ def _name_runs(doc: Any, skip: Any) -> list[str]:
 
 
 def _english(text: str, nlp: Any, stop: set[str], names: set[str], out: list[str],
-             company_spans: list[tuple[int, int]]) -> None:
+             company_spans: list[tuple[int, int]], line_nouns: set[str]) -> None:
     def in_company(start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in company_spans)
 
@@ -115,7 +115,11 @@ def _english(text: str, nlp: Any, stop: set[str], names: set[str], out: list[str
         if (chunk.root.lemma_.casefold() in stop or chunk.root.text.casefold() in stop) \
                 and all(t.pos_ == "ADJ" for t in tokens if t.i != chunk.root.i):
             continue  # "the same story", "a big round": a vague head, only adjectives
-        if tokens and any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
+        line = len(tokens) > 1 and tokens[-1].i == chunk.root.i \
+            and chunk.root.lemma_.casefold() in line_nouns
+        if line:
+            tokens = tokens[:-1]  # "the gaming franchise" -> gaming: the line, not its kind
+        if tokens and (line or any(t.pos_ in ("NOUN", "PROPN") for t in tokens)):
             _add(out, "".join(t.text + ("" if _glued_number(t) else " ") for t in tokens),
                  stop, names)
 
@@ -167,7 +171,7 @@ def claim_terms(text: str, *, language: str, mentions: Sequence[CompanyMention],
         _add(out, mention.text, stop, set())
     if language == "en" and nlp is not None:
         spans = [(m.start, m.end) for m in mentions if m not in own]
-        _english(text, nlp, stop, names, out, spans)
+        _english(text, nlp, stop, names, out, spans, set(rules.cues["line_noun"]["en"]))
     else:
         _korean(text, stop, names, out)
     metric_name = _metric_name(metric)

@@ -79,3 +79,25 @@ def test_layoffs_rising_supports_a_headcount_cut() -> None:
     assert MODEL.judge(sentence, cut).stance == SUPPORTS
     assert MODEL.judge(sentence, hire).stance == CONTRADICTS
     assert MODEL.judge("Headcount increased again this quarter.", cut).stance == CONTRADICTS
+
+
+
+def test_a_business_line_named_by_its_kind_is_answered_by_its_name() -> None:
+    """"The gaming franchise grew about 50%": the drafted term drops the kind noun
+    (data/extraction.yaml cues.line_noun) and NVIDIA's "Gaming revenue ... up 49%" supports
+    it; the whole phrase, never said on a call, would leave the quarter silent."""
+    from claims.extraction_rules import load_extraction_rules
+    from claims.terms import claim_terms
+    from claimtracker.models import spacy_pipeline
+
+    sentence = shared_sentence("NVDA/2017-May-09-NVDA.txt",
+                               "Gaming revenue in the first quarter was $1.03 billion, up 49% "
+                               "year-on-year.")
+    quote = "The gaming franchise grew about 50% from a year earlier."
+    terms = claim_terms(quote, language="en", mentions=[], rules=load_extraction_rules(),
+                        nlp=spacy_pipeline())
+    assert "gaming" in terms and "gaming franchise" not in terms
+    claim = Claim("gaming", quote, terms=terms, direction="up")
+    assert MODEL.judge(sentence, claim).stance == SUPPORTS
+    whole = Claim("gaming", quote, terms=("gaming franchise",), direction="up")
+    assert MODEL.judge(sentence, whole).stance == NEUTRAL
