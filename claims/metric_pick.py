@@ -138,6 +138,26 @@ def _parsed_unit(text: str, hit: Found, nlp: Any, rules: ExtractionRules) -> str
     return None
 
 
+def _product_subject(text: str, hit: Found, mentions: Sequence[CompanyMention],
+                     nlp: Any) -> CompanyMention | None:
+    """English: the product or segment that is the subject of the verb the metric hangs
+    from ("LinkedIn ... brings in about $1 billion of revenue a quarter"): the metric is
+    that product's, not the company's total."""
+    doc = nlp(text)
+    span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
+    if span is None:
+        return None
+    token = span.root
+    while token.pos_ not in ("VERB", "AUX") and token.dep_ != "ROOT" and token.head is not token:
+        token = token.head
+    subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    start, end = doc[subject.left_edge.i].idx, subject.idx + len(subject.text)
+    return next((m for m in mentions if m.source == "product" and m.start < end
+                 and start < m.end), None)
+
+
 def _scope(text: str, hit: Found, mentions: Sequence[CompanyMention], rules: ExtractionRules,
            catalog: MetricCatalog, nlp: Any = None) -> tuple[bool, str | None]:
     """(changed, metric) after reading what qualifies the metric's words."""
@@ -162,6 +182,9 @@ def _scope(text: str, hit: Found, mentions: Sequence[CompanyMention], rules: Ext
         unit = _parsed_unit(text, hit, nlp, rules)
         if unit is not None:
             return True, segment_metric(base, unit, catalog) if unit else None
+        product = _product_subject(text, hit, mentions, nlp)
+        if product is not None:
+            return True, segment_metric(base, product.text, catalog)
     if _HANGUL.search(before):
         english = _glossary_subject(before)
         if english and not catalog.find(english):

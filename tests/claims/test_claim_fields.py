@@ -43,6 +43,11 @@ def test_a_segment_or_region_is_not_the_company_total(nlp) -> None:
     # A business unit: by the parse (English) or the unit word (Korean).
     assert _metric("Intel's foundry business posted record revenue.", nlp) is None
     assert _metric("Intel posted record revenue.", nlp) == "revenue"
+    # A product as the subject of the verb the metric hangs from: the product's revenue.
+    assert _metric("LinkedIn, which closed in December, already brings in about $1 billion of "
+                   "revenue a quarter.", nlp) is None
+    assert _metric("Microsoft brings in about $23 billion of revenue a quarter.", nlp) \
+        == "revenue"
     assert _metric("Alphabet's cloud business revenue rose 30%.", nlp) == "cloud_revenue"
     assert _metric("구글의 클라우드 부문 매출은 30% 늘었습니다.", language="ko") == "cloud_revenue"
     # The company's own name before the metric keeps the company's total.
