@@ -101,3 +101,16 @@ def test_a_business_line_named_by_its_kind_is_answered_by_its_name() -> None:
     assert MODEL.judge(sentence, claim).stance == SUPPORTS
     whole = Claim("gaming", quote, terms=("gaming franchise",), direction="up")
     assert MODEL.judge(sentence, whole).stance == NEUTRAL
+
+
+def test_streamlining_costs_lowers_them() -> None:
+    """Amazon's Q1 2023 release: "streamline infrastructure costs, and provide a more
+    seamless ... experience": streamline is the costs' direction, not the "more" of the next
+    clause."""
+    sentence = ("Southwest Airlines selected AWS as its preferred cloud provider for a "
+                "large-scale modernization as part of the airline’s long-term plan to optimize "
+                "airline operations, streamline infrastructure costs, and provide a more "
+                "seamless and enjoyable travel experience to customers.")
+    claim = Claim("cost", "Its own chips give it a cost advantage.", terms=("costs",),
+                  direction="down")
+    assert MODEL.judge(sentence, claim).stance == SUPPORTS
