@@ -196,7 +196,12 @@ class RuleStance:
         if met:  # the claim's own figures this sentence states (claims/verdict.py caps)
             result = dataclasses.replace(result, cues=[*result.cues,
                                                        {"rule": "figures", "met": met}])
-            if result.stance == NEUTRAL and len(met) == len(figures) and all(
+            if result.stance == CONTRADICTS and claim.direction == "down" \
+                    and len(met) == len(figures) and all(figures[i].level for i in met):
+                # "Azure has cooled ... to 93%": "Azure revenue grew 93%" states the level the
+                # claim says growth came down to; its "grew" is the revenue's, not the rate's
+                result = dataclasses.replace(result, stance=SUPPORTS)
+            elif result.stance == NEUTRAL and len(met) == len(figures) and all(
                     c.get("rule") == "figures" for c in result.cues):
                 # no direction word, but the subject and every figure the claim gives
                 result = dataclasses.replace(result, stance=SUPPORTS, weight=round(

@@ -41,6 +41,8 @@ class Figure:
     kind: str
     bound: str | None
     approx: bool
+    #: a level the series reaches ("cooled ... to 93% in the March quarter"), not a change
+    level: bool = False
 
 
 def claim_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
@@ -95,8 +97,17 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
             continue
         bound = "max" if near_cue(quote, start, end, numbers.at_most) else (
             "min" if near_cue(quote, start, end, numbers.at_least) else None)
-        out.append(Figure(value, kind, bound, near_cue(quote, start, end, aspect.approximate)))
+        out.append(Figure(value, kind, bound, near_cue(quote, start, end, aspect.approximate),
+                          _after_endpoint(quote[:start], qualifiers, ends)))
     return tuple(out)
+
+
+def _after_endpoint(before: str, qualifiers: set[str], ends: set[str]) -> bool:
+    """The figure follows an end-point or prior-period word (bound words between skipped)."""
+    words = re.findall(r"[\w'\-]+", before.lower())
+    while words and words[-1] in qualifiers and words[-1] not in ends:
+        words.pop()
+    return bool(words) and words[-1] in ends
 
 
 def _series_end(before: str, after: str, qualifiers: set[str], ends: set[str],
@@ -105,10 +116,7 @@ def _series_end(before: str, after: str, qualifiers: set[str], ends: set[str],
     34%", "from $75 billion to more than $90 billion"; bound words between are skipped) is
     where the series started or ends up, not what each quarter states, unless a period
     follows it ("reaching 24% in the fourth quarter")."""
-    words = re.findall(r"[\w'\-]+", before.lower())
-    while words and words[-1] in qualifiers and words[-1] not in ends:
-        words.pop()
-    if not words or words[-1] not in ends:
+    if not _after_endpoint(before, qualifiers, ends):
         return False
     return not any(after.lstrip().startswith(p) for p in period)
 

@@ -114,3 +114,16 @@ def test_streamlining_costs_lowers_them() -> None:
     claim = Claim("cost", "Its own chips give it a cost advantage.", terms=("costs",),
                   direction="down")
     assert MODEL.judge(sentence, claim).stance == SUPPORTS
+
+
+def test_a_level_a_falling_rate_reached_is_confirmed_by_the_rate_stated() -> None:
+    """"Azure has cooled from triple-digit growth to 95% in the December quarter" (down):
+    the January 2017 call's "Azure revenue grew 95% ..." states the level reached, so it
+    supports; a claim that revenue fell 20% is still contradicted by revenue growing 20%."""
+    sentence = shared_sentence("MSFT/2017-Jan-26-MSFT.txt",
+                               "Azure revenue grew 95% in constant currency this quarter.")
+    cooled = Claim("azure", "Azure has cooled from triple-digit growth a year ago to 95% in "
+                   "the December quarter.", terms=("Azure",), direction="down")
+    assert MODEL.judge(sentence, cooled).stance == SUPPORTS
+    fell = Claim("rev", "Revenue fell 20% last quarter.", terms=("revenue",), direction="down")
+    assert MODEL.judge("Revenue grew 20% year over year.", fell).stance == CONTRADICTS
