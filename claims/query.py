@@ -26,8 +26,6 @@ GLOSSARY_FILE = REPO_DATA_DIR / "glossary.yaml"
 #: Latin-script names in Korean text: "Blackwell", "H20", "TPU", "AI", "GB300", "Azure".
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9&\-]*[A-Za-z0-9]|[A-Z]|[a-z]+[A-Z]\w*)"
                          r"(?:\s+[A-Z][A-Za-z0-9\-]*)*")
-#: Latin words of a Korean article that name no subject.
-_LATIN_STOP = {"I", "A", "OPM", "YoY", "QoQ", "Q", "vs", "VS", "CEO", "CFO", "TODO", "Capex"}
 #: An English gloss in parentheses after a Korean word: "매진(sold out)", "램프업(ramp-up)".
 _GLOSS = re.compile(r"[\uac00-\ud7a3]\s?\(([a-z][a-z\- ]*[a-z])\)")
 
@@ -78,6 +76,8 @@ class Glossary:
     numbers: NumberWords = NumberWords({}, {}, {})
     #: (pattern, replacements): other spellings of a name ("7nm" -> "7-nanometer")
     spellings: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = ()
+    #: Latin words of a Korean article that name no subject (`latin_stop`: "YoY", "CEO")
+    latin_stop: frozenset[str] = frozenset()
 
     def respell(self, term: str) -> list[str]:
         """Other spellings management uses for a claim term (`spellings:`): "10nm Ice Lake"
@@ -165,13 +165,17 @@ def _parse(path: Path, raw_bytes: bytes) -> Glossary:
         raise ConfigError(f"{path}: expected `subjects:` and `modifiers:` mappings.")
     unknown = sorted(str(k) for k in raw
                      if k not in (LINE, "subjects", "modifiers", "synonyms", "numbers",
-                                  "spellings"))
+                                  "spellings", "latin_stop"))
     if unknown:
-        raise ConfigError(f"{path}:{raw[LINE]}: unknown key(s) {unknown}; "
-                          "allowed: subjects, modifiers, synonyms, numbers, spellings.")
+        raise ConfigError(f"{path}:{raw[LINE]}: unknown key(s) {unknown}; allowed: subjects, "
+                          "modifiers, synonyms, numbers, spellings, latin_stop.")
+    stop = raw.get("latin_stop") or []
+    if not isinstance(stop, list) or not all(isinstance(w, str) and w.strip() for w in stop):
+        raise ConfigError(f"{path}:{raw[LINE]}: `latin_stop` must be a list of words, e.g. "
+                          f"[YoY, CEO]; got {stop!r}.")
     return Glossary(_section(path, raw, "subjects"), _section(path, raw, "modifiers"),
                     _section(path, raw, "synonyms"), _numbers(path, raw),
-                    _spellings(path, raw))
+                    _spellings(path, raw), frozenset(w.strip() for w in stop))
 
 
 def _spellings(path: Path, raw: dict[str, Any]) -> tuple[tuple[re.Pattern[str],
@@ -222,9 +226,10 @@ def latin_names(text: str) -> list[str]:
     """Latin-script names inside a (Korean) text, in order, without duplicates, then the
     writer's English glosses in parentheses ("매진(sold out)"): the words management uses."""
     names: list[str] = []
+    stop = load_glossary().latin_stop
     for match in _LATIN_NAME.finditer(text):
         name = match.group(0).strip()
-        if name and name not in _LATIN_STOP and name not in names:
+        if name and name not in stop and name not in names:
             names.append(name)
     for match in _GLOSS.finditer(text):
         gloss = match.group(1).strip()

@@ -22,7 +22,6 @@ MAX_TERMS = 8
 _ENT_LABELS = {"ORG", "PRODUCT", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
 _DROP_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 _DROP_POS = {"DET", "PRON", "NUM", "PUNCT", "PART", "ADP", "CCONJ", "SCONJ", "AUX", "SYM"}
-_LATIN_STOP = {"I", "A", "Q", "vs", "VS", "TODO", "YoY", "QoQ", "CEO", "CFO"}
 #: A token mixing letters and digits: a product or process name (10nm, 3D, H20, B200).
 _ALNUM = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9-]*$")
 #: ... but not a period tag (Q2, 2Q, FY19, H1).
@@ -127,9 +126,8 @@ def _english(text: str, nlp: Any, stop: set[str], names: set[str], out: list[str
 def _korean(text: str, stop: set[str], names: set[str], out: list[str]) -> None:
     from claims.query import latin_names
 
-    for name in latin_names(text):
-        if name not in _LATIN_STOP:
-            _add(out, name, stop, names)
+    for name in latin_names(text):  # without the glossary's `latin_stop` words
+        _add(out, name, stop, names)
     try:
         from claims.query import load_glossary
 

@@ -50,6 +50,25 @@ def test_glossary_errors_name_file_and_line(tmp_path: Path) -> None:
     bad.write_text("subject:\n  매출: [revenue]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown key"):
         load_glossary(bad)
+    bad.write_text("subjects:\n  매출: [revenue]\nlatin_stop: YoY\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="`latin_stop` must be a list"):
+        load_glossary(bad)
+
+
+def test_latin_stop_words_are_glossary_data(tmp_path: Path, monkeypatch) -> None:
+    """"CEO는 YoY 50% 성장" names no product: the glossary's `latin_stop` says so, and a
+    word taken off the list is a name again."""
+    import claims.query
+
+    text = "CEO는 데이터센터 매출이 YoY 50% 늘었다고 말했습니다."
+    assert latin_names(text) == []
+    edited = tmp_path / "glossary.yaml"
+    original = claims.query.GLOSSARY_FILE.read_text(encoding="utf-8")
+    assert "latin_stop: [I, A, OPM, YoY" in original
+    edited.write_text(original.replace("latin_stop: [I, A, OPM, YoY", "latin_stop: [I, A, OPM"),
+                      encoding="utf-8")
+    monkeypatch.setattr(claims.query, "GLOSSARY_FILE", edited)
+    assert latin_names(text) == ["YoY"]
 
 
 def test_reranker_fuses_search_order_with_e5_order() -> None:
