@@ -20,6 +20,7 @@ from typing import Any
 from claims.extraction_rules import ExtractionRules, find_cues, load_extraction_rules
 from claims.grammar import load_grammar
 from claims.sentences import Sentence
+from claims.timeframe import has_forecast_cue
 
 
 @lru_cache(maxsize=16)
@@ -131,8 +132,7 @@ def check_worthiness(sentence: Sentence, *, rules: ExtractionRules | None = None
         "business": bool(find_cues(text, rules.cues["business"])),
         "trend": any(find_cues(text, rules.direction[d]) for d in rules.direction),
         "number": bool(_figure(rules).search(text) or find_cues(text, rules.cues["figure"])),
-        "forecast": bool(find_cues(text, rules.forecast)
-                         or load_grammar().prospective.search(text)),
+        "forecast": has_forecast_cue(text, rules),
         "term": bool(terms) if terms is not None else _named_terms(text, rules, company_spans),
         "opinion": bool(find_cues(text, rules.cues["opinion"])),
         "valuation": bool(find_cues(text, rules.cues["valuation"])),

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from claims.extraction_rules import ExtractionRules, cue_pattern, find_cues
+from claims.extraction_rules import LANGS, ExtractionRules, cue_pattern, find_cues
 from claims.grammar import load_grammar
 from claimtracker.quarters import (
     FiscalQuarter,
@@ -121,13 +121,17 @@ def article_date(text: str, rules: ExtractionRules, given: dt.date | None = None
     return ArticleDate(today or dt.date.today(), "today")
 
 
+def has_forecast_cue(text: str, rules: ExtractionRules) -> bool:
+    """A forecast cue (`horizon.forecast`) or a Korean prospective modifier ("줄어들
+    것이라고": data/grammar.yaml)."""
+    return bool(find_cues(text, rules.forecast) or load_grammar().prospective.search(text))
+
+
 def is_forecast(sentence: str, rules: ExtractionRules) -> bool:
-    """A forecast cue outside the phrases that report what happened ("as expected"), or a
-    Korean prospective modifier ("줄어들 것이라고": data/grammar.yaml)."""
+    """A forecast cue outside the phrases that report what happened ("as expected")."""
     for phrase in find_cues(sentence, rules.not_forecast):
         sentence = re.sub(re.escape(phrase), " ", sentence, flags=re.IGNORECASE)
-    return bool(find_cues(sentence, rules.forecast)
-                or load_grammar().prospective.search(sentence))
+    return has_forecast_cue(sentence, rules)
 
 
 def _year(text: str) -> int:
@@ -197,7 +201,7 @@ def _relative_quarter(sentence: str, day: dt.date, rules: ExtractionRules, fye: 
     present or the future."""
     current = last.shift(1)
     lower = sentence.lower()
-    for lang in ("en", "ko"):
+    for lang in LANGS:
         for cue in rules.time["comparison_base"].get(lang, ()):
             lower = cue_pattern(cue).sub(" ", lower)
     # "this quarter" in a past-tense claim is the quarter just reported.
