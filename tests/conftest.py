@@ -12,10 +12,12 @@ fixture build it under a file lock and every other worker reuse the same files.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import pickle
 import re
 import shutil
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,55 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _this_machine() -> set[str]:
+    """The addresses of this machine: its host name's, besides loopback."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None)
+    except OSError:  # no resolvable host name: loopback only
+        return set()
+    return {str(info[4][0]) for info in infos}
+
+
+def _local(host: object, own: set[str]) -> bool:
+    if not isinstance(host, str):
+        return True  # a Unix socket path (bytes) or a family we do not guard
+    if host == "localhost" or host in own:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False  # a host name outside this machine: DNS and the network
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network() -> Iterator[None]:
+    """No test reaches the network: a TCP connection to any address outside this machine
+    fails at once, naming it. EDGAR is served on 127.0.0.1 by the tests' own server; Ray and
+    Streamlit talk over loopback."""
+    own = _this_machine()
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def check(sock: socket.socket, address: Any) -> None:
+        if sock.type == socket.SOCK_STREAM and sock.family in (socket.AF_INET, socket.AF_INET6) \
+                and not _local(address[0], own):
+            raise OSError(f"tests must not reach the network: connection to {address!r} "
+                          "refused by tests/conftest.py (serve a recorded response on "
+                          "127.0.0.1 instead)")
+
+    def guarded(sock: socket.socket, address: Any) -> None:
+        check(sock, address)
+        return connect(sock, address)
+
+    def guarded_ex(sock: socket.socket, address: Any) -> int:
+        check(sock, address)
+        return connect_ex(sock, address)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", guarded)
+        patch.setattr(socket.socket, "connect_ex", guarded_ex)
+        yield
 
 
 def _require(path: Path) -> Path:
