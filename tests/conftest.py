@@ -12,6 +12,7 @@ fixture build it under a file lock and every other worker reuse the same files.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import pickle
@@ -36,12 +37,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _this_machine() -> set[str]:
-    """The addresses of this machine: its host name's, besides loopback."""
-    try:
-        infos = socket.getaddrinfo(socket.gethostname(), None)
-    except OSError:  # no resolvable host name: loopback only
-        return set()
-    return {str(info[4][0]) for info in infos}
+    """The addresses of this machine besides loopback: its host name's, and the one its
+    default route leaves from (Ray's node address; a UDP "connect" sends nothing)."""
+    own: set[str] = set()
+    with contextlib.suppress(OSError):  # no resolvable host name
+        own |= {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe, \
+            contextlib.suppress(OSError):  # no route at all: loopback only
+        probe.connect(("8.8.8.8", 80))
+        own.add(probe.getsockname()[0])
+    return own
 
 
 def _local(host: object, own: set[str]) -> bool:

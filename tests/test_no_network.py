@@ -11,7 +11,7 @@ import pytest
 
 def test_a_connection_outside_this_machine_is_refused_at_once() -> None:
     with pytest.raises(OSError, match="tests must not reach the network"):
-        socket.create_connection(("192.0.2.1", 443), timeout=5)  # TEST-NET-1
+        socket.create_connection(("198.51.100.1", 443), timeout=5)  # TEST-NET-2
 
 
 def test_loopback_still_connects() -> None:
