@@ -74,6 +74,9 @@ class CompanyBook:
     acronyms: frozenset[str]
     path: Path
     by_ticker: dict[str, Company] = field(default_factory=dict)
+    #: words before an English name that make it a thing bought or built ("every new Tesla")
+    product_determiners: frozenset[str] = frozenset()
+    product_modifiers: frozenset[str] = frozenset()
 
     def company(self, ticker: str) -> Company | None:
         return self.by_ticker.get(ticker.upper())
@@ -158,7 +161,11 @@ def _load_book(path: Path, mtime_ns: int) -> CompanyBook:
         stoplist=frozenset(s.casefold() for s in _names(path, data, "stoplist", "stoplist")),
         ko_exclude=_names(path, data, "ko_exclude", "ko_exclude"),
         acronyms=frozenset(a.upper() for a in _names(path, data, "acronyms", "acronyms")),
-        path=path, by_ticker=by_ticker)
+        path=path, by_ticker=by_ticker,
+        product_determiners=frozenset(d.casefold() for d in _names(
+            path, data, "product_determiners", "product_determiners")),
+        product_modifiers=frozenset(d.casefold() for d in _names(
+            path, data, "product_modifiers", "product_modifiers")))
 
 
 def load_company_book(path: str | Path | None = None) -> CompanyBook:
@@ -252,7 +259,8 @@ def _word_re(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])")
 
 
-def _alias_mentions(text: str, book: CompanyBook, korean: bool) -> list[CompanyMention]:
+def _alias_mentions(text: str, book: CompanyBook, korean: bool,
+                    modifiers: frozenset[int] = frozenset()) -> list[CompanyMention]:
     found = []
     excluded = [m.span() for ex in book.ko_exclude for m in re.finditer(re.escape(ex), text)]
     for company in book.companies.values():
@@ -266,9 +274,26 @@ def _alias_mentions(text: str, book: CompanyBook, korean: bool) -> list[CompanyM
                          if not any(x <= a and b <= y for x, y in excluded)]
             else:
                 spans = [m.span() for m in _word_re(name).finditer(text)]
+                if source == "alias":
+                    spans = [(a, b) for a, b in spans
+                             if not _as_product(text, a, b, book, modifiers)]
             found += [CompanyMention(company.ticker, text[a:b], a, b, source, company.cik)
                       for a, b in spans]
     return found
+
+
+def _as_product(text: str, start: int, end: int, book: CompanyBook,
+                modifiers: frozenset[int]) -> bool:
+    """The name is a thing, not the company: a determiner right before it, or with one of
+    the modifiers between ("every new Tesla leaves the factory", "a used Tesla"). A
+    possessive ("a Tesla's") or a name the parse puts before a noun ("an Nvidia chip";
+    `modifiers` holds such names' ends) stays the company."""
+    if text[end:end + 2] in ("'s", "\u2019s") or end in modifiers:
+        return False
+    words = [w.casefold() for w in re.findall(r"[A-Za-z]+", text[max(0, start - 24):start])]
+    if words and words[-1] in book.product_modifiers:
+        words.pop()
+    return bool(words) and words[-1] in book.product_determiners
 
 
 def _ticker_mentions(text: str, book: CompanyBook, listed: frozenset[str],
@@ -323,10 +348,16 @@ def _name_like(text: str, word: str, start: int, org_spans: list[tuple[int, int]
     return camel or possessive or org
 
 
-def _org_spans(text: str, nlp: Any) -> list[tuple[int, int]]:
+def _parsed(text: str, nlp: Any) -> tuple[list[tuple[int, int]], frozenset[int]]:
+    """spaCy's ORG spans, and the end offsets of words that modify a later noun ("an Nvidia
+    chip"); nothing without a pipeline."""
     if nlp is None:
-        return []
-    return [(e.start_char, e.end_char) for e in nlp(text).ents if e.label_ == "ORG"]
+        return [], frozenset()
+    doc = nlp(text)
+    orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"]
+    modifiers = frozenset(t.idx + len(t.text) for t in doc
+                          if t.dep_ in ("compound", "amod", "nmod") and t.head.i > t.i)
+    return orgs, modifiers
 
 
 def resolve_companies(text: str, con: Any = None, *, language: str | None = None,
@@ -341,10 +372,11 @@ def resolve_companies(text: str, con: Any = None, *, language: str | None = None
     book = book or load_company_book()
     korean = language == "ko" if language else bool(_HANGUL.search(text))
     titles, listed = _edgar_titles(tuple(_listing_files()))
-    candidates = _alias_mentions(text, book, korean)
+    orgs, modifiers = _parsed(text, nlp)
+    candidates = _alias_mentions(text, book, korean, modifiers)
     candidates += _ticker_mentions(text, book, listed)
     candidates += _title_mentions(text, book, _db_titles(con), "db", [])
-    candidates += _title_mentions(text, book, titles, "edgar", _org_spans(text, nlp))
+    candidates += _title_mentions(text, book, titles, "edgar", orgs)
     rank = {"ticker": 0, "alias": 1, "product": 2, "db": 3, "edgar": 4}
     candidates.sort(key=lambda m: (m.start, -(m.end - m.start), rank[m.source]))
     chosen: list[CompanyMention] = []

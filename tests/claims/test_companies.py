@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +110,14 @@ def test_microsofts_older_businesses_name_it() -> None:
     korean = resolve_companies("윈도우 OEM 매출과 서피스 판매가 줄었습니다.")
     assert [(m.ticker, m.text) for m in korean] == [("MSFT", "윈도우"), ("MSFT", "서피스")]
     assert load_company_book().company("MSFT").english_product("윈도우") == "Windows"
+
+
+def test_a_company_name_used_for_its_product_names_no_company(nlp: Any) -> None:
+    """"every new Tesla leaves the factory" is a car in an NVIDIA paragraph, not Tesla the
+    company; a possessive, or the name before a noun ("an Nvidia chip"), stays the company."""
+    car = "In cars, every new Tesla now leaves the factory with a Drive PX 2 computer on board."
+    assert _tickers(car, nlp=nlp) == []
+    assert _tickers("I bought a Tesla and never looked back.", nlp=nlp) == []
+    assert _tickers("A Tesla's gross margin is still the envy of Detroit.", nlp=nlp) == ["TSLA"]
+    assert _tickers("An Nvidia chip runs the Nintendo Switch.", nlp=nlp) == ["NVDA"]
+    assert _tickers("In a year Apple grew services 15%.", nlp=nlp) == ["AAPL"]
