@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from claims.ledger import Claim
-from claims.stance_amounts import amount_stance
 from claims.stance_aspect import basis_gate, horizon_of, place_gate, qualify
 from claims.stance_events import EventRule
 from claims.stance_figures import bounds_met_by_change, claim_figures, figures_met
+from claims.stance_levels import quantity_stance
 from claims.stance_match import (
     RuleHit,
     Subject,
@@ -186,8 +186,8 @@ class RuleStance:
                 return StanceResult(CONTRADICTS, round(weight * factor * rules.numbers.size_weight,
                                                        3), found, hedged, forward, True)
             result = StanceResult(stance, round(weight * factor, 3), found, hedged, forward)
-        # an amount the claim asks for ("more than $20 billion") against the subject's amount
-        result = amount_stance(result, sentence, tokens, subjects, claim, rules, factor)
+        # the amount ("more than $20 billion") or level ("in the 40s") the claim names
+        result = quantity_stance(result, sentence, tokens, subjects, claim, rules, factor)
         result = qualify(result, sentence, claim, rules.aspect)
         figures = claim_figures(claim.quote, rules)
         met = figures_met(sentence, figures, rules) if subjects else []

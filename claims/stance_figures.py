@@ -18,7 +18,7 @@ from itertools import pairwise
 from claims.stance_match import Subject, Tokens, tokenize
 from claims.stance_numbers import Number, numbers_in, subject_change
 from claims.stance_rules import StanceRules
-from claims.stance_size import near_cue
+from claims.stance_size import level_follows, near_cue
 
 _MODEL = re.compile(r"\b[A-Z][A-Za-z]*\s*$")  # "Ryzen 3000", "RX 5700": a model number
 
@@ -80,8 +80,7 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
             continue
         text = number.text.lower()
         if number.kind == "pct":
-            after = lower[end:end + 6].lstrip()
-            if any(after.startswith(w) for w, _ in aspect.level_words):
+            if level_follows(lower[end:end + 6], aspect):
                 continue
             spans.append((start, end, abs(number.value), "pct"))
         elif number.kind == "amount" and ("$" in text or any(

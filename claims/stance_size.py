@@ -48,6 +48,11 @@ def _series_word(before: str, aspect: Any) -> bool:
     return bool(words) and words[-1] in aspect.endpoint
 
 
+def level_follows(after: str, aspect: Any) -> bool:
+    """A level word right after a percentage ("70% 초반", "40%대"): the figure is a range."""
+    return any(after.lstrip().startswith(w) for w, _ in aspect.level_words if not w.isascii())
+
+
 def claim_requirement(quote: str, rules: StanceRules) -> tuple[str, float] | None:
     """("min" | "max", percent) a claim's percentages ask for: the strictest of its bounds
     ("more than 20%") and stated figures ("accelerated to around 40%": at least 40% less the
@@ -63,7 +68,7 @@ def claim_requirement(quote: str, rules: StanceRules) -> tuple[str, float] | Non
                              re.IGNORECASE):
         value = float(match.group(1))
         after = quote[match.end():match.end() + 6].lower()
-        if any(after.lstrip().startswith(w) for w, _ in aspect.level_words):
+        if level_follows(after, aspect):
             continue
         if near_cue(quote, match.start(), match.end(), numbers.at_most):
             maxes.append(value)
@@ -90,9 +95,10 @@ def claim_requirement(quote: str, rules: StanceRules) -> tuple[str, float] | Non
 
 
 def claim_level(quote: str, rules: StanceRules) -> tuple[float, float] | None:
-    """The range a level claim names: "low 70s" / "70% 초반" -> (70, 73.4) with
-    data/stance.yaml `levels.ranges`; None when there is none, or when the claim only moves
-    towards it ("70% 중반을 향해": a direction, not a level reached)."""
+    """The range a level claim names: "low 70s" / "70% 초반" -> (70, 73.4), "in the 40s" /
+    "40%대" -> (40, 50) with data/stance.yaml `levels.ranges`; None when there is none, or
+    when the claim only moves towards it ("70% 중반을 향해": a direction, not a level
+    reached). A Latin level word comes before its decade, a Hangul one after the percentage."""
     aspect = rules.aspect
     if not aspect.level_ranges:
         return None
@@ -100,8 +106,8 @@ def claim_level(quote: str, rules: StanceRules) -> tuple[float, float] | None:
     lowered = quote.lower()
     for surface, word in aspect.level_words:
         s = re.escape(surface)
-        found = re.search(rf"(?<![a-z]){s}[\s\-]+(?:the\s+)?(\d0)'?s\b", lowered) or \
-            re.search(rf"(\d0)\s*%?\s*(?:대\s*)?{s}", lowered)
+        found = re.search(rf"(?<![a-z]){s}[\s\-]+(?:the\s+)?(\d0)'?s\b", lowered) \
+            if surface.isascii() else re.search(rf"(\d0)\s*%\s*(?:대\s*)?{s}", lowered)
         if found is None:
             continue
         tail = lowered[found.end():found.end() + 12]
