@@ -10,7 +10,9 @@ Matching rules (the issue's contract):
   contradicted 0.5, anything else (or no row) 0;
 - an evidence sentence hits when it contains / is contained in a justifying sentence
   (normalised) or their token Jaccard is >= 0.6; hit@3 and precision@3 are taken over the
-  pairs labelled supported or contradicted.
+  pairs labelled supported or contradicted. A justifying sentence from an Event Brief's
+  vendor bullets ("Up 18% YoverY.") is compared as ingest stores it: the shorthand rewritten
+  by data/transcript_summaries.yaml ("Up 18% year over year"), its parents in front.
 """
 
 from __future__ import annotations
@@ -65,11 +67,20 @@ def quote_overlap(a: str, b: str) -> float:
     return jaccard(a, b)
 
 
+def _as_stored(sentence: str) -> str:
+    """The sentence with the vendor shorthand rewritten the way ingest stores it, without
+    its closing stop (a stored bullet goes on: "Revenue $26 billion - Down 12% ...")."""
+    from ingest.transcripts.event_brief import load_summary_rules
+
+    return load_summary_rules().plain(sentence).rstrip(" .;")
+
+
 def evidence_hits(text: str, justifying: list[str]) -> bool:
     """Containment either way (the shorter side needs MIN_TOKENS words, so "Yes." never hits)
     or token Jaccard >= EVIDENCE_JACCARD."""
     nt = norm(text)
-    for sentence in justifying:
+    for raw in justifying:
+        sentence = _as_stored(raw)
         ns = norm(sentence)
         if not nt or not ns:
             continue
