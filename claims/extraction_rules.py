@@ -28,7 +28,7 @@ TIME_KEYS = ("this_quarter", "last_quarter", "next_quarter", "this_year", "last_
              "next_year", "comparison_base")
 SCOPE_KEYS = ("places", "growth", "shares", "units", "qualifiers")
 _TOP = {"worthiness", "cues", "direction", "horizon", "compare", "time", "date_cues",
-        "term_stop", "metric_scope", "example_subject_words"}
+        "term_stop", "metric_scope", "example_subject_words", "report_lag_days"}
 
 Words = dict[str, tuple[str, ...]]  # language -> cue words
 
@@ -49,6 +49,7 @@ class ExtractionRules:
     scope: dict[str, Words]  # metric_scope: places, growth
     path: Path
     example_subject_words: int = 3  # an English example cue this early names the subject
+    report_lag_days: int = 45  # a quarter ended this recently may not be reported yet
 
 
 def _fail(path: Path, line: Any, message: str) -> ConfigError:
@@ -109,6 +110,10 @@ def _parse(path: Path, raw_bytes: bytes) -> ExtractionRules:
     if isinstance(early, bool) or not isinstance(early, int) or early < 0:
         raise _fail(path, data[LINE], f"example_subject_words: {early!r} must be a whole "
                                       "number of words, e.g. 3.")
+    lag = data.get("report_lag_days", 45)
+    if isinstance(lag, bool) or not isinstance(lag, int) or not 0 <= lag <= 120:
+        raise _fail(path, data[LINE], f"report_lag_days: {lag!r} must be a whole number of "
+                                      "days between 0 and 120, e.g. 45.")
     return ExtractionRules(
         threshold=numbers.pop("threshold"), weights=numbers,
         cues={k: _words(path, cues, k) for k in CUE_KEYS},
@@ -121,7 +126,7 @@ def _parse(path: Path, raw_bytes: bytes) -> ExtractionRules:
         date_cues=_words(path, data, "date_cues"),
         term_stop=_words(path, data, "term_stop"),
         scope={k: _words(path, scope, k) for k in SCOPE_KEYS},
-        path=path, example_subject_words=early,
+        path=path, example_subject_words=early, report_lag_days=lag,
     )
 
 

@@ -69,11 +69,11 @@ def level_stance(result: StanceResult, sentence: str, tokens: Tokens,
     low, high = level
     short = value < low if claim.direction == "up" else value > high
     word = f"{text} vs {low:g}-{high:g}%"
-    if not short:
-        if result.stance == SUPPORTS:
-            return result
+    if not short:  # the level is stated: the verdict no longer caps the claim at mixed
         cue = {"cue": subject.phrase, "word": word, "rule": "level",
                "direction": claim.direction, "expects": claim.direction}
+        if result.stance == SUPPORTS:
+            return dataclasses.replace(result, cues=[*result.cues, cue])
         return dataclasses.replace(result, stance=SUPPORTS, cues=[*result.cues, cue],
                                    weight=round(factor * rules.weights["figure_stated"], 3))
     if result.stance == SUPPORTS:  # the right way, not as far: a size miss

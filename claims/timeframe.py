@@ -21,6 +21,7 @@ from claims.extraction_rules import LANGS, ExtractionRules, cue_pattern, find_cu
 from claims.grammar import load_grammar
 from claimtracker.quarters import (
     FiscalQuarter,
+    calendar_quarter_end,
     fiscal_quarter_of,
     fiscal_year_end_month,
     quarter_before_date,
@@ -151,18 +152,21 @@ def _explicit_quarter(sentence: str) -> FiscalQuarter | None:
     return None
 
 
-def _bare_quarter(sentence: str, current: FiscalQuarter, forecast: bool) -> FiscalQuarter | None:
+def _bare_quarter(sentence: str, current: FiscalQuarter, forecast: bool,
+                  earliest: FiscalQuarter) -> FiscalQuarter | None:
+    """The quarter a bare number names ("3분기", "the third quarter"): the last such quarter
+    up to the current one for a past claim, the first not yet reported (from `earliest`) for
+    a forecast."""
     for pattern in _Q_BARE:
         match = pattern.search(sentence)
         if match:
             label = match.group(1).lower()
             number = _ORDINAL.get(label) or int(label)
+            if forecast:
+                return min(q for q in (FiscalQuarter(current.year + d, number)
+                                       for d in (-1, 0, 1)) if q >= earliest)
             quarter = FiscalQuarter(current.year, number)
-            if not forecast and quarter > current:
-                quarter = FiscalQuarter(current.year - 1, number)
-            if forecast and quarter < current:
-                quarter = FiscalQuarter(current.year + 1, number)
-            return quarter
+            return FiscalQuarter(current.year - 1, number) if quarter > current else quarter
     return None
 
 
@@ -179,17 +183,20 @@ def _half(sentence: str, fye: int) -> FiscalQuarter | None:
 
 
 def _month_quarter(sentence: str, day: dt.date, fye: int, forecast: bool,
-                   ) -> FiscalQuarter | None:
+                   lag_days: int = 0) -> FiscalQuarter | None:
     """The fiscal quarter ending in the named month ("the March quarter", "9월 분기"): the
-    next such quarter end for a forecast, the last one before the article otherwise."""
-    match = _MONTH_QUARTER.search(sentence)
-    if match is None:
+    next such quarter end not yet reported (ended within `lag_days`) for a forecast (naming
+    the last month it names: "collapsed in the August quarter ... slip further in the December
+    quarter"), the last one before the article otherwise."""
+    matches = list(_MONTH_QUARTER.finditer(sentence))
+    if not matches:
         return None
+    match = matches[-1] if forecast else matches[0]  # a forecast speaks of its latest period
     month = _MONTHS[match.group(1)[:3].lower()] if match.group(1) else int(match.group(2))
     ends = [dt.date(year, month, calendar.monthrange(year, month)[1]) for year in
             (day.year - 1, day.year, day.year + 1)]
-    end = next((e for e in ends if e >= day), ends[-1]) if forecast else \
-        [e for e in ends if e < day][-1]
+    end = next((e for e in ends if e >= day - dt.timedelta(days=lag_days)), ends[-1]) \
+        if forecast else [e for e in ends if e < day][-1]
     return fiscal_quarter_of(end, fye)
 
 
@@ -226,8 +233,10 @@ def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
     forecast = is_forecast(sentence, rules) if forecast is None else forecast
     last = quarter_before_date(day, fye)
     current = last.shift(1)
-    found = _explicit_quarter(sentence) or _bare_quarter(sentence, current, forecast)
-    found = found or _month_quarter(sentence, day, fye, forecast) or _half(sentence, fye)
+    lag = rules.report_lag_days
+    unreported = last if (day - calendar_quarter_end(last, fye)).days <= lag else current
+    found = _explicit_quarter(sentence) or _bare_quarter(sentence, current, forecast, unreported)
+    found = found or _month_quarter(sentence, day, fye, forecast, lag) or _half(sentence, fye)
     if found is None:
         found = _relative_quarter(sentence, day, rules, fye, forecast, last)
     if found is None:

@@ -21,7 +21,7 @@ from claims.stance import CONTRADICTS, NEUTRAL, SUPPORTS, StanceResult
 from claims.stance_figures import claim_figures, meets
 from claims.stance_rules import load_stance_rules
 from claims.stance_shape import claim_segment, rate_claim
-from claims.stance_size import sized_score
+from claims.stance_size import claim_level, sized_score
 from claimtracker.errors import ConfigError
 from claimtracker.metric_catalog import load_catalog
 
@@ -74,11 +74,15 @@ def parts_missing(stances: list[StanceResult]) -> bool:
 
 def figures_missing(claim: Claim, stances: list[StanceResult],
                     metric: dict[str, Any] | None) -> bool:
-    """True when the claim states figures ("15 million", "about 27%", "$250 billion") and the
-    quarter's sentences that do not contradict it, with the reported number, leave one of
-    them unstated: the direction may hold, the figure is not confirmed."""
+    """True when the claim states figures ("15 million", "about 27%", "$250 billion") or a
+    level ("40%대", "in the 40s") and the quarter's sentences that do not contradict it, with
+    the reported number, leave one of them unstated: the direction may hold, the figure is
+    not confirmed."""
     rules = load_stance_rules()
     figures = claim_figures(claim.quote, rules)
+    level = claim_level(claim.quote, rules)
+    if level is not None and not _level_stated(stances, metric, level):
+        return True  # "already in the 40s" against "we expanded gross margin"
     if not figures:
         return False
     met: set[int] = set()
@@ -91,6 +95,20 @@ def figures_missing(claim: Claim, stances: list[StanceResult],
         met.update(i for i, f in enumerate(figures)
                    if meets(f, abs(value), kind, rules, reported=True))
     return len(met) < len(figures)
+
+
+def _level_stated(stances: list[StanceResult], metric: dict[str, Any] | None,
+                  level: tuple[float, float]) -> bool:
+    """A sentence of the quarter that takes the claim's side states its level
+    (claims.stance_levels), or the reported ratio lies in the range."""
+    if any(s.stance == SUPPORTS and any(c.get("rule") == "level" for c in s.cues)
+           for s in stances):
+        return True
+    value = (metric or {}).get("value")
+    if value is None or (metric or {}).get("change_unit") == "%":
+        return False
+    value = float(value) * 100 if abs(float(value)) <= 1.5 else float(value)
+    return level[0] <= value <= level[1]
 
 
 def _metric_figures(metric: dict[str, Any] | None) -> list[tuple[float, str]]:

@@ -137,3 +137,54 @@ def test_a_target_on_track_is_an_outlook() -> None:
     result = ("Revenue came in at $19.8 billion, up 23% year-on-year and $800 million higher "
               "than guide.")  # INTC Q1 2020
     assert not forward_looking(result, tokenize(result).words, load_stance_rules())
+
+
+def test_a_forecast_naming_a_bare_quarter_may_speak_of_the_one_just_ended() -> None:
+    """In mid-January the December quarter has ended but is not reported yet: "4분기 매출은
+    ... 줄어들 것" (a warning AMD gave in October) speaks of it, not of next December. Two
+    months later it is reported, and the same words name the next one. A forecast naming two
+    month-quarters speaks of the later ("collapsed in the August quarter ... slip further in
+    the December quarter")."""
+    import datetime as dt
+
+    from claims.extraction_rules import load_extraction_rules
+    from claims.timeframe import claim_quarter
+
+    rules = load_extraction_rules()
+    warned = ("다만 게임기용 세미커스텀 칩의 계절적 비수기 탓에 4분기 매출은 전 분기보다 15% 안팎 "
+              "줄어들 것이라고 회사가 미리 경고했습니다.")
+    assert claim_quarter(warned, dt.date(2018, 1, 15), rules, fiscal_year_end="1231",
+                         forecast=True) == "2017Q4"
+    assert claim_quarter(warned, dt.date(2018, 3, 15), rules, fiscal_year_end="1231",
+                         forecast=True) == "2018Q4"
+    slip = ("Micron's gross margin has collapsed to about 30% in the August quarter, half of what "
+            "it was a year ago, and management expects it to slip further in the December "
+            "quarter as memory prices keep falling.")
+    assert claim_quarter(slip, dt.date(2019, 10, 1), rules, fiscal_year_end="0831",
+                         forecast=True) == "2020Q2"
+    assert claim_quarter(slip, dt.date(2019, 10, 1), rules, fiscal_year_end="0831",
+                         forecast=False) == "2019Q4"
+
+
+def test_report_lag_is_data_checked_on_load(tmp_path) -> None:
+    """`report_lag_days` (data/extraction.yaml) sets when a quarter counts as unreported; a
+    value that is no number of days is refused with the file and line."""
+    import datetime as dt
+
+    import pytest
+
+    from claims.extraction_rules import DEFAULT_RULES, load_extraction_rules
+    from claims.timeframe import claim_quarter
+    from claimtracker.errors import ConfigError
+
+    text = DEFAULT_RULES.read_text(encoding="utf-8")
+    assert "report_lag_days: 45" in text
+    edited = tmp_path / "extraction.yaml"
+    edited.write_text(text.replace("report_lag_days: 45", "report_lag_days: 0"), encoding="utf-8")
+    quote = "Revenue in the fourth quarter will fall by about 15%."
+    assert claim_quarter(quote, dt.date(2018, 1, 15), load_extraction_rules(edited),
+                         fiscal_year_end="1231", forecast=True) == "2018Q4"
+    edited.write_text(text.replace("report_lag_days: 45", "report_lag_days: soon"),
+                      encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"extraction.yaml:\d+: report_lag_days"):
+        load_extraction_rules(edited)

@@ -51,3 +51,13 @@ def test_a_level_stated_without_a_direction_word_takes_a_side() -> None:
     was = "Gross margin was 35% in the quarter."
     assert MODEL.judge(was, IN_THE_40S).stance == CONTRADICTS
     assert MODEL.judge("Gross margin was 42% in the quarter.", IN_THE_40S).stance == SUPPORTS
+
+
+def test_a_rise_that_never_states_the_level_is_capped_at_mixed() -> None:
+    expanded = shared_sentence("AMD/2018-Jan-30-AMD.txt", "We expanded gross margin and "
+                               "achieved full year profitability.")
+    rise = MODEL.judge(expanded, IN_THE_40S)
+    assert rise.stance == SUPPORTS
+    assert decide(IN_THE_40S, [rise], None).verdict == "mixed"  # the 40s are never said
+    stated = MODEL.judge("Gross margin was 42% in the quarter.", IN_THE_40S)
+    assert decide(IN_THE_40S, [rise, stated], None).verdict == "supported"
