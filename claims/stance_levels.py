@@ -22,7 +22,7 @@ from claims.stance_result import CONTRADICTS, SUPPORTS, StanceResult
 from claims.stance_rules import StanceRules
 from claims.stance_size import claim_level
 
-_CLAUSE = re.compile(r"[,;:]|\b(?:while|whereas|but|and)\b", re.I)  # ends the subject's clause
+_PUNCTUATION = re.compile(r"[,;:]")  # a level past a comma is the next item's ("..., opex 28%")
 
 
 def quantity_stance(result: StanceResult, sentence: str, tokens: Tokens,
@@ -36,8 +36,9 @@ def quantity_stance(result: StanceResult, sentence: str, tokens: Tokens,
 
 def subject_level(sentence: str, tokens: Tokens, subjects: list[Subject],
                   rules: StanceRules) -> tuple[Subject, float, str] | None:
-    """The first percentage within `windows.size_reach` tokens after a subject, same clause
-    ("Gross margin was 35%, up 4 percentage points" -> 35)."""
+    """The first percentage within `windows.size_reach` tokens after a subject, with no
+    punctuation or `clause_breaks` word between ("Gross margin was 35%, up 4 percentage
+    points" -> 35)."""
     if rules.numbers is None:
         return None
     reach = rules.windows["size_reach"]
@@ -46,7 +47,8 @@ def subject_level(sentence: str, tokens: Tokens, subjects: list[Subject],
         for number in numbers:
             if subject.end <= number.pos < subject.end + reach:
                 end = tokens.starts[subject.end - 1] + len(tokens.words[subject.end - 1])
-                if _CLAUSE.search(sentence[end:tokens.starts[number.pos]]):
+                if _PUNCTUATION.search(sentence[end:tokens.starts[number.pos]]) or any(
+                        w in rules.clause_breaks for w in tokens.words[subject.end:number.pos]):
                     break
                 return subject, abs(number.value), number.text.strip()
     return None
