@@ -30,6 +30,9 @@ from claims.passage_vectors import prepare_passages
 from claims.query import ClaimQuery, claim_query, is_korean
 from claims.settings import ScoringSettings, scoring_settings
 from claims.stance import NEUTRAL, StanceModel, StanceResult
+from claims.stance_events import claim_event
+from claims.stance_rules import load_stance_rules
+from claims.stance_subjects import event_of
 from claimtracker.db import Store
 from claimtracker.quarters import FiscalQuarter
 from nlp.provenance import MANAGEMENT_SQL, is_management
@@ -148,10 +151,17 @@ def _distinct(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def stance_claim(claim: Claim) -> Claim:
-    """The claim as the stance rules see it: without hand cues, its English subjects."""
+    """The claim as the stance rules see it: without hand cues, its English subjects. A
+    synonym never makes the claim name an event its own words do not ("supply constrained"
+    is listed beside "sold out": a shortage claim is no sell-out claim, whose evidence must
+    say "sold out")."""
     if claim.cues or not hasattr(claim, "terms"):
         return claim
-    return dataclasses.replace(claim, terms=claim_query(claim).subjects)
+    subjects = claim_query(claim).subjects
+    rules = load_stance_rules()
+    if rules.events and event_of(claim, rules) is None:
+        subjects = tuple(s for s in subjects if claim_event(s.lower(), rules.events) is None)
+    return dataclasses.replace(claim, terms=subjects)
 
 
 def _has_no_subject(claim: Claim) -> bool:

@@ -39,3 +39,24 @@ def test_oversupply_contradicts_it_and_supply_claims_read_the_other_way() -> Non
                            "oversupply right now, both in DRAM as well as in NAND.")
     assert MODEL.judge(glut, SHORTAGE).stance == CONTRADICTS
     assert MODEL.judge("We remain supply constrained.", SUPPLY_UP).stance == CONTRADICTS
+
+
+def test_a_synonym_does_not_turn_a_shortage_claim_into_a_sell_out_event() -> None:
+    """The glossary lists "supply constrained" beside "sold out" (search recall); the stance
+    must not then ask every sentence to say "sold out" before it counts."""
+    from claims.evidence import stance_claim
+    from claims.stance_rules import load_stance_rules
+    from claims.stance_subjects import event_of
+
+    rules = load_stance_rules()
+    seen = stance_claim(SHORTAGE)
+    assert "supply constrained" in seen.terms and "sold out" not in seen.terms
+    assert event_of(seen, rules) is None
+    sold = Claim("sold-out", "엔비디아의 블랙웰은 내년 물량까지 완판됐습니다.",
+                 terms=("Blackwell",),
+                 kind="narrative", direction="up")
+    assert event_of(stance_claim(sold), rules) is not None  # its own words name the event
+    tight = shared_sentence("MU/2018-Mar-22-MU.txt", "Operating income increased to $2.3 billion "
+                            "or 63% of revenue, and reflects higher sales of our 1X nanometer DRAM "
+                            "solutions, along with tight supply conditions.")
+    assert MODEL.judge(tight, seen).stance == SUPPORTS
