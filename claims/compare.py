@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any
 
 from claims.metrics import FLAT_PCT, FLAT_POINTS, Company, MetricSeries, Point, find_company
+from claims.stance_rules import load_stance_rules
 from claims.stated_growth import StatedGrowth, stated_yoy
 from claimtracker.db import Store
 from claimtracker.metric_catalog import MetricDef, load_catalog
@@ -121,6 +122,16 @@ def _sign(own: float, peer: float, expect: str, definition: MetricDef, basis: st
     return 1 if (diff > 0) == (expect == "higher") else -1
 
 
+def _short_of_multiple(sign: int, own: float, peer: float, multiple: float | None) -> int:
+    """A win by less than the multiple the claim names ("twice as fast as Azure": 109%
+    against Azure's 90%) is the direction without the size: 0, like a tie. A blogger's
+    "twice" is a round number, so 90% of the multiple meets it; against a peer that shrank,
+    any growth is past every multiple."""
+    if sign != 1 or multiple is None or peer <= 0 or own <= 0:
+        return sign
+    return sign if own >= 0.9 * multiple * peer else 0
+
+
 def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter, *,
                    cache: dict[str, MetricSeries] | None = None) -> dict[str, Any] | None:
     """The claim's company against each peer in the calendar quarter of `quarter` (the
@@ -161,6 +172,9 @@ def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter
     own_value = float(_number(own_change, basis))  # type: ignore[arg-type]
     target = calendar_quarter(period_end(own.series(metric).get(quarter), quarter,
                                           own_company.fye_month))
+    numbers = load_stance_rules().numbers
+    multiple = numbers.relative_multiple(getattr(claim, "quote", "")) \
+        if numbers is not None and expect == "higher" else None
     peers: dict[str, float | None] = {}
     peer_quarters: dict[str, str | None] = {}
     agrees: dict[str, int | None] = {}
@@ -179,8 +193,8 @@ def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter
                 value, stated_by[company.ticker] = stated.yoy, stated.sentence_id
         peers[company.ticker] = value
         peer_quarters[company.ticker] = str(aligned) if aligned else None
-        agrees[company.ticker] = None if value is None else \
-            _sign(own_value, value, expect, definition, basis)
+        agrees[company.ticker] = None if value is None else _short_of_multiple(
+            _sign(own_value, value, expect, definition, basis), own_value, value, multiple)
     known = [s for s in agrees.values() if s is not None]
     if not known:
         return None

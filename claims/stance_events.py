@@ -26,7 +26,7 @@ from claimtracker.yaml_lines import LINE
 _EVENT_KEYS = {"id", "claim", "evidence", "direction", "object"}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NUMBER_KEYS = {"negative_words", "negative_window", "prior_cues", "at_least", "at_most",
-                "size_weight", "multiples", "not_multiples"}
+                "size_weight", "multiples", "not_multiples", "relative_multiples"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,14 @@ class NumberRules:
     size_weight: float = 0.5
     multiples: tuple[tuple[str, float], ...] = ()
     not_multiples: tuple[str, ...] = ()  # "double digits": a multiple word naming no multiple
+    #: how many times a peer's figure a comparative claim asks for ("twice as fast as Azure")
+    relative_multiples: tuple[tuple[str, float], ...] = ()
+
+    def relative_multiple(self, quote: str) -> float | None:
+        """The factor a comparative claim names over its peer ("twice as fast": 2), or None."""
+        lowered = quote.lower()
+        return next((times for word, times in self.relative_multiples
+                     if _claim_pattern(word).search(lowered)), None)
 
     def claim_size(self, quote: str) -> tuple[str, float] | None:
         """("min" | "max", percent) when the quote bounds a percentage: a cue right before it
@@ -171,17 +179,23 @@ def parse_numbers(path: Path, raw: Any, line: int) -> NumberRules:
     weight = raw.get("size_weight", 0.5)
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not 0 <= weight <= 1:
         raise _fail(path, at, f"numbers.size_weight is {weight!r}; write a number from 0 to 1.")
-    multiples = raw.get("multiples") or {}
-    if not isinstance(multiples, dict) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 1
-            for k, v in multiples.items() if k != LINE):
-        raise _fail(path, at, "numbers.multiples must map a word to a factor above 1, e.g. "
-                    "{doubled: 2, fourfold: 4}.")
+    multiples, relative = (_factors(path, at, raw, key) for key in ("multiples",
+                                                                   "relative_multiples"))
     return NumberRules(frozenset(negatives), window, tuple(tuple(c.split()) for c in cues),
-                       bounds["at_least"], bounds["at_most"], float(weight),
-                       tuple((str(k).lower(), float(v)) for k, v in multiples.items()
-                             if k != LINE),
-                       _phrases(path, at, raw.get("not_multiples") or [], "numbers.not_multiples"))
+                       bounds["at_least"], bounds["at_most"], float(weight), multiples,
+                       _phrases(path, at, raw.get("not_multiples") or [], "numbers.not_multiples"),
+                       relative)
+
+
+def _factors(path: Path, at: Any, raw: dict[str, Any], key: str) -> tuple[tuple[str, float], ...]:
+    """numbers.multiples / numbers.relative_multiples: word -> factor above 1."""
+    value = raw.get(key) or {}
+    if not isinstance(value, dict) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 1
+            for k, v in value.items() if k != LINE):
+        raise _fail(path, at, f"numbers.{key} must map a word to a factor above 1, e.g. "
+                    "{doubled: 2, fourfold: 4}.")
+    return tuple((str(k).lower(), float(v)) for k, v in value.items() if k != LINE)
 
 
 def claim_event(text: str, events: tuple[EventRule, ...]) -> EventRule | None:

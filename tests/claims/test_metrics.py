@@ -187,8 +187,8 @@ def test_segment_series_from_xbrl_dimensions(segments_db: Store) -> None:
     assert MetricSeries(segments_db, "NVDA").series("cloud_revenue") == {}
 
 
-def _claim(metric: str, compare: dict, direction: str = "up") -> Claim:
-    return Claim(claim_id="c", quote="q", kind="metric", metric=metric, direction=direction,
+def _claim(metric: str, compare: dict, direction: str = "up", quote: str = "q") -> Claim:
+    return Claim(claim_id="c", quote=quote, kind="metric", metric=metric, direction=direction,
                  compare=compare)
 
 
@@ -206,6 +206,13 @@ def test_comparative_claim_quarter_by_quarter(segments_db: Store) -> None:
     assert compare_change(segments_db, faster, "GOOG", FiscalQuarter(2021, 2)) is None
     plain = _claim("cloud_revenue", None)  # type: ignore[arg-type]
     assert compare_change(segments_db, plain, "GOOG", FiscalQuarter(2023, 2)) is None
+    # "twice as fast": +28.0% is ahead of +12.2% and more than twice it; three times is not met
+    spec = {"with": ["AMZN"], "expect": "higher", "basis": "yoy"}
+    twice = _claim("cloud_revenue", spec, quote="Google Cloud is growing twice as fast as AWS.")
+    assert compare_change(segments_db, twice, "GOOGL", FiscalQuarter(2023, 2))["score"] == 1.0
+    thrice = _claim("cloud_revenue", spec, quote="구글 클라우드는 AWS보다 세 배 빠르게 성장합니다.")
+    result = compare_change(segments_db, thrice, "GOOGL", FiscalQuarter(2023, 2))
+    assert result["agrees"] == {"AMZN": 0} and result["score"] == 0.0
 
 
 def test_comparison_aligns_calendar_quarters(facts_db: Store) -> None:
