@@ -4,32 +4,31 @@ An article names companies as "Name (TICKER)", "(NASDAQ: TICKER)", by English na
 (NVIDIA, Google), by the Korean names investors write (엔비디아, 구글) or by a segment
 that stands for its company (AWS, Azure). Names come from data/companies.yaml (aliases, Korean
 names, products) and from EDGAR's company_tickers.json titles ("NVIDIA CORP" -> "NVIDIA"),
-plus the `companies` table when a DB is given. Titles that are ordinary words (Target, Block)
-would fire on every other sentence, so a one-word title counts only when it looks like a name
-(CamelCase, a possessive, spaCy's ORG) and never when it is in the stoplist.
+plus the `companies` table when a DB is given (claims.company_titles reads both). Titles that
+are ordinary words (Target, Block) would fire on every other sentence, so a one-word title
+counts only when it looks like a name (CamelCase, a possessive, spaCy's ORG) and never when it
+is in the stoplist. A name used for a thing ("every new Tesla") names no company.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from claims.company_titles import db_titles, edgar_titles, listing_files
+from claims.company_titles import ensure_listing as ensure_listing
+from claims.company_titles import normalise_title as normalise_title
 from claimtracker.config import REPO_DATA_DIR
 from claimtracker.errors import ConfigError
 from claimtracker.yaml_lines import LINE, load_yaml
 
-log = logging.getLogger(__name__)
 DEFAULT_COMPANIES = REPO_DATA_DIR / "companies.yaml"
 _TICKER = re.compile(r"^[A-Z][A-Z0-9.\-]{0,9}$")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_LEGAL = {"inc", "corp", "corporation", "co", "company", "ltd", "limited", "plc", "llc", "lp",
-          "sa", "nv", "ag", "se", "com", "de", "md", "uk", "the", "cl", "class", "a", "adr"}
 #: "Name (TICKER)", "(NASDAQ: TICKER)", "(Name, TICKER)", "$TICKER".
 _PAREN = re.compile(r"[(（]\s*(?:(NASDAQ|NYSE|NYSEARCA|AMEX|OTC)\s*[:：]\s*)?"
                     r"(?:[^()（）,]{1,40},\s*)?\$?([A-Z][A-Z0-9.\-]{0,5})\s*[)）]")
@@ -179,75 +178,6 @@ def load_company_book(path: str | Path | None = None) -> CompanyBook:
     return _load_book(file, mtime)
 
 
-def normalise_title(title: str) -> str:
-    """EDGAR title -> the name an article writes: "NVIDIA CORP" -> "NVIDIA", "AMAZON COM INC"
-    -> "AMAZON", "Meta Platforms, Inc." -> "Meta Platforms"."""
-    words = re.sub(r"[,.]", " ", re.sub(r"/[A-Z]{2,3}/?", " ", title)).split()
-    while words and words[-1].casefold().strip("'") in _LEGAL:
-        words.pop()
-    return " ".join(words)
-
-
-def _listing_files() -> list[Path]:
-    from claimtracker.tickers import LISTING_FILES
-
-    return list(LISTING_FILES)
-
-
-def ensure_listing() -> None:
-    """Fetch EDGAR's company_tickers.json into the download cache when no copy exists and an
-    EDGAR identity is configured (offline, the data file's names still work)."""
-    if any(path.exists() for path in _listing_files()):
-        return
-    from claimtracker import config
-
-    try:
-        config.sec_identity()
-    except ConfigError:
-        return  # live EDGAR not configured
-    try:
-        from ingest.edgar.api import company_tickers
-        from ingest.edgar.client import EdgarClient
-
-        with EdgarClient.from_config() as client:
-            company_tickers(client, config.DEFAULT_CACHE_DIR)
-    except Exception as exc:  # a network failure must not stop drafting
-        log.warning("could not fetch EDGAR's company list (%s); using data/companies.yaml", exc)
-
-
-@lru_cache(maxsize=4)
-def _edgar_titles(paths: tuple[Path, ...]) -> tuple[dict[str, tuple[str, int]], frozenset[str]]:
-    """(normalised title casefolded -> (ticker, cik), every listed ticker) from the listing."""
-    titles: dict[str, tuple[str, int]] = {}
-    tickers: set[str] = set()
-    for path in paths:
-        try:
-            raw = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            continue
-        for row in (raw.values() if isinstance(raw, dict) else raw):
-            if not isinstance(row, dict) or "ticker" not in row:
-                continue
-            ticker = str(row["ticker"]).upper()
-            tickers.add(ticker)
-            name = normalise_title(str(row.get("title", "")))
-            if len(name) >= 3:
-                titles.setdefault(name.casefold(), (ticker, int(row.get("cik_str", 0))))
-    return titles, frozenset(tickers)
-
-
-def _db_titles(con: Any) -> dict[str, tuple[str, int]]:
-    if con is None:
-        return {}
-    try:
-        rows = con.execute("SELECT ticker, name, cik FROM companies "
-                           "WHERE ticker IS NOT NULL AND name IS NOT NULL").fetchall()
-    except Exception:  # an old or empty DB simply adds no names
-        return {}
-    return {normalise_title(name).casefold(): (str(t).upper(), int(cik))
-            for t, name, cik in rows if len(normalise_title(name)) >= 3}
-
-
 def canonical(con: Any, ticker: str) -> str:
     """One ticker per company (claimtracker.tickers: GOOG/GOOGL -> one)."""
     from claimtracker.tickers import canonical_ticker
@@ -371,11 +301,11 @@ def resolve_companies(text: str, con: Any = None, *, language: str | None = None
     """
     book = book or load_company_book()
     korean = language == "ko" if language else bool(_HANGUL.search(text))
-    titles, listed = _edgar_titles(tuple(_listing_files()))
+    titles, listed = edgar_titles(tuple(listing_files()))
     orgs, modifiers = _parsed(text, nlp)
     candidates = _alias_mentions(text, book, korean, modifiers)
     candidates += _ticker_mentions(text, book, listed)
-    candidates += _title_mentions(text, book, _db_titles(con), "db", [])
+    candidates += _title_mentions(text, book, db_titles(con), "db", [])
     candidates += _title_mentions(text, book, titles, "edgar", orgs)
     rank = {"ticker": 0, "alias": 1, "product": 2, "db": 3, "edgar": 4}
     candidates.sort(key=lambda m: (m.start, -(m.end - m.start), rank[m.source]))
@@ -403,7 +333,7 @@ def known_ticker(ticker: str, con: Any = None, book: CompanyBook | None = None) 
     """Is `ticker` a company we know (data file, EDGAR's list or the companies table)?"""
     book = book or load_company_book()
     key = ticker.upper()
-    if key in book.by_ticker or key in _edgar_titles(tuple(_listing_files()))[1]:
+    if key in book.by_ticker or key in edgar_titles(tuple(listing_files()))[1]:
         return True
     if con is not None:
         try:
