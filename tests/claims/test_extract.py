@@ -276,3 +276,24 @@ def test_extraction_rules_are_validated_with_file_and_line(tmp_path: Path) -> No
                  good.replace("  flat:\n    en: [flat,", "  flat:\n    de: [flat,"))
     with pytest.raises(ConfigError, match=r"rules2.yaml:\d+: `flat:` unknown \['de'\]"):
         load_extraction_rules(bad)
+
+
+def test_a_multiple_of_the_peer_is_a_comparison(tmp_path: Path) -> None:
+    """"growing about twice as fast as Azure" and "애플 서비스 성장률의 두 배가 넘습니다"
+    compare with the peer (and ask for the multiple: claims/compare.py)."""
+    english = _write(tmp_path, "multiples.en.txt", (
+        "Chips and clouds\n\nMay 20, 2017\n\n"
+        "NVIDIA's data-center business is growing about twice as fast as Azure, even though "
+        "Azure itself is hardly standing still.\n"))
+    ledger = _ledger(tmp_path, draft_ledger(english, mapper=None).yaml_text)
+    nvidia = _claim_with(ledger, "twice as fast as Azure")
+    assert nvidia.ticker == "NVDA"
+    assert nvidia.compare == {"with": ["MSFT"], "expect": "higher", "basis": "yoy"}
+    korean = _write(tmp_path, "multiples.ko.txt", (
+        "클라우드와 AI\n\n2026년 2월 10일\n\n"
+        "마이크로소프트는 이번 분기에도 클라우드 매출이 크게 늘었습니다. "
+        "애저의 성장률은 애플 서비스 성장률의 두 배가 넘습니다.\n"))
+    ledger = _ledger(tmp_path, draft_ledger(korean, mapper=None).yaml_text)
+    azure = _claim_with(ledger, "두 배가 넘습니다")
+    assert azure.ticker == "MSFT" and azure.compare is not None
+    assert azure.compare["with"] == ["AAPL"] and azure.compare["expect"] == "higher"
