@@ -219,6 +219,9 @@ def decide(claim: Claim, stances: list[StanceResult], metric: dict[str, Any] | N
     if label == "supported" and not getattr(claim, "compare", None) \
             and figures_missing(claim, stances, metric):
         label, said = "mixed", said + "; the claim's figure is not stated this quarter"
+    if label == "supported" and getattr(claim, "compare", None) and not metric:
+        # words can confirm one side ("data center revenue grew 186%"), not the comparison
+        label, said = "mixed", said + "; no peer figure to compare this quarter"
     if label == "supported" and words is not None and claim.kind != "metric" \
             and parts_missing(stances):
         label, said = "mixed", said + "; only some of the claim's parts confirmed"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.ledger import load_ledger
+from claims.ledger import Claim, load_ledger
 from claims.stance import RuleStance
 from claims.stance_rules import load_stance_rules
 from claims.verdict import decide
@@ -56,3 +56,26 @@ def test_verdict_thresholds_are_data_checked_with_file_and_line(
     zero, _ = edited_stance_rules(r"^  full_weight: 1\.0", "  full_weight: 0")
     with pytest.raises(ConfigError, match=r"stance.yaml:\d+: verdict.full_weight is 0"):
         load_stance_rules(zero)
+
+
+def test_a_comparison_with_no_peer_figure_is_mixed_at_most() -> None:
+    """"growing about twice as fast as Azure": NVIDIA's "near tripling of Datacenter revenue"
+    confirms one side; without Azure's figure the comparison is not confirmed (the labels'
+    "one half of a two-part claim")."""
+    from shared_text import shared_sentence
+
+    twice = Claim("nvda-dc-twice-azure", "NVIDIA's data-center business is growing about twice "
+                  "as fast as Azure, even though Azure itself is hardly standing still.",
+                  terms=("Datacenter", "data center"), kind="both", direction="up",
+                  compare={"with": ["MSFT"], "expect": "higher", "basis": "yoy"})
+    said = shared_sentence("NVDA/2017-May-09-NVDA.txt", "We had a strong start to the year, "
+                           "highlighting our record first quarter with a near tripling of "
+                           "Datacenter revenue, reflecting surging interest in artificial "
+                           "intelligence.")
+    stance = RuleStance().judge(said, twice)
+    assert stance.stance == "supports"
+    verdict = decide(twice, [stance], None)
+    assert verdict.verdict == "mixed" and "no peer figure" in verdict.reason
+    compared = {"name": "data_center_revenue", "value": 409e6, "yoy": 186.0, "qoq": None,
+                "change_unit": "%", "expected": "higher than MSFT", "score": 1.0}
+    assert decide(twice, [stance], compared).verdict == "supported"
