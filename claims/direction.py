@@ -85,11 +85,17 @@ def guess_direction(text: str, rules: ExtractionRules | None = None,
                     language: str | None = None, *, nlp: Any = None,
                     subject: str | None = None) -> str:
     """up / down / flat for the claim in `text` about `subject` (a metric name or term);
-    with a parse, direction words in relative clauses do not count."""
+    with a parse, direction words in relative clauses do not count unless the main clause
+    has none."""
     rules = rules or load_extraction_rules()
-    if nlp is not None:
-        text = main_clause(text, nlp)
     words = _words(rules)
+    if nlp is not None:
+        main = main_clause(text, nlp)
+        # the change may sit in a relative clause only ("the headline number is still the
+        # iPhone, whose revenue fell 12%"): then the whole sentence says where it goes
+        moves = any(count_cues(main, words[d]) for d in ("up", "down"))
+        text = main if moves or not any(count_cues(text, words[d]) for d in ("up", "down")) \
+            else text
     scores = {d: count_cues(text, words[d]) for d in DIRECTIONS}
     scores["flat"] += 0 if scores["up"] or scores["down"] else count_cues(text, rules.persist)
     language = language or ("ko" if is_korean(text) else "en")

@@ -162,3 +162,14 @@ def test_the_main_clause_sets_the_time_frame(nlp) -> None:
     assert not is_forecast("인텔은 독일 공장 계획을 사실상 접었습니다.", rules)
     assert is_forecast("인텔은 내년에 독일 공장을 지을 계획입니다.", rules)
     assert is_forecast("브로드컴은 인텔 설계 사업 인수를 검토하고 있습니다.", rules)
+
+
+def test_a_change_only_in_a_relative_clause_still_gives_the_direction(nlp) -> None:
+    """The main clause ("the headline number is still the iPhone") holds no change; the
+    relative clause does ("whose revenue fell 15%"): the claim is down, not flat. A change
+    in the main clause still outranks one in a relative clause."""
+    fell = ("The headline number is still the iPhone, whose revenue fell 15% from a year "
+            "earlier in the March quarter.")
+    assert guess_direction(fell, nlp=nlp, subject="revenue") == "down"
+    grew = "Services revenue, which once fell for a year, grew 18% in the quarter."
+    assert guess_direction(grew, nlp=nlp, subject="revenue") == "up"
