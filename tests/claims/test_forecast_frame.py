@@ -188,3 +188,15 @@ def test_report_lag_is_data_checked_on_load(tmp_path) -> None:
                       encoding="utf-8")
     with pytest.raises(ConfigError, match=r"extraction.yaml:\d+: report_lag_days"):
         load_extraction_rules(edited)
+
+
+def test_the_last_quarter_is_no_forecast_just_before_an_event_is() -> None:
+    """직전 is "just before" (양산 직전: about to mass-produce, a forecast), but 직전 분기 is
+    the quarter before: "직전 분기보다 6% 줄었다" reports a past quarter."""
+    from claims.extraction_rules import load_extraction_rules
+    from claims.timeframe import is_forecast
+
+    rules = load_extraction_rules()
+    assert not is_forecast("마이크론이 12월 18일 발표한 회계 1분기(11월 마감) 매출은 79억 달러로, "
+                           "직전 분기보다 6% 줄었다.", rules)
+    assert is_forecast("엔비디아의 차세대 칩은 양산 직전입니다.", rules)
