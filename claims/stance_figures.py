@@ -43,6 +43,9 @@ class Figure:
     approx: bool
     #: a level the series reaches ("cooled ... to 93% in the March quarter"), not a change
     level: bool = False
+    #: the top of a range the claim gives ("90억~95억 달러", "$52 to $56 billion"); `value` is
+    #: its bottom and `bound` is "range"
+    high: float | None = None
 
 
 def claim_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
@@ -69,9 +72,12 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
     spans: list[tuple[int, int, float, str]] = []
     units = dict(aspect.amount_units)
     for match in _unit_amount(aspect.amount_units).finditer(quote):
-        spans.append((match.start(), match.end(),
-                      float(match.group(1).replace(",", "")) * units[match.group(2)],
-                      "amount"))
+        value = float(match.group(1).replace(",", "")) * units[match.group(2)]
+        if spans and quote[spans[-1][1]:match.start()].strip() == "" and value < spans[-1][2]:
+            start, _, head, kind = spans.pop()  # "12억 5천만": one number in two units
+            spans.append((start, match.end(), head + value, kind))
+            continue
+        spans.append((match.start(), match.end(), value, "amount"))
     tokens = tokenize(quote)
     for number in numbers_in(quote, tokens, numbers):
         start = quote.find(number.text.strip())
@@ -91,14 +97,41 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
                   for w in phrase.split()}
     ends = {*aspect.endpoint, *(" ".join(c) if isinstance(c, tuple) else c
                                for c in numbers.prior_cues)}
-    for start, end, value, kind in spans:
+    for start, end, value, kind, high in _ranges_joined(quote, sorted(spans)):
         if _series_end(quote[:start], lower[end:], qualifiers, ends, shape.period):
             continue
-        bound = "max" if near_cue(quote, start, end, numbers.at_most) else (
+        bound = "range" if high is not None else "max" if near_cue(
+            quote, start, end, numbers.at_most) else (
             "min" if near_cue(quote, start, end, numbers.at_least) else None)
-        out.append(Figure(value, kind, bound, near_cue(quote, start, end, aspect.approximate),
-                          _after_endpoint(quote[:start], qualifiers, ends)))
+        approx = high is None and near_cue(quote, start, end, aspect.approximate)
+        out.append(Figure(value, kind, bound, approx,
+                          _after_endpoint(quote[:start], qualifiers, ends), high))
     return tuple(out)
+
+
+_RANGE_JOIN = re.compile(r"(?:~|-|–|to|and|through)?", re.I)
+_FROM = re.compile(r"(?:\bfrom|에서)\s*\$?$", re.I)
+
+
+def _ranges_joined(quote: str, spans: list[tuple[int, int, float, str]],
+                   ) -> list[tuple[int, int, float, str, float | None]]:
+    """Spans with a range ("90억~95억", "$9 billion to $9.5 billion", "37.5~38.5%") made one
+    span: (start, end, low, kind, high); other spans keep high None. Two figures of one kind
+    with only "~", a dash, "to", "and" or "through" between form a range, unless "from" comes
+    before the first ("from $75 billion to $90 billion" is a change, not a range)."""
+    out: list[tuple[int, int, float, str, float | None]] = []
+    for start, end, value, kind in spans:
+        if out and out[-1][4] is None and out[-1][3] == kind:
+            between = quote[out[-1][1]:start].strip()
+            if _RANGE_JOIN.fullmatch(between) and not _FROM.search(quote[:out[-1][0]]):
+                first = out.pop()
+                low, high = sorted((first[2], value))
+                if low < high:
+                    out.append((first[0], end, low, kind, high))
+                    continue
+                out.append(first)
+        out.append((start, end, value, kind, None))
+    return out
 
 
 def _after_endpoint(before: str, qualifiers: set[str], ends: set[str]) -> bool:
@@ -130,6 +163,9 @@ def meets(figure: Figure, value: float, kind: str, rules: StanceRules,
         return False
     band, shape = rules.aspect.close_band, rules.shape
     reach = float("inf") if reported else shape.bound_reach
+    if figure.bound == "range" and figure.high is not None:  # any value in it, give or take
+        slack = shape.plain_pct if kind == "pct" else band * figure.high
+        return figure.value - slack <= value <= figure.high + slack
     if figure.bound == "min":
         return figure.value <= value <= figure.value * reach
     if figure.bound == "max":
@@ -150,7 +186,8 @@ def figures_met(sentence: str, figures: tuple[Figure, ...], rules: StanceRules) 
     found = [(abs(n.value), n.kind) for n in numbers]
     ranges = _ranges(numbers, tokens.words, rules.shape.range_words)
     return [i for i, f in enumerate(figures)
-            if any(meets(f, v, k, rules) and not (f.bound and _range_short(f, v, ranges))
+            if any(meets(f, v, k, rules)
+                   and not (f.bound in ("min", "max") and _range_short(f, v, ranges))
                    for v, k in found)]
 
 
@@ -177,7 +214,7 @@ def bounds_met_by_change(sentence: str, tokens: Tokens, subjects: list[Subject],
     """Indexes of the claim's bounded percentages ("50% 넘게", "more than 20%") that the
     subject's own change in the sentence reaches, however far beyond ("grew 105%" meets
     "more than 50%": the change is the subject's, not another line's)."""
-    bounded = [i for i, f in enumerate(figures) if f.kind == "pct" and f.bound]
+    bounded = [i for i, f in enumerate(figures) if f.kind == "pct" and f.bound in ("min", "max")]
     if not bounded or rules.numbers is None:
         return []
     met: list[int] = []
