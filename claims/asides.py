@@ -85,10 +85,12 @@ def aside_spans(text: str, nlp: Any, *, appositives: bool = True) -> list[tuple[
     return spans
 
 
-def main_clause(text: str, nlp: Any) -> str:
-    """`text` with its comma-set relative clauses blanked (same length, so offsets hold)."""
+def main_clause(text: str, nlp: Any, *, subordinate: bool = False) -> str:
+    """`text` with its comma-set relative clauses blanked (same length, so offsets hold);
+    with `subordinate`, also its appositives and clauses of cause or time ("..., because
+    costs are growing faster than revenue")."""
     chars = list(text)
-    for start, end in aside_spans(text, nlp, appositives=False):
+    for start, end in aside_spans(text, nlp, appositives=subordinate):
         chars[start:end] = " " * (end - start)
     return "".join(chars)
 

@@ -90,9 +90,10 @@ def guess_direction(text: str, rules: ExtractionRules | None = None,
     rules = rules or load_extraction_rules()
     words = _words(rules)
     if nlp is not None:
-        main = main_clause(text, nlp)
-        # the change may sit in a relative clause only ("the headline number is still the
-        # iPhone, whose revenue fell 12%"): then the whole sentence says where it goes
+        main = main_clause(text, nlp, subordinate=True)
+        # a cause ("squeezed, because costs are growing faster") is not the claim's change;
+        # but the change may sit in a relative clause only ("the headline number is still
+        # the iPhone, whose revenue fell 12%"): then the whole sentence says where it goes
         moves = any(count_cues(main, words[d]) for d in ("up", "down"))
         text = main if moves or not any(count_cues(text, words[d]) for d in ("up", "down")) \
             else text

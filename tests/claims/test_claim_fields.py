@@ -173,3 +173,7 @@ def test_a_change_only_in_a_relative_clause_still_gives_the_direction(nlp) -> No
     assert guess_direction(fell, nlp=nlp, subject="revenue") == "down"
     grew = "Services revenue, which once fell for a year, grew 18% in the quarter."
     assert guess_direction(grew, nlp=nlp, subject="revenue") == "up"
+    # a cause is not the claim's change: the margin is squeezed because costs grow
+    squeezed = ("Alphabet's operating margin keeps getting squeezed, because data center and "
+                "content costs are growing faster than revenue.")
+    assert guess_direction(squeezed, nlp=nlp, subject="operating margin") == "down"
