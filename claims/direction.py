@@ -16,6 +16,7 @@ from typing import Any
 
 from claims.asides import main_clause
 from claims.extraction_rules import (
+    LANGS,
     ExtractionRules,
     count_cues,
     cue_pattern,
@@ -81,6 +82,15 @@ def _nearest(text: str, rules: ExtractionRules, nlp: Any, subject: str | None) -
     return best[2] if best else None
 
 
+def _without_phrases(text: str, rules: ExtractionRules) -> str:
+    """`text` with its `not_direction` phrases blanked ("due in the fall"), same length."""
+    chars, lower = list(text), text.lower()
+    for phrase in (p for lang in LANGS for p in rules.not_direction.get(lang, ())):
+        for match in cue_pattern(phrase).finditer(lower):
+            chars[match.start():match.end()] = " " * (match.end() - match.start())
+    return "".join(chars)
+
+
 def guess_direction(text: str, rules: ExtractionRules | None = None,
                     language: str | None = None, *, nlp: Any = None,
                     subject: str | None = None) -> str:
@@ -89,6 +99,7 @@ def guess_direction(text: str, rules: ExtractionRules | None = None,
     has none."""
     rules = rules or load_extraction_rules()
     words = _words(rules)
+    text = _without_phrases(text, rules)
     if nlp is not None:
         main = main_clause(text, nlp, subordinate=True)
         # a cause ("squeezed, because costs are growing faster") is not the claim's change;

@@ -40,6 +40,7 @@ class ExtractionRules:
     cues: dict[str, Words]
     direction: dict[str, Words]
     persist: Words  # "still", 여전히: flat when nothing moves; not a trend
+    not_direction: Words  # "in the fall" (autumn): phrases whose change word is no change
     forecast: Words
     not_forecast: Words  # "as expected", 예정대로: past despite a forecast word
     compare: dict[str, Words]
@@ -101,7 +102,7 @@ def _parse(path: Path, raw_bytes: bytes) -> ExtractionRules:
             raise _fail(path, where, f"worthiness {key}: {value!r} is not a number.")
         numbers[key] = float(value)
     cues = _mapping(path, data, "cues", CUE_KEYS)
-    direction = _mapping(path, data, "direction", (*DIRECTIONS, "persist"))
+    direction = _mapping(path, data, "direction", (*DIRECTIONS, "persist", "not_direction"))
     horizon = _mapping(path, data, "horizon", ("forecast", "not_forecast"))
     compare = _mapping(path, data, "compare", COMPARE_KEYS)
     time = _mapping(path, data, "time", TIME_KEYS)
@@ -119,6 +120,7 @@ def _parse(path: Path, raw_bytes: bytes) -> ExtractionRules:
         cues={k: _words(path, cues, k) for k in CUE_KEYS},
         direction={k: _words(path, direction, k) for k in DIRECTIONS},
         persist=_words(path, direction, "persist"),
+        not_direction=_words(path, direction, "not_direction"),
         forecast=_words(path, horizon, "forecast"),
         not_forecast=_words(path, horizon, "not_forecast"),
         compare={k: _words(path, compare, k) for k in COMPARE_KEYS},

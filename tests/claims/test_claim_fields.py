@@ -177,3 +177,23 @@ def test_a_change_only_in_a_relative_clause_still_gives_the_direction(nlp) -> No
     squeezed = ("Alphabet's operating margin keeps getting squeezed, because data center and "
                 "content costs are growing faster than revenue.")
     assert guess_direction(squeezed, nlp=nlp, subject="operating margin") == "down"
+
+
+def test_the_season_is_no_decline(nlp) -> None:
+    """"Apple TV+ are due in the fall" is a launch (up); "will fall" is still down
+    (extraction.yaml direction.not_direction; stance.yaml phrase rule `autumn`)."""
+    from shared_text import shared_sentence
+
+    from claims.ledger import Claim
+    from claims.stance import CONTRADICTS, RuleStance
+
+    launch = ("The next few months are packed for Cupertino: Apple Card starts rolling out this "
+              "month, and Apple Arcade and Apple TV+ are due in the fall.")
+    assert guess_direction(launch, nlp=nlp) == "up"
+    assert guess_direction("Revenue will fall next quarter.", nlp=nlp) == "down"
+    claim = Claim("aapl-launches", launch, terms=("Apple Card", "Apple Arcade", "Apple TV+"),
+                  kind="narrative", direction="up", horizon="forecast")
+    said = shared_sentence("AAPL/2019-Apr-30-AAPL.txt", "We'll have the Apple Arcade and the "
+                           "Apple TV+ products in the market in the fall, and Apple Card will go "
+                           "out in the summer timeframe.")
+    assert RuleStance().judge(said, claim).stance != CONTRADICTS
