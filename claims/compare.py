@@ -122,14 +122,16 @@ def _sign(own: float, peer: float, expect: str, definition: MetricDef, basis: st
     return 1 if (diff > 0) == (expect == "higher") else -1
 
 
-def _short_of_multiple(sign: int, own: float, peer: float, multiple: float | None) -> int:
+def _short_of_multiple(sign: int, own: float, peer: float, multiple: float | None,
+                       reach: float) -> int:
     """A win by less than the multiple the claim names ("twice as fast as Azure": 109%
     against Azure's 90%) is the direction without the size: 0, like a tie. A blogger's
-    "twice" is a round number, so 90% of the multiple meets it; against a peer that shrank,
-    any growth is past every multiple."""
+    "twice" is a round number, so `reach` of the multiple (data/stance.yaml
+    numbers.relative_reach) meets it; against a peer that shrank, any growth is past every
+    multiple."""
     if sign != 1 or multiple is None or peer <= 0 or own <= 0:
         return sign
-    return sign if own >= 0.9 * multiple * peer else 0
+    return sign if own >= reach * multiple * peer else 0
 
 
 def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter, *,
@@ -194,7 +196,8 @@ def compare_change(store: Store, claim: Any, ticker: str, quarter: FiscalQuarter
         peers[company.ticker] = value
         peer_quarters[company.ticker] = str(aligned) if aligned else None
         agrees[company.ticker] = None if value is None else _short_of_multiple(
-            _sign(own_value, value, expect, definition, basis), own_value, value, multiple)
+            _sign(own_value, value, expect, definition, basis), own_value, value, multiple,
+            numbers.relative_reach if numbers is not None else 1.0)
     known = [s for s in agrees.values() if s is not None]
     if not known:
         return None

@@ -26,7 +26,8 @@ from claimtracker.yaml_lines import LINE
 _EVENT_KEYS = {"id", "claim", "evidence", "direction", "object"}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NUMBER_KEYS = {"negative_words", "negative_window", "prior_cues", "at_least", "at_most",
-                "size_weight", "multiples", "not_multiples", "relative_multiples"}
+                "size_weight", "multiples", "not_multiples", "relative_multiples",
+                "relative_reach"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class NumberRules:
     not_multiples: tuple[str, ...] = ()  # "double digits": a multiple word naming no multiple
     #: how many times a peer's figure a comparative claim asks for ("twice as fast as Azure")
     relative_multiples: tuple[tuple[str, float], ...] = ()
+    #: the share of that multiple that meets it (a blogger's "twice" is a round number)
+    relative_reach: float = 0.9
 
     def relative_multiple(self, quote: str) -> float | None:
         """The factor a comparative claim names over its peer ("twice as fast": 2), or None."""
@@ -181,10 +184,14 @@ def parse_numbers(path: Path, raw: Any, line: int) -> NumberRules:
         raise _fail(path, at, f"numbers.size_weight is {weight!r}; write a number from 0 to 1.")
     multiples, relative = (_factors(path, at, raw, key) for key in ("multiples",
                                                                    "relative_multiples"))
+    reach = raw.get("relative_reach", 0.9)
+    if not isinstance(reach, (int, float)) or isinstance(reach, bool) or not 0 < reach <= 1:
+        raise _fail(path, at, f"numbers.relative_reach is {reach!r}; write a share of the "
+                    "multiple above 0 and at most 1, e.g. 0.9.")
     return NumberRules(frozenset(negatives), window, tuple(tuple(c.split()) for c in cues),
                        bounds["at_least"], bounds["at_most"], float(weight), multiples,
                        _phrases(path, at, raw.get("not_multiples") or [], "numbers.not_multiples"),
-                       relative)
+                       relative, float(reach))
 
 
 def _factors(path: Path, at: Any, raw: dict[str, Any], key: str) -> tuple[tuple[str, float], ...]:
