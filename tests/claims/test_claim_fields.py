@@ -197,3 +197,22 @@ def test_the_season_is_no_decline(nlp) -> None:
                            "Apple TV+ products in the market in the fall, and Apple Card will go "
                            "out in the summer timeframe.")
     assert RuleStance().judge(said, claim).stance != CONTRADICTS
+
+
+def test_leading_to_is_a_cause_not_a_lead() -> None:
+    """Apple's bullet "faced some processor constraints, leading to 5% revenue decline" must
+    not read "leading" as the Mac growing (stance.yaml phrase rule `leads-to`)."""
+    from shared_text import shared_sentence
+
+    from claims.ledger import Claim
+    from claims.stance import CONTRADICTS, RuleStance
+    from ingest.transcripts.event_brief import load_summary_rules
+
+    raw = shared_sentence("AAPL/2019-Apr-30-AAPL.txt", "For Mac business overall, faced some "
+                          "processor constraints, leading to 5% revenue decline vs. last year.")
+    stored = load_summary_rules().plain(raw)  # "versus last year", as ingest stores it
+    shrinking = Claim("mac", "The Mac, meanwhile, just keeps shrinking.", terms=("Mac",),
+                      kind="narrative", direction="down")
+    model = RuleStance()
+    assert model.judge(stored, shrinking).stance != CONTRADICTS
+    assert model.judge("We are leading the market with Mac.", shrinking).stance == CONTRADICTS
