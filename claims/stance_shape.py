@@ -74,8 +74,20 @@ def _segment(quote: str, ticker: str | None, rules: ShapeRules,
             if raw.endswith(("'s", "'")) and len(words) > 1:
                 break
         if not words:
-            return None
+            scoped = _scoped(lower[:at], rules)
+            return ((scoped,), (measure,)) if scoped else None
         return (" ".join(words).lower(),), (measure,)
+    return None
+
+
+def _scoped(before: str, rules: ShapeRules) -> str | None:
+    """The segment a scope phrase sets before the measure ("on the services side, the gross
+    margin ..." -> "services"), with data/stance.yaml `segments.scopes`."""
+    for phrase in rules.scopes:
+        head, tail = (re.escape(part) for part in phrase.split("{segment}"))
+        found = re.search(rf"(?<![\w-]){head}([a-z][\w\- ]{{1,30}}?){tail}(?![\w-])", before)
+        if found:
+            return found.group(1).strip()
     return None
 
 

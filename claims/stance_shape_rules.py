@@ -15,7 +15,7 @@ from typing import Any
 from claims.stance_aspect_rules import _fail, _key_line, _mapping, _phrases
 from claimtracker.yaml_lines import LINE
 
-_SEGMENT_KEYS = {"measures", "skip", "named_only"}
+_SEGMENT_KEYS = {"measures", "skip", "named_only", "scopes"}
 _RATE_KEYS = {"claim", "markers", "up", "down"}
 _FIGURE_KEYS = {"period", "aside", "range_words", "digits", "digits_below", "tolerance"}
 # claims/stance_figures.py: when a stated value meets a figure the claim states
@@ -29,6 +29,8 @@ class ShapeRules:
     measures: tuple[str, ...] = ()  # nouns a segment name before them qualifies (margins)
     segment_skip: frozenset[str] = frozenset()  # words between that qualify nothing (분기)
     named_only: frozenset[str] = frozenset()  # measures a sentence need not repeat (revenue)
+    #: phrases that set a segment for the measure after them ("on the {segment} side, ...")
+    scopes: tuple[str, ...] = ()
     rate_claim: tuple[str, ...] = ()  # a claim about the rate of growth (증가율, growth rate)
     rate_markers: tuple[str, ...] = ()  # a sentence speaking of a rate (rate, pace)
     rate_up: tuple[str, ...] = ()  # the rate rises (accelerat, faster)
@@ -86,6 +88,7 @@ def parse_shape(path: Path, data: dict[str, Any], text: list[str]) -> ShapeRules
         measures=tuple(sorted(words(seg, "measures", sline, "segments"), key=len, reverse=True)),
         segment_skip=frozenset(words(seg, "skip", sline, "segments")),
         named_only=frozenset(words(seg, "named_only", sline, "segments")),
+        scopes=tuple(words(seg, "scopes", sline, "segments")),
         rate_claim=words(rate, "claim", rline, "rates"),
         rate_markers=words(rate, "markers", rline, "rates"),
         rate_up=words(rate, "up", rline, "rates"),
@@ -94,6 +97,10 @@ def parse_shape(path: Path, data: dict[str, Any], text: list[str]) -> ShapeRules
         aside=words(fig, "aside", fline, "figures"),
         range_words=words(fig, "range_words", fline, "figures"),
     )
+    bad = [p for p in rules.scopes if p.count("{segment}") != 1]
+    if bad:
+        raise _fail(path, _key_line(text, "scopes", sline), f"segments.scopes: {bad} must each "
+                    "hold {segment} once, e.g. \"on the {segment} side\".")
     if not rules.named_only <= set(rules.measures):
         raise _fail(path, _key_line(text, "named_only", sline), "segments.named_only: "
                     f"{sorted(rules.named_only - set(rules.measures))} are not in "

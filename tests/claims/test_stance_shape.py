@@ -215,3 +215,30 @@ def test_figure_tolerances_are_data_checked_with_file_and_line(
     path, line = edited_stance_rules(r"tolerance: \{plain_pct: 0\.5,", "tolerance: {plain_pct: -1,")
     with pytest.raises(ConfigError, match=rf"stance.yaml:{line}: figures.tolerance.plain_pct"):
         load_stance_rules(path)
+
+
+def test_a_scope_phrase_sets_the_segment_of_the_measure() -> None:
+    """"On the services side, the gross margin keeps creeping higher" is Services' margin:
+    Apple's total gross margin (down 0.7 points) is not its number, and only a sentence naming
+    Services' margin speaks to it. "The gross margin" opening a sentence names no segment."""
+    from shared_text import shared_sentence
+
+    from ingest.transcripts.event_brief import load_summary_rules
+
+    shape = load_stance_rules().shape
+    services = Claim("aapl-services-gm", "On the services side, the gross margin keeps creeping "
+                     "higher from one quarter to the next.", terms=("gross margin",),
+                     metric="gross_margin", kind="both", direction="up")
+    assert claim_segment(services, shape) == (("services",), ("gross margin",))
+    plain = Claim("gm", "The gross margin keeps rising.", terms=("gross margin",),
+                  metric="gross_margin", kind="both", direction="up")
+    assert claim_segment(plain, shape) is None
+    total = {"name": "gross_margin", "value": 0.376, "yoy": -0.7, "qoq": -0.4,
+             "change_unit": "pp", "expected": "up", "score": -1.0}
+    assert decide(services, [], total).verdict == "not_discussed"  # not its number
+    raw = shared_sentence("AAPL/2019-Jan-29-AAPL.txt", "Services GM increased 170 BP "
+                          "sequentially due to favorable mix and leverage, partially offset by FX.")
+    said = load_summary_rules().plain(raw)  # as ingest stores it: "Services gross margin ..."
+    assert RuleStance().judge(said, services).stance == SUPPORTS
+    company = "Gross margin was 38%, down 70 basis points."
+    assert RuleStance().judge(company, services).stance == NEUTRAL
