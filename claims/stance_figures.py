@@ -163,8 +163,8 @@ def meets(figure: Figure, value: float, kind: str, rules: StanceRules,
         return False
     band, shape = rules.aspect.close_band, rules.shape
     reach = float("inf") if reported else shape.bound_reach
-    if figure.bound == "range" and figure.high is not None:  # any value in it, give or take
-        slack = shape.plain_pct if kind == "pct" else band * figure.high
+    if figure.bound == "range" and figure.high is not None:  # any value in it
+        slack = 0.0 if kind == "pct" else band * figure.high  # a guided amount, give or take
         return figure.value - slack <= value <= figure.high + slack
     if figure.bound == "min":
         return figure.value <= value <= figure.value * reach

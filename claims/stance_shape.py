@@ -50,6 +50,11 @@ def _segment(quote: str, ticker: str | None, rules: ShapeRules,
         before = quote[:at].replace("’", "'").split()
         while before and before[-1].lower() in rules.segment_skip:
             before.pop()
+        if before and before[-1].endswith((":", ",", ";")) and not _HANGUL.search(measure):
+            # the measure opens a clause: only a scope phrase can set its segment ("On the
+            # services side, the gross margin"; not "faster than Apple: its revenue")
+            scoped = _scoped(lower[:at], rules)
+            return ((scoped,), (measure,)) if scoped else None
         if not before:
             return None
         companies = company_names()

@@ -41,3 +41,9 @@ def test_micron_states_the_range_then_a_figure_inside_it() -> None:
     assert figures_met(cut, figures, RULES) == [1]
     assert figures_met(later, figures, RULES) == [0]
     assert figures_met("We now expect fiscal 2019 CapEx of $8 billion.", figures, RULES) == []
+    # a guided percentage range is met inside it only: 38.5% is no "between 39% and 40%"
+    guide = claim_figures("For the March quarter, management guided gross margin up to between "
+                          "39% and 40%, the highest level in years.", RULES)
+    assert [(f.value, f.high) for f in guide] == [(39.0, 40.0)]
+    assert figures_met("Gross margin was 38.5%.", guide, RULES) == []
+    assert figures_met("Gross margin was 39.4%.", guide, RULES) == [0]

@@ -233,6 +233,10 @@ def test_a_scope_phrase_sets_the_segment_of_the_measure() -> None:
     plain = Claim("gm", "The gross margin keeps rising.", terms=("gross margin",),
                   metric="gross_margin", kind="both", direction="up")
     assert claim_segment(plain, shape) is None
+    faster = Claim("amd-faster", "Put side by side, AMD is growing much faster than Apple: its "
+                   "revenue rose 34% last quarter, against 13% for Apple.", terms=("revenue",),
+                   metric="revenue", kind="both", direction="up")
+    assert claim_segment(faster, shape) is None  # "Apple:" ends a clause, names no segment
     total = {"name": "gross_margin", "value": 0.376, "yoy": -0.7, "qoq": -0.4,
              "change_unit": "pp", "expected": "up", "score": -1.0}
     assert decide(services, [], total).verdict == "not_discussed"  # not its number
