@@ -28,6 +28,7 @@ from claims.direction import guess_direction
 from claims.extraction_rules import ExtractionRules, find_cues, load_extraction_rules
 from claims.grammar import load_grammar
 from claims.metric_pick import found_metrics, pick_metric
+from claims.reported import quarter_reported
 from claims.sentences import Sentence, is_korean, split_sentences
 from claims.terms import claim_terms, slug_from_terms
 from claims.timeframe import (
@@ -359,7 +360,9 @@ def _draft(ctx: ArticleContext, i: int, worth: Worthiness, rules: ExtractionRule
     fye = ctx.fye(ticker) if ticker else None
     parsed = main_clause_horizon(sentence.text, rules, parse) if parse is not None else None
     quarter = claim_quarter(sentence.text, ctx.date.date, rules, fiscal_year_end=fye,
-                            forecast=None if parsed is None else parsed == "forecast")
+                            forecast=None if parsed is None else parsed == "forecast",
+                            reported=lambda q: quarter_reported(ctx.con, ticker, q,
+                                                                ctx.date.date))
     horizon = horizon_of(sentence.text, ctx.date.date, quarter, rules, fiscal_year_end=fye,
                          parsed=parsed)
     if horizon == "past" and quarter and quarter > str(last_quarter(ctx.date.date, fye)):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,14 +228,20 @@ def _relative_quarter(sentence: str, day: dt.date, rules: ExtractionRules, fye: 
 
 def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
                   fiscal_year_end: str | None = None, forecast: bool | None = None,
+                  reported: Callable[[FiscalQuarter], bool | None] | None = None,
                   ) -> str | None:
-    """The fiscal quarter ("2025Q3") the sentence speaks of, counted from the article date."""
+    """The fiscal quarter ("2025Q3") the sentence speaks of, counted from the article date.
+    `reported` says whether the quarter before the date had been reported by then
+    (claims.reported reads the DB); without an answer, `report_lag_days` guesses."""
     fye = fiscal_year_end_month(fiscal_year_end)
     forecast = is_forecast(sentence, rules) if forecast is None else forecast
     last = quarter_before_date(day, fye)
     current = last.shift(1)
     lag = rules.report_lag_days
-    unreported = last if (day - calendar_quarter_end(last, fye)).days <= lag else current
+    known = reported(last) if reported is not None else None
+    if known is None:
+        known = (day - calendar_quarter_end(last, fye)).days > lag
+    unreported = current if known else last
     found = _explicit_quarter(sentence) or _bare_quarter(sentence, current, forecast, unreported)
     found = found or _month_quarter(sentence, day, fye, forecast, lag) or _half(sentence, fye)
     if found is None:

@@ -200,3 +200,36 @@ def test_the_last_quarter_is_no_forecast_just_before_an_event_is() -> None:
     assert not is_forecast("마이크론이 12월 18일 발표한 회계 1분기(11월 마감) 매출은 79억 달러로, "
                            "직전 분기보다 6% 줄었다.", rules)
     assert is_forecast("엔비디아의 차세대 칩은 양산 직전입니다.", rules)
+
+
+def test_what_the_db_knows_was_reported_beats_the_lag_guess() -> None:
+    """Micron reported its fiscal Q1 2019 on 2018-12-18: ten days later "1분기 매출은 ...
+    줄어들 것" is no longer that quarter, though it ended within the 45-day lag. Without a
+    call for the quarter before either, the DB does not cover the period: the lag decides."""
+    import datetime as dt
+
+    from claims.extraction_rules import load_extraction_rules
+    from claims.reported import quarter_reported
+    from claims.timeframe import claim_quarter
+    from claimtracker.db import Store
+    from claimtracker.quarters import FiscalQuarter
+
+    store = Store.open(None)
+    with store.transaction() as con:
+        for call_id, quarter, day in (("mu-4q18", 4, "2018-09-20"), ("mu-1q19", 1, "2018-12-18")):
+            con.execute("INSERT INTO calls (call_id, ticker, cik, fiscal_year, fiscal_quarter, "
+                        "call_date, title, format, source_files) VALUES (?, 'MU', 723125, ?, ?, "
+                        "?, 'Micron', 'streetevents', [])",
+                        [call_id, 2019 if quarter == 1 else 2018, quarter, day])
+    day = dt.date(2018, 12, 28)
+    assert quarter_reported(store.con, "MU", FiscalQuarter(2019, 1), day) is True
+    assert quarter_reported(store.con, "MU", FiscalQuarter(2019, 1), dt.date(2018, 12, 10)) \
+        is False
+    assert quarter_reported(store.con, "MU", FiscalQuarter(2016, 1), day) is None
+    assert quarter_reported(None, "MU", FiscalQuarter(2019, 1), day) is None
+    rules = load_extraction_rules()
+    warned = "마이크론은 1분기 매출이 전 분기보다 10% 넘게 줄어들 것이라고 경고했다."
+    guess = claim_quarter(warned, day, rules, fiscal_year_end="0831", forecast=True)
+    known = claim_quarter(warned, day, rules, fiscal_year_end="0831", forecast=True,
+                          reported=lambda q: quarter_reported(store.con, "MU", q, day))
+    assert (guess, known) == ("2019Q1", "2020Q1")
