@@ -97,7 +97,9 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
                   for w in phrase.split()}
     ends = {*aspect.endpoint, *(" ".join(c) if isinstance(c, tuple) else c
                                for c in numbers.prior_cues)}
-    for start, end, value, kind, high in _ranges_joined(quote, sorted(spans)):
+    starts = {" ".join(c) if isinstance(c, tuple) else c for c in numbers.prior_cues}
+    for start, end, value, kind, high in _ranges_joined(quote, sorted(spans),
+                                                       shape.range_words, starts):
         if _series_end(quote[:start], lower[end:], qualifiers, ends, shape.period):
             continue
         bound = "range" if high is not None else "max" if near_cue(
@@ -109,21 +111,20 @@ def _read_figures(quote: str, rules: StanceRules) -> tuple[Figure, ...]:
     return tuple(out)
 
 
-_RANGE_JOIN = re.compile(r"(?:~|-|–|to|and|through)?", re.I)
-_FROM = re.compile(r"(?:\bfrom|에서)\s*\$?$", re.I)
-
-
 def _ranges_joined(quote: str, spans: list[tuple[int, int, float, str]],
+                   joins: tuple[str, ...], starts: set[str],
                    ) -> list[tuple[int, int, float, str, float | None]]:
     """Spans with a range ("90억~95억", "$9 billion to $9.5 billion", "37.5~38.5%") made one
     span: (start, end, low, kind, high); other spans keep high None. Two figures of one kind
-    with only "~", a dash, "to", "and" or "through" between form a range, unless "from" comes
-    before the first ("from $75 billion to $90 billion" is a change, not a range)."""
+    with nothing or one `figures.range_words` joiner between form a range, unless a
+    prior-period cue (`numbers.prior_cues`) comes right before the first: "from $75 billion to
+    $90 billion" is a change, not a range."""
     out: list[tuple[int, int, float, str, float | None]] = []
     for start, end, value, kind in spans:
         if out and out[-1][4] is None and out[-1][3] == kind:
-            between = quote[out[-1][1]:start].strip()
-            if _RANGE_JOIN.fullmatch(between) and not _FROM.search(quote[:out[-1][0]]):
+            between = quote[out[-1][1]:start].strip().lower()
+            before = re.findall(r"[\w'\-]+", quote[max(0, out[-1][0] - 30):out[-1][0]].lower())
+            if (not between or between in joins) and not (before and before[-1] in starts):
                 first = out.pop()
                 low, high = sorted((first[2], value))
                 if low < high:

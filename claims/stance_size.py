@@ -48,6 +48,12 @@ def _series_word(before: str, aspect: Any) -> bool:
     return bool(words) and words[-1] in aspect.endpoint
 
 
+def as_percent(value: float) -> float:
+    """A ratio as a percentage (0.376 -> 37.6); a value already in percent stays as it is."""
+    value = float(value)
+    return value * 100 if abs(value) <= 1.5 else value
+
+
 def level_follows(after: str, aspect: Any) -> bool:
     """A level word right after a percentage ("70% 초반", "40%대"): the figure is a range."""
     return any(after.lstrip().startswith(w) for w, _ in aspect.level_words if not w.isascii())
@@ -144,7 +150,7 @@ def sized_score(claim: Claim, metric: dict[str, Any] | None, score: float | None
         reported = metric.get("qoq") if metric.get("basis") == "qoq" else metric.get("yoy")
     else:  # a ratio: the claim's percentage is its level ("above 20%")
         value = metric.get("value")
-        reported = None if value is None else (value * 100 if abs(value) <= 1.5 else value)
+        reported = None if value is None else as_percent(value)
     if reported is None:
         return score, ""
     short = _level_short(claim, reported, rules)

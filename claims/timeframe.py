@@ -184,11 +184,11 @@ def _half(sentence: str, fye: int) -> FiscalQuarter | None:
 
 
 def _month_quarter(sentence: str, day: dt.date, fye: int, forecast: bool,
-                   lag_days: int = 0) -> FiscalQuarter | None:
+                   earliest: FiscalQuarter) -> FiscalQuarter | None:
     """The fiscal quarter ending in the named month ("the March quarter", "9월 분기"): the
-    next such quarter end not yet reported (ended within `lag_days`) for a forecast (naming
-    the last month it names: "collapsed in the August quarter ... slip further in the December
-    quarter"), the last one before the article otherwise."""
+    first such quarter from `earliest` (the first not yet reported) for a forecast, naming
+    the last month it names ("collapsed in the August quarter ... slip further in the December
+    quarter"); the last one before the article otherwise."""
     matches = list(_MONTH_QUARTER.finditer(sentence))
     if not matches:
         return None
@@ -196,9 +196,10 @@ def _month_quarter(sentence: str, day: dt.date, fye: int, forecast: bool,
     month = _MONTHS[match.group(1)[:3].lower()] if match.group(1) else int(match.group(2))
     ends = [dt.date(year, month, calendar.monthrange(year, month)[1]) for year in
             (day.year - 1, day.year, day.year + 1)]
-    end = next((e for e in ends if e >= day - dt.timedelta(days=lag_days)), ends[-1]) \
-        if forecast else [e for e in ends if e < day][-1]
-    return fiscal_quarter_of(end, fye)
+    if forecast:
+        return next((q for q in (fiscal_quarter_of(e, fye) for e in ends) if q >= earliest),
+                    fiscal_quarter_of(ends[-1], fye))
+    return fiscal_quarter_of([e for e in ends if e < day][-1], fye)
 
 
 def _relative_quarter(sentence: str, day: dt.date, rules: ExtractionRules, fye: int,
@@ -226,6 +227,16 @@ def _relative_quarter(sentence: str, day: dt.date, rules: ExtractionRules, fye: 
     return None
 
 
+def _first_unreported(last: FiscalQuarter, day: dt.date, fye: int, rules: ExtractionRules,
+                      reported: Callable[[FiscalQuarter], bool | None] | None) -> FiscalQuarter:
+    """`last` (the quarter ended before the article) unless it had been reported by then: the
+    DB's answer through `reported`, else `report_lag_days` after its end."""
+    known = reported(last) if reported is not None else None
+    if known is None:
+        known = (day - calendar_quarter_end(last, fye)).days > rules.report_lag_days
+    return last.shift(1) if known else last
+
+
 def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
                   fiscal_year_end: str | None = None, forecast: bool | None = None,
                   reported: Callable[[FiscalQuarter], bool | None] | None = None,
@@ -237,13 +248,11 @@ def claim_quarter(sentence: str, day: dt.date, rules: ExtractionRules, *,
     forecast = is_forecast(sentence, rules) if forecast is None else forecast
     last = quarter_before_date(day, fye)
     current = last.shift(1)
-    lag = rules.report_lag_days
-    known = reported(last) if reported is not None else None
-    if known is None:
-        known = (day - calendar_quarter_end(last, fye)).days > lag
-    unreported = current if known else last
+    # only a forecast asks which quarter is the first not yet reported (a DB query at most)
+    unreported = _first_unreported(last, day, fye, rules, reported) if forecast else current
     found = _explicit_quarter(sentence) or _bare_quarter(sentence, current, forecast, unreported)
-    found = found or _month_quarter(sentence, day, fye, forecast, lag) or _half(sentence, fye)
+    found = found or _month_quarter(sentence, day, fye, forecast, unreported) \
+        or _half(sentence, fye)
     if found is None:
         found = _relative_quarter(sentence, day, rules, fye, forecast, last)
     if found is None:

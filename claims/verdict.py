@@ -21,7 +21,7 @@ from claims.stance import CONTRADICTS, NEUTRAL, SUPPORTS, StanceResult
 from claims.stance_figures import claim_figures, meets
 from claims.stance_rules import load_stance_rules
 from claims.stance_shape import claim_segment, rate_claim
-from claims.stance_size import claim_level, sized_score
+from claims.stance_size import as_percent, claim_level, sized_score
 from claimtracker.errors import ConfigError
 from claimtracker.metric_catalog import load_catalog
 
@@ -107,8 +107,7 @@ def _level_stated(stances: list[StanceResult], metric: dict[str, Any] | None,
     value = (metric or {}).get("value")
     if value is None or (metric or {}).get("change_unit") == "%":
         return False
-    value = float(value) * 100 if abs(float(value)) <= 1.5 else float(value)
-    return level[0] <= value <= level[1]
+    return level[0] <= as_percent(value) <= level[1]
 
 
 def _metric_figures(metric: dict[str, Any] | None) -> list[tuple[float, str]]:
@@ -125,7 +124,7 @@ def _metric_figures(metric: dict[str, Any] | None) -> list[tuple[float, str]]:
         if value is not None:
             out.append((float(value), "amount"))
     elif value is not None:
-        out.append((float(value) * 100 if abs(float(value)) <= 1.5 else float(value), "pct"))
+        out.append((as_percent(value), "pct"))
     return out
 
 
